@@ -1,0 +1,38 @@
+/**
+ * The registry of error codes the API can return. Each code has exactly one HTTP status; the web app
+ * translates the code (key `errors.<CODE>`), so messages here are English fallbacks for API users.
+ */
+export const ERROR_CODES = {
+  MISSIVE_VALIDATION: { status: 400, message: 'The request is invalid.' },
+  MISSIVE_UNAUTHENTICATED: { status: 401, message: 'Sign-in required.' },
+  MISSIVE_INVALID_CREDENTIALS: { status: 401, message: 'E-mail or password is incorrect.' },
+  MISSIVE_EMAIL_NOT_VERIFIED: { status: 403, message: 'Confirm your e-mail address before signing in.' },
+  MISSIVE_MFA_REQUIRED: { status: 403, message: 'Enter the code from your authenticator app.' },
+  MISSIVE_MFA_ENROLMENT_REQUIRED: {
+    status: 403,
+    message: 'Set up two-step verification before accessing patient data.',
+  },
+  MISSIVE_CROSS_ORIGIN: { status: 403, message: 'Cross-origin request refused.' },
+  MISSIVE_NOT_FOUND: { status: 404, message: 'Not found.' },
+  MISSIVE_CONFLICT: { status: 409, message: 'This conflicts with existing data.' },
+  MISSIVE_EMAIL_TAKEN: { status: 409, message: 'An account already uses this e-mail address.' },
+  MISSIVE_ALREADY_MEMBER: { status: 409, message: 'This person is already a member of the practice.' },
+  MISSIVE_LAST_ADMIN: { status: 409, message: 'A practice must keep at least one administrator.' },
+  MISSIVE_WEAK_PASSWORD: { status: 400, message: 'The password must have at least 12 characters.' },
+  MISSIVE_COMMON_PASSWORD: { status: 400, message: 'This password is too common. Choose another one.' },
+  MISSIVE_INVALID_TOKEN: { status: 400, message: 'This link is invalid or has expired.' },
+  MISSIVE_INVALID_RPPS: {
+    status: 400,
+    message: 'The RPPS number must have 11 digits with a valid check digit.',
+  },
+  MISSIVE_INVALID_TOTP: { status: 400, message: 'The code is incorrect or has already been used.' },
+  MISSIVE_TOTP_ALREADY_ENROLLED: { status: 409, message: 'Two-step verification is already set up.' },
+  MISSIVE_ACCOUNT_LOCKED: { status: 429, message: 'Too many attempts. Try again later.' },
+  MISSIVE_RATE_LIMITED: { status: 429, message: 'Too many requests. Try again later.' },
+  MISSIVE_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
+  MISSIVE_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type.' },
+  MISSIVE_NOT_READY: { status: 503, message: 'The service is starting or stopping.' },
+  MISSIVE_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
