@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { v7 as uuidv7 } from 'uuid';
+import type { Config } from './config';
+import { registerAccountsRoutes } from './features/accounts/accounts.routes';
+import { registerPracticesRoutes } from './features/practices/practices.routes';
+import { registerAdminRoutes } from './features/practitioners/admin.routes';
+import type { EventBus } from './platform/bus/bus';
+import type { Clock } from './platform/clock/clock';
+import type { Keyring } from './platform/crypto/keyring';
+import type { Store } from './platform/db/store';
+import { installAuth, sessionCookie } from './platform/http/auth';
+import { installErrorHandler } from './platform/http/error-handler';
+import { installSameOriginCheck } from './platform/http/same-origin';
+import type { Mailer } from './platform/mail/mailer';
+import { createServices } from './services';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  bus: EventBus;
+  keys: Keyring;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+  /** Directory of the built web app; omitted in API-only tests. */
+  webRoot?: string | undefined;
+}
+
+export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../web/dist');
+
+/** Builds the whole HTTP application from its dependencies. Does not listen: main.ts or tests do. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, store, keys, mailer, clock, logger } = deps;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    // HSTS only makes sense when the public URL is served over TLS.
+    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+
+  const cookie = sessionCookie(config);
+  const { accounts, sessions, practices, practitioners } = createServices({
+    config,
+    store,
+    keys,
+    mailer,
+    clock,
+    logger,
+  });
+
+  installSameOriginCheck(app, config.publicOrigin);
+  installAuth(app, { cookie, authenticate: sessions.authenticate });
+
+  let draining = false;
+  app.addHook('onClose', async () => {
+    draining = true;
+  });
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    if (draining) return reply.status(503).send({ status: 'draining' });
+    try {
+      await store.ping();
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'store_unavailable' });
+    }
+  });
+
+  await registerAccountsRoutes(app, { accounts, sessions, practices, practitioners, cookie });
+  await registerPracticesRoutes(app, { practices });
+  await registerAdminRoutes(app, { store, practices, practitioners });
+
+  const webRoot = deps.webRoot;
+  if (webRoot && existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      maxAge: '1h',
+      immutable: false,
+    });
+    // The single-page app handles its own routes: any other GET that wants HTML gets index.html.
+    app.setNotFoundHandler((request, reply) => {
+      const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+      if (request.method === 'GET' && wantsHtml && !request.url.startsWith('/api/')) {
+        return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      }
+      return reply
+        .status(404)
+        .send({ error: { code: 'MISSIVE_NOT_FOUND', message: 'Not found.', requestId: request.id } });
+    });
+  }
+
+  return app;
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { v7 as uuidv7 } from 'uuid';
+import type { AuditLogRow, Database } from '../../platform/db/schema';
+import type { Dialect } from '../../platform/db/store';
+import { appendEntry, lockHead, readChunk, readHead } from './audit.repository';
+
+/** Who did something, from where. Built once per request by the HTTP layer. */
+export interface Actor {
+  userId: string | null;
+  /** patient, practitioner, assistant, admin, system, anonymous */
+  role: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, role: 'system', ip: null, userAgent: null };
+
+export interface AuditEntry {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  practiceId?: string | null;
+  patientProfileId?: string | null;
+  /** Ids and codes only: never message text, names of files, or other health content. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+const GENESIS = '0'.repeat(64);
+
+type Hashable = Omit<AuditLogRow, 'hash'>;
+
+function entryHash(row: Hashable): string {
+  const canonical = JSON.stringify([
+    row.seq,
+    row.id,
+    row.at,
+    row.actor_user_id,
+    row.actor_role,
+    row.action,
+    row.target_type,
+    row.target_id,
+    row.practice_id,
+    row.patient_profile_id,
+    row.ip,
+    row.user_agent,
+    row.details,
+    row.prev_hash,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Appends one entry to the hash-chained audit log. Must run inside the transaction that makes the change,
+ * so that the change and its trace commit together. The head row lock orders concurrent writers.
+ */
+export async function appendAudit(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  actor: Actor,
+  entry: AuditEntry,
+  at: number,
+): Promise<void> {
+  const head = await lockHead(trx, dialect);
+  const row: Hashable = {
+    seq: head.seq + 1,
+    id: uuidv7(),
+    at,
+    actor_user_id: actor.userId,
+    actor_role: actor.role,
+    action: entry.action,
+    target_type: entry.targetType,
+    target_id: entry.targetId ?? null,
+    practice_id: entry.practiceId ?? null,
+    patient_profile_id: entry.patientProfileId ?? null,
+    ip: actor.ip,
+    user_agent: actor.userAgent,
+    details: JSON.stringify(entry.details ?? {}),
+    prev_hash: head.hash,
+  };
+  await appendEntry(trx, { ...row, hash: entryHash(row) });
+}
+
+export type AuditVerification =
+  | { ok: true; entries: number }
+  | {
+      ok: false;
+      entries: number;
+      brokenAtSeq: number;
+      reason: 'hash_mismatch' | 'broken_link' | 'missing_entries';
+    };
+
+/** Walks the whole chain and reports the first entry whose hash or link does not match. */
+export async function verifyAuditChain(db: Kysely<Database>, chunkSize = 5_000): Promise<AuditVerification> {
+  let previousHash = GENESIS;
+  let expectedSeq = 1;
+  let entries = 0;
+  for (;;) {
+    const rows = await readChunk(db, expectedSeq - 1, chunkSize);
+    for (const row of rows) {
+      if (row.seq !== expectedSeq)
+        return { ok: false, entries, brokenAtSeq: expectedSeq, reason: 'missing_entries' };
+      if (row.prev_hash !== previousHash)
+        return { ok: false, entries, brokenAtSeq: row.seq, reason: 'broken_link' };
+      const { hash, ...rest } = row;
+      if (entryHash(rest) !== hash)
+        return { ok: false, entries, brokenAtSeq: row.seq, reason: 'hash_mismatch' };
+      previousHash = hash;
+      expectedSeq++;
+      entries++;
+    }
+    if (rows.length < chunkSize) break;
+  }
+  // Entries removed from the end of the chain are detected against the head.
+  const head = await readHead(db);
+  if (head.seq !== entries || head.hash !== previousHash) {
+    return { ok: false, entries, brokenAtSeq: entries + 1, reason: 'missing_entries' };
+  }
+  return { ok: true, entries };
+}

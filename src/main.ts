@@ -1,0 +1,74 @@
+import { hostname } from 'node:os';
+import { buildApp, DEFAULT_WEB_ROOT } from './app';
+import { ConfigError, loadConfig } from './config';
+import { formatDemoLogins, hasAnyUser, loadDemo } from './features/demo/demo.service';
+import { systemClock } from './platform/clock/clock';
+import { createLogger } from './platform/logging';
+import { openRuntime } from './platform/runtime';
+import { createServices } from './services';
+
+const SESSION_PURGE_INTERVAL_MS = 3_600_000;
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+  const logger = createLogger(config);
+  const clock = systemClock;
+  const runtime = await openRuntime(config, clock, logger);
+  const services = createServices({ config, clock, logger, ...runtime });
+
+  // First start of the embedded store outside production: load the demo practice so there is something to try.
+  if (config.demo && !config.databaseUrl && !(await hasAnyUser(runtime.store))) {
+    const logins = await loadDemo({ store: runtime.store, clock, ...services });
+    console.log(`\n${formatDemoLogins(logins)}\n`);
+  }
+
+  const app = await buildApp({ config, clock, logger, ...runtime, webRoot: DEFAULT_WEB_ROOT });
+  const purge = setInterval(() => {
+    services.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session purge failed'));
+  }, SESSION_PURGE_INTERVAL_MS);
+  purge.unref();
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    clearInterval(purge);
+    const force = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ host: config.host, port: config.port });
+  logger.info(
+    { url: config.publicUrl, store: runtime.store.dialect, instance: hostname() },
+    'Missive is listening',
+  );
+  console.log(`Missive is ready: ${config.publicUrl}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as foundation from './migrations/0001-foundation';
+import type { Store } from './store';
+
+export interface MigrationContext {
+  binaryType: 'blob' | 'bytea';
+}
+
+type MigrationModule = { up(db: Kysely<unknown>, context: MigrationContext): Promise<void> };
+
+/** Forward-only, in order. A migration, once released, is never edited: add a new one. */
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001-foundation': foundation,
+};
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly context: MigrationContext) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, module]) => [
+        name,
+        { up: (db: Kysely<unknown>) => module.up(db, this.context) },
+      ]),
+    );
+  }
+}
+
+/** Runs pending migrations. On PostgreSQL Kysely takes an advisory lock, so concurrent starts are safe. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db as unknown as Kysely<unknown>,
+    provider: new StaticProvider({ binaryType: store.binaryType }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error('Migration failed');
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return applied;
+}

@@ -1,0 +1,169 @@
+/**
+ * Table types of the store. Portable across SQLite and PostgreSQL: ids are UUIDv7 strings made by the
+ * application, times are integer epoch milliseconds, booleans are 0/1 integers, JSON is text and binary
+ * data is a blob/bytea column.
+ */
+export interface Database {
+  users: UserRow;
+  practitioners: PractitionerRow;
+  practices: PracticeRow;
+  practice_members: PracticeMemberRow;
+  practice_invitations: PracticeInvitationRow;
+  patient_profiles: PatientProfileRow;
+  sessions: SessionRow;
+  email_tokens: EmailTokenRow;
+  login_throttle: LoginThrottleRow;
+  data_keys: DataKeyRow;
+  audit_log: AuditLogRow;
+  audit_head: AuditHeadRow;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  first_name: string;
+  last_name: string;
+  kind: 'patient' | 'staff' | 'admin';
+  locale: 'fr' | 'it' | 'en';
+  country: 'FR' | 'IT';
+  email_verified_at: number | null;
+  totp_secret: Uint8Array | null;
+  totp_enrolled_at: number | null;
+  totp_last_step: number | null;
+  failed_logins: number;
+  locked_until: number | null;
+  is_demo: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PractitionerRow {
+  user_id: string;
+  rpps: string;
+  specialty: string;
+  verified_at: number | null;
+  verified_by: string | null;
+  created_at: number;
+}
+
+export interface PracticeRow {
+  id: string;
+  name: string;
+  address: string;
+  postcode: string;
+  city: string;
+  country: 'FR' | 'IT';
+  time_zone: 'Europe/Paris' | 'Europe/Rome';
+  phone: string | null;
+  is_demo: number;
+  created_at: number;
+}
+
+export interface PracticeMemberRow {
+  practice_id: string;
+  user_id: string;
+  role: 'practitioner' | 'assistant';
+  is_admin: number;
+  /** JSON array of rights. */
+  rights: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PracticeInvitationRow {
+  id: string;
+  practice_id: string;
+  email: string;
+  role: 'practitioner' | 'assistant';
+  is_admin: number;
+  rights: string;
+  token_hash: string;
+  invited_by: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  revoked_at: number | null;
+}
+
+/**
+ * A person who receives care. The account holder's own profile has user_id = owner_user_id; a relative
+ * managed by the holder has owner_user_id set and, once they hold their own account (a teenager), user_id too.
+ */
+export interface PatientProfileRow {
+  id: string;
+  owner_user_id: string;
+  user_id: string | null;
+  relationship: 'self' | 'child' | 'dependent';
+  first_name: string;
+  last_name: string;
+  birth_date: string;
+  sex: 'female' | 'male' | 'other' | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionRow {
+  /** SHA-256 of the cookie token, hex. The token itself is never stored. */
+  id: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+  idle_timeout_ms: number;
+  mfa_verified_at: number | null;
+  user_agent: string | null;
+}
+
+export interface EmailTokenRow {
+  token_hash: string;
+  user_id: string;
+  purpose: 'verify_email' | 'reset_password' | 'activate';
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface LoginThrottleRow {
+  /** Hash of the throttled key (lower-cased e-mail or IP), so that the table holds no address in clear. */
+  key: string;
+  failures: number;
+  window_started_at: number;
+  locked_until: number | null;
+}
+
+export interface DataKeyRow {
+  id: string;
+  /** Data key encrypted by the master key (AES-256-GCM): nonce | tag | ciphertext. */
+  wrapped_key: Uint8Array;
+  master_key_id: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
+export interface AuditLogRow {
+  /** Position in the chain, allocated from audit_head inside the writing transaction. */
+  seq: number;
+  id: string;
+  at: number;
+  actor_user_id: string | null;
+  actor_role: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  practice_id: string | null;
+  patient_profile_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON object with non-health details (codes, ids). Never message text. */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** One row (id = 1): the last sequence number and hash of the chain. Locking it orders concurrent writers. */
+export interface AuditHeadRow {
+  id: number;
+  seq: number;
+  hash: string;
+}

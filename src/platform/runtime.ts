@@ -1,0 +1,58 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import { createInProcessBus, type EventBus } from './bus/bus';
+import type { Clock } from './clock/clock';
+import { type Keyring, loadMasterKey, openKeyring } from './crypto/keyring';
+import { migrateToLatest } from './db/migrate';
+import { openStore, type Store } from './db/store';
+import { createFileMailer, createSmtpMailer, type Mailer } from './mail/mailer';
+
+export interface Runtime {
+  store: Store;
+  keys: Keyring;
+  bus: EventBus;
+  mailer: Mailer;
+  close(): Promise<void>;
+}
+
+/** Opens the adapters a process needs, in order, and closes them in reverse. Shared by the server and the CLI. */
+export async function openRuntime(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  options: { pgSchema?: string } = {},
+): Promise<Runtime> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    sqlitePath: join(config.dataDir, 'missive.sqlite'),
+    pgSchema: options.pgSchema,
+    pgPoolSize: config.databasePoolSize,
+  });
+  try {
+    const applied = await migrateToLatest(store);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const masterKey = await loadMasterKey(config.masterKey, join(config.dataDir, 'master.key'));
+    const keys = await openKeyring(store, masterKey, clock);
+    const bus = createInProcessBus();
+    const mailer = config.smtpUrl
+      ? createSmtpMailer(config.smtpUrl, config.mailFrom)
+      : createFileMailer(join(config.dataDir, 'mail'), config.mailFrom, logger);
+    return {
+      store,
+      keys,
+      bus,
+      mailer,
+      async close() {
+        await mailer.close();
+        await bus.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { createAccountsService } from './features/accounts/accounts.service';
+import { createSessionsService } from './features/accounts/sessions.service';
+import { createPracticesService } from './features/practices/practices.service';
+import { createPractitionersService } from './features/practitioners/practitioners.service';
+import type { Clock } from './platform/clock/clock';
+import type { Keyring } from './platform/crypto/keyring';
+import type { Store } from './platform/db/store';
+import type { Mailer } from './platform/mail/mailer';
+
+export interface ServiceDeps {
+  config: Config;
+  store: Store;
+  keys: Keyring;
+  mailer: Mailer;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Wires the feature services together once; the HTTP app and the CLI use the same graph. */
+export function createServices(deps: ServiceDeps) {
+  const { config, store, keys, mailer, clock, logger } = deps;
+  const accounts = createAccountsService({ store, mailer, clock, config, logger });
+  const sessions = createSessionsService({ store, keys, clock, config, accounts });
+  const practices = createPracticesService({ store, clock, accounts });
+  const practitioners = createPractitionersService({ store, clock, accounts, practices });
+  return { accounts, sessions, practices, practitioners };
+}
+
+export type Services = ReturnType<typeof createServices>;
