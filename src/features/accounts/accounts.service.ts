@@ -350,15 +350,17 @@ export function createAccountsService(deps: AccountsDeps) {
       return id;
     },
 
-    async sendActivation(userId: string): Promise<void> {
+    /** Sends the link to choose a first password; returns it for the operator's CLI. */
+    async sendActivation(userId: string): Promise<string> {
       const user = await repo.findUserById(db, userId);
-      if (!user) return;
+      if (!user) throw new AppError('MISSIVE_NOT_FOUND');
       const token = await issueEmailToken(userId, 'activate', ACTIVATION_TTL);
       await sendMail(user.email, user.locale, {
         kind: 'activate_account',
         name: `${user.first_name} ${user.last_name}`,
         link: link('/activate', token),
       });
+      return link('/activate', token);
     },
 
     createPatient,
