@@ -150,18 +150,16 @@ export async function signInAdmin(
   t: TestApp,
   email = 'admin@example.org',
 ): Promise<{ client: TestClient; secret: string }> {
-  const userId = await t.runtime.store.db
-    .transaction()
-    .execute((trx) =>
-      t.services.accounts.createStaffUser(trx, {
-        email,
-        firstName: 'Ada',
-        lastName: 'Admin',
-        kind: 'admin',
-        locale: 'en',
-        country: 'FR',
-      }),
-    );
+  const userId = await t.runtime.store.db.transaction().execute((trx) =>
+    t.services.accounts.createStaffUser(trx, {
+      email,
+      firstName: 'Ada',
+      lastName: 'Admin',
+      kind: 'admin',
+      locale: 'en',
+      country: 'FR',
+    }),
+  );
   await t.services.accounts.sendActivation(userId);
   return activateStaff(t, email);
 }
