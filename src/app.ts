@@ -33,6 +33,19 @@ export interface AppDeps {
   webRoot?: string | undefined;
 }
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  hasBody: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the app registered: tests enumerate them so that no route escapes validation or access checks. */
+    registeredRoutes: RegisteredRoute[];
+  }
+}
+
 export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../web/dist');
 
 /** Builds the whole HTTP application from its dependencies. Does not listen: main.ts or tests do. */
@@ -45,6 +58,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId: () => uuidv7(),
     requestIdHeader: false,
     return503OnClosing: true,
+  });
+  const registeredRoutes: RegisteredRoute[] = [];
+  app.decorate('registeredRoutes', registeredRoutes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD')
+        registeredRoutes.push({ method, url: route.url, hasBody: Boolean(route.schema?.body) });
+    }
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -151,14 +151,12 @@ describe.each(storesUnderTest())('practice teams on %s', (kind) => {
       rights: ['agenda'],
     });
     const token = tokenFrom(await t.smtp.waitFor('temp@example.org'));
-    await t
-      .client()
-      .post('/api/v1/invitations/accept', {
-        token,
-        firstName: 'Tim',
-        lastName: 'Porary',
-        password: GOOD_PASSWORD,
-      });
+    await t.client().post('/api/v1/invitations/accept', {
+      token,
+      firstName: 'Tim',
+      lastName: 'Porary',
+      password: GOOD_PASSWORD,
+    });
     const temp = t.client();
     await temp.post('/api/v1/auth/login', { email: 'temp@example.org', password: GOOD_PASSWORD });
     const secret = (await temp.post('/api/v1/auth/totp/setup')).json().manualKey;

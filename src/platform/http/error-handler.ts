@@ -50,19 +50,26 @@ export function installErrorHandler(app: FastifyInstance): void {
       );
       return send(reply, 'MISSIVE_INTERNAL', request.id);
     }
-    switch (error.code) {
-      case 'FST_ERR_CTP_BODY_TOO_LARGE':
-        return send(reply, 'MISSIVE_PAYLOAD_TOO_LARGE', request.id);
-      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return send(reply, 'MISSIVE_UNSUPPORTED_MEDIA_TYPE', request.id);
-      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-        return send(reply, 'MISSIVE_VALIDATION', request.id, [{ path: 'body', reason: 'invalid' }]);
+    // Errors Fastify raises before a handler runs (body parsing, content type, size) carry a 4xx status.
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      const code: ErrorCode =
+        status === 413
+          ? 'MISSIVE_PAYLOAD_TOO_LARGE'
+          : status === 415
+            ? 'MISSIVE_UNSUPPORTED_MEDIA_TYPE'
+            : status === 429
+              ? 'MISSIVE_RATE_LIMITED'
+              : status === 404
+                ? 'MISSIVE_NOT_FOUND'
+                : 'MISSIVE_VALIDATION';
+      return send(
+        reply,
+        code,
+        request.id,
+        code === 'MISSIVE_VALIDATION' ? [{ path: 'body', reason: 'malformed' }] : undefined,
+      );
     }
-    if (error.statusCode === 400 && (error instanceof SyntaxError || error.code === undefined)) {
-      return send(reply, 'MISSIVE_VALIDATION', request.id, [{ path: 'body', reason: 'malformed_json' }]);
-    }
-    if (error.statusCode === 429) return send(reply, 'MISSIVE_RATE_LIMITED', request.id);
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, 'MISSIVE_INTERNAL', request.id);
   });

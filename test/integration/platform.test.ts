@@ -1,0 +1,141 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../src/features/audit/audit.service';
+import { DecryptionError } from '../../src/platform/crypto/keyring';
+import { storesUnderTest } from '../helpers/stores';
+import { createTestApp, PUBLIC_URL, patientInput, signUpPatient, type TestApp } from '../helpers/test-app';
+
+describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses state-changing requests from another origin', async () => {
+    const crossOrigin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      headers: { origin: 'https://evil.example' },
+      payload: patientInput('csrf@example.org'),
+    });
+    expect(crossOrigin.statusCode).toBe(403);
+    expect(crossOrigin.json().error.code).toBe('MISSIVE_CROSS_ORIGIN');
+    const crossSite = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'sec-fetch-site': 'cross-site' },
+      payload: { email: 'a@b.co', password: 'x' },
+    });
+    expect(crossSite.statusCode).toBe(403);
+    const sameOrigin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      headers: { origin: PUBLIC_URL, 'sec-fetch-site': 'same-origin' },
+      payload: patientInput('same-origin@example.org'),
+    });
+    expect(sameOrigin.statusCode).toBe(202);
+  });
+
+  it('sends security headers, a request id and no caching of API answers', async () => {
+    const response = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.json()).toEqual({ status: 'ok' });
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    // Plain HTTP deployments (development) must not pin HSTS.
+    expect(response.headers['strict-transport-security']).toBeUndefined();
+    const api = await t.app.inject({ method: 'GET', url: '/api/v1/me' });
+    expect(api.statusCode).toBe(401);
+    expect(api.headers['cache-control']).toBe('no-store');
+    const missing = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.code).toBe('MISSIVE_NOT_FOUND');
+  });
+
+  it('reports readiness from the store', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('chains every audit entry and detects an edited or deleted entry', async () => {
+    await signUpPatient(t, 'audited@example.org');
+    const db = t.runtime.store.db;
+    const intact = await verifyAuditChain(db);
+    expect(intact.ok).toBe(true);
+    expect(intact.entries).toBeGreaterThanOrEqual(3);
+    const actions = (await db.selectFrom('audit_log').select('action').orderBy('seq').execute()).map(
+      (r) => r.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['account.created', 'account.email_verified', 'session.created']),
+    );
+
+    const victim = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'account.email_verified')
+      .executeTakeFirstOrThrow();
+    await db.updateTable('audit_log').set({ actor_role: 'admin' }).where('seq', '=', victim.seq).execute();
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      brokenAtSeq: victim.seq,
+      reason: 'hash_mismatch',
+    });
+    await db
+      .updateTable('audit_log')
+      .set({ actor_role: victim.actor_role })
+      .where('seq', '=', victim.seq)
+      .execute();
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+
+    await db.deleteFrom('audit_log').where('seq', '=', victim.seq).execute();
+    expect(await verifyAuditChain(db)).toMatchObject({
+      ok: false,
+      brokenAtSeq: victim.seq,
+      reason: 'missing_entries',
+    });
+    await db.insertInto('audit_log').values(victim).execute();
+
+    const last = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('seq', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await db.deleteFrom('audit_log').where('seq', '=', last.seq).execute();
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, reason: 'missing_entries' });
+    await db.insertInto('audit_log').values(last).execute();
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+
+  it('keeps audit sequence numbers gapless under concurrent writes', async () => {
+    await Promise.all(Array.from({ length: 8 }, (_, i) => signUpPatient(t, `parallel${i}@example.org`)));
+    const seqs = (
+      await t.runtime.store.db.selectFrom('audit_log').select('seq').orderBy('seq').execute()
+    ).map((r) => Number(r.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+    expect((await verifyAuditChain(t.runtime.store.db)).ok).toBe(true);
+  });
+
+  it('encrypts with the row bound as associated data: moved ciphertext does not decrypt', async () => {
+    const keys = t.runtime.keys;
+    const record = keys.encrypt('Renouvellement de Lévothyrox 75 µg', 'messages.body:row-1');
+    expect(Buffer.from(record).toString('latin1')).not.toContain('Lévothyrox');
+    expect(await keys.decryptText(record, 'messages.body:row-1')).toBe('Renouvellement de Lévothyrox 75 µg');
+    await expect(keys.decryptText(record, 'messages.body:row-2')).rejects.toBeInstanceOf(DecryptionError);
+    const tampered = Buffer.from(record);
+    tampered[tampered.length - 1] ^= 1;
+    await expect(keys.decryptText(tampered, 'messages.body:row-1')).rejects.toBeInstanceOf(DecryptionError);
+    // Two encryptions of the same text differ (random nonce).
+    expect(Buffer.from(keys.encrypt('same', 'a')).equals(Buffer.from(keys.encrypt('same', 'a')))).toBe(false);
+  });
+
+  it('runs migrations once: a second start finds nothing to apply', async () => {
+    const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(t.runtime.store.db);
+    expect(rows.rows.map((r) => r.name)).toEqual(['0001-foundation']);
+  });
+});
