@@ -30,6 +30,8 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db as unknown as Kysely<unknown>,
     provider: new StaticProvider({ binaryType: store.binaryType }),
+    // Kysely looks for its bookkeeping tables across all schemas unless told which one is ours.
+    ...(store.schema ? { migrationTableSchema: store.schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error('Migration failed');

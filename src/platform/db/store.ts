@@ -10,6 +10,8 @@ export interface Store {
   readonly dialect: Dialect;
   /** Dialect-specific column type for binary data. */
   readonly binaryType: 'blob' | 'bytea';
+  /** PostgreSQL schema the store lives in (undefined on SQLite). */
+  readonly schema: string | undefined;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -39,6 +41,7 @@ function openSqlite(path: string): Store {
     db,
     dialect: 'sqlite',
     binaryType: 'blob',
+    schema: undefined,
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -59,6 +62,7 @@ const pgTypes = {
 };
 
 function openPostgres(url: string, options: StoreOptions): Store {
+  if (options.pgSchema && !/^[a-z_][a-z0-9_]*$/.test(options.pgSchema)) throw new Error('Invalid PostgreSQL schema name');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.pgPoolSize ?? 10,
@@ -70,6 +74,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
     db,
     dialect: 'postgres',
     binaryType: 'bytea',
+    schema: options.pgSchema ?? 'public',
     async ping() {
       await sql`select 1`.execute(db);
     },
