@@ -138,17 +138,15 @@ describe.each(storesUnderTest())('bad input on every route (%s)', (kind) => {
   });
 
   it('validation errors name the fields without echoing their values', async () => {
-    const response = await t
-      .client()
-      .post('/api/v1/auth/signup', {
-        email: 'not-an-email',
-        password: 'x',
-        firstName: '',
-        lastName: 'Secretname',
-        birthDate: '1990-02-31',
-        country: 'FR',
-        locale: 'fr',
-      });
+    const response = await t.client().post('/api/v1/auth/signup', {
+      email: 'not-an-email',
+      password: 'x',
+      firstName: '',
+      lastName: 'Secretname',
+      birthDate: '1990-02-31',
+      country: 'FR',
+      locale: 'fr',
+    });
     expect(response.statusCode).toBe(400);
     const paths = response.json().error.issues.map((i: { path: string }) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['body.email', 'body.firstName', 'body.birthDate']));
