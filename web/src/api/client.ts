@@ -1,0 +1,130 @@
+import type { ErrorResponse } from '../../../src/contracts/common';
+
+/** Codes the client itself produces, next to the server's MISSIVE_* codes. */
+export const NETWORK_ERROR = 'NETWORK_ERROR';
+export const UNEXPECTED_RESPONSE = 'UNEXPECTED_RESPONSE';
+
+export type ApiIssue = { path: string; reason: string };
+
+/** An error answered by the API (or a network failure), carrying the server's stable error code. */
+export class ApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly requestId: string | undefined;
+  readonly issues: ApiIssue[];
+
+  constructor(init: {
+    code: string;
+    status: number;
+    message: string;
+    requestId?: string;
+    issues?: ApiIssue[];
+  }) {
+    super(init.message);
+    this.name = 'ApiError';
+    this.code = init.code;
+    this.status = init.status;
+    this.requestId = init.requestId;
+    this.issues = init.issues ?? [];
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+/** Session-level signals the app reacts to: signed out, or a second factor is now needed. */
+export type SessionSignal = 'unauthenticated' | 'mfa';
+type SessionListener = (signal: SessionSignal) => void;
+
+const listeners = new Set<SessionListener>();
+
+export function onSessionSignal(listener: SessionListener): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+function emit(signal: SessionSignal): void {
+  for (const listener of listeners) listener(signal);
+}
+
+export type RequestOptions = {
+  /** Do not broadcast "signed out" on 401 (the sign-in request and the start-up probe). */
+  quietUnauthenticated?: boolean;
+  signal?: AbortSignal;
+};
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+function isErrorResponse(value: unknown): value is ErrorResponse {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = (value as { error: unknown }).error;
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
+  );
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal ?? null };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError({ code: NETWORK_ERROR, status: 0, message: 'The server could not be reached.' });
+  }
+
+  const payload = await readJson(response);
+  if (response.ok) return payload as T;
+
+  const error = isErrorResponse(payload)
+    ? new ApiError({
+        code: payload.error.code,
+        status: response.status,
+        message: payload.error.message,
+        requestId: payload.error.requestId,
+        ...(payload.error.issues ? { issues: payload.error.issues } : {}),
+      })
+    : new ApiError({
+        code: UNEXPECTED_RESPONSE,
+        status: response.status,
+        message: `HTTP ${response.status}`,
+      });
+
+  if (error.code === 'MISSIVE_UNAUTHENTICATED' && !options.quietUnauthenticated) emit('unauthenticated');
+  if (error.code === 'MISSIVE_MFA_REQUIRED' || error.code === 'MISSIVE_MFA_ENROLMENT_REQUIRED') emit('mfa');
+  throw error;
+}
+
+export const api = {
+  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
+  post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
+    request<T>('POST', path, body, options),
+  patch: <T>(path: string, body: unknown, options?: RequestOptions) =>
+    request<T>('PATCH', path, body, options),
+  delete: <T = void>(path: string, options?: RequestOptions) =>
+    request<T>('DELETE', path, undefined, options),
+};

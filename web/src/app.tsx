@@ -1,0 +1,79 @@
+import { Route, Routes } from 'react-router';
+import { AccountPage } from './features/account/account-page';
+import { AdminPage } from './features/admin/admin-page';
+import { ForgotPasswordPage } from './features/auth/forgot-password-page';
+import { InvitationPage } from './features/auth/invitation-page';
+import { ResetPasswordPage } from './features/auth/reset-password-page';
+import { SignInPage } from './features/auth/signin-page';
+import { SignUpPage } from './features/auth/signup-page';
+import { VerifyEmailPage } from './features/auth/verify-email-page';
+import { HomePage } from './features/home/home-page';
+import { AppLayout } from './features/layout/app-layout';
+import { PublicLayout } from './features/layout/public-layout';
+import { RouteEffects } from './features/layout/route-effects';
+import { LandingPage } from './features/public/landing-page';
+import { NotFoundPage } from './features/public/not-found-page';
+import { UnreachablePage } from './features/public/unreachable-page';
+import { EnrolPage } from './features/security/enrol-page';
+import { VerifyPage } from './features/security/verify-page';
+import { TeamPage } from './features/team/team-page';
+import { RedirectIfSignedIn, RequireKind, RequireMfaState, RequireSignedIn } from './session/guards';
+import { useSession } from './session/session';
+
+export function App() {
+  const { status } = useSession();
+  return (
+    <>
+      <RouteEffects />
+      {status === 'unreachable' ? (
+        <Routes>
+          <Route element={<PublicLayout wide />}>
+            <Route path="*" element={<UnreachablePage />} />
+          </Route>
+        </Routes>
+      ) : (
+        <Routes>
+          <Route element={<RedirectIfSignedIn />}>
+            <Route element={<PublicLayout wide />}>
+              <Route index element={<LandingPage />} />
+            </Route>
+            <Route element={<PublicLayout />}>
+              <Route path="signin" element={<SignInPage />} />
+              <Route path="signup" element={<SignUpPage />} />
+              <Route path="forgot-password" element={<ForgotPasswordPage />} />
+            </Route>
+          </Route>
+
+          {/* Links from e-mails work whether or not someone is signed in. */}
+          <Route element={<PublicLayout />}>
+            <Route path="verify-email" element={<VerifyEmailPage />} />
+            <Route path="reset-password" element={<ResetPasswordPage mode="reset" />} />
+            <Route path="activate" element={<ResetPasswordPage mode="activate" />} />
+            <Route path="invitation" element={<InvitationPage />} />
+            <Route element={<RequireMfaState state="enrolment_required" />}>
+              <Route path="security/enrol" element={<EnrolPage />} />
+            </Route>
+            <Route element={<RequireMfaState state="required" />}>
+              <Route path="security/verify" element={<VerifyPage />} />
+            </Route>
+          </Route>
+
+          <Route element={<RequireSignedIn />}>
+            <Route element={<AppLayout />}>
+              <Route path="home" element={<HomePage />} />
+              <Route path="account" element={<AccountPage />} />
+              <Route path="practices/:practiceId/team" element={<TeamPage />} />
+              <Route element={<RequireKind kinds={['admin']} />}>
+                <Route path="admin" element={<AdminPage />} />
+              </Route>
+            </Route>
+          </Route>
+
+          <Route element={<PublicLayout wide />}>
+            <Route path="*" element={<NotFoundPage />} />
+          </Route>
+        </Routes>
+      )}
+    </>
+  );
+}

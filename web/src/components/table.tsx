@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+
+export type Column<Row> = {
+  key: string;
+  header: ReactNode;
+  /** Label repeated in front of the value when the table is stacked on small screens. */
+  label: string;
+  render: (row: Row) => ReactNode;
+  /** The cell that names the row (a person, a practice): a row header for screen readers. */
+  rowHeader?: boolean;
+  className?: string;
+};
+
+type TableProps<Row> = {
+  caption: string;
+  columns: ReadonlyArray<Column<Row>>;
+  rows: readonly Row[];
+  rowKey: (row: Row) => string;
+  empty: ReactNode;
+};
+
+/** A data table that turns into one card per row below 640 px (labels come from `data-label`). */
+export function Table<Row>({ caption, columns, rows, rowKey, empty }: TableProps<Row>) {
+  if (rows.length === 0) return <p className="table__empty">{empty}</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table table--stack">
+        <caption className="visually-hidden">{caption}</caption>
+        <thead>
+          <tr>
+            {columns.map((column) => (
+              <th key={column.key} scope="col">
+                {column.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={rowKey(row)}>
+              {columns.map((column) =>
+                column.rowHeader ? (
+                  <th
+                    key={column.key}
+                    scope="row"
+                    data-label={column.label}
+                    className={['cell-strong', column.className].filter(Boolean).join(' ')}
+                  >
+                    {column.render(row)}
+                  </th>
+                ) : (
+                  <td key={column.key} data-label={column.label} className={column.className}>
+                    {column.render(row)}
+                  </td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

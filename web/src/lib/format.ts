@@ -1,0 +1,21 @@
+/** Formats an epoch-milliseconds instant as a date (and optionally a time) in the active language. */
+export function formatDateTime(epochMs: number, locale: string, withTime = false): string {
+  return new Intl.DateTimeFormat(
+    locale,
+    withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
+  ).format(new Date(epochMs));
+}
+
+/** Formats a calendar date ("1984-03-07") without any time-zone shift. */
+export function formatCalendarDate(isoDate: string, locale: string): string {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  if (!year || !month || !day) return isoDate;
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(Date.UTC(year, month - 1, day)),
+  );
+}
+
+/** "JBSWY3DPEHPK3PXP" → "JBSW Y3DP EHPK 3PXP", easier to copy by hand into an authenticator app. */
+export function groupInFours(value: string): string {
+  return (value.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
+}
