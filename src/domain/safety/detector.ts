@@ -1,0 +1,609 @@
+/**
+ * Red-flag detector: while a patient types to their practitioner, recognise a message that describes an
+ * emergency happening now and point to the right emergency number. Missive is not an emergency service;
+ * this check exists so that nobody waits for a reply while they should be calling 15, 112 or 3114.
+ *
+ * Pure and synchronous: lexicons are compiled once at module load into an index of patterns keyed by
+ * their first word, so a check costs one pass over the tokens of the message.
+ */
+import { lexiconEn } from './lexicon.en';
+import { lexiconFr } from './lexicon.fr';
+import { lexiconIt } from './lexicon.it';
+import {
+  foldText,
+  lexiconWords,
+  type PhraseRewrite,
+  prefixWithinOneEdit,
+  type TokeniseConfig,
+  type TokenStream,
+  tokenise,
+  withinOneEdit,
+} from './normalise';
+
+export type SafetyLang = 'fr' | 'it' | 'en';
+export type SafetyCountry = 'FR' | 'IT';
+export type EmergencyKind =
+  | 'chest_pain'
+  | 'stroke'
+  | 'breathing'
+  | 'anaphylaxis'
+  | 'bleeding'
+  | 'unconscious'
+  | 'seizure'
+  | 'suicide'
+  | 'overdose'
+  | 'burn'
+  | 'infant_fever'
+  | 'pregnancy'
+  | 'headache'
+  | 'vision_loss'
+  | 'violence';
+
+export interface EmergencyNumber {
+  number: string;
+  label: string;
+  kind: 'call' | 'sms';
+}
+
+export interface SafetyResult {
+  emergency: boolean;
+  kind: EmergencyKind | null;
+  /** Numbers to show for this emergency, most relevant first; empty when there is no emergency. */
+  numbers: EmergencyNumber[];
+}
+
+/**
+ * Cue families. negation: "no chest pain"; history: a past or resolved event ("3 years ago", "gone");
+ * info: the clause is about documents, renewals, prevention or questions ("chest X-ray results");
+ * urgent: "right now", "help" (cancels history and info in its clause); familyPast: "my father had"
+ * (suppresses what follows it); mention: a determiner or past verb before a diagnosis noun ("my stroke",
+ * "had a heart attack"), which suppresses only weak rules.
+ */
+export type CueKind = 'negation' | 'history' | 'info' | 'urgent' | 'familyPast' | 'mention';
+
+export interface RuleSource {
+  readonly kind: EmergencyKind;
+  /** Symptom descriptions: each pattern alone is enough. */
+  readonly any?: readonly string[];
+  /** Diagnosis nouns ("stroke", "infarctus"): also dropped when the message is about history or paperwork. */
+  readonly weak?: readonly string[];
+  /** Every group needs one valid match somewhere in the message (baby + fever + floppy). */
+  readonly all?: readonly (readonly string[])[];
+  /** A match of one of these in the same clause cancels the rule ("heartburn" for "burn"). */
+  readonly unless?: readonly string[];
+}
+
+/**
+ * One language's data. Pattern syntax: words separated by spaces, matched in order with at most 3 other
+ * words between them ("~N" before a word changes that gap); "a|b" alternatives; "word*" prefix;
+ * "=word" exact (no typo tolerance); "@name" a class; "#num", "#year", "#fever" (38 to 42.9) and "#many"
+ * (5 or more) numbers.
+ */
+export interface LexiconSource {
+  readonly lang: SafetyLang;
+  readonly shorthand: Readonly<Record<string, string>>;
+  readonly phrases: Readonly<Record<string, string>>;
+  /** Conjunctions that open a new clause, in any language / only when the patient's language is this one. */
+  readonly clauseWords: readonly string[];
+  readonly localClauseWords: readonly string[];
+  /** Words that end a negation or family-past scope (subject pronouns), global / local like clauseWords. */
+  readonly breakers: readonly string[];
+  readonly localBreakers: readonly string[];
+  /** Words never corrected as typos because they are real words close to a lexicon word. */
+  readonly protect: readonly string[];
+  readonly classes: Readonly<Record<string, string>>;
+  readonly cues: Readonly<Record<CueKind, readonly string[]>>;
+  /** French "ne … pas" around a word: [before, after] pairs. */
+  readonly frames: readonly (readonly [string, string])[];
+  readonly rules: readonly RuleSource[];
+}
+
+const LEXICONS: readonly LexiconSource[] = [lexiconFr, lexiconIt, lexiconEn];
+const DEFAULT_GAP = 3;
+const NEGATION_WINDOW = 5;
+const FAMILY_WINDOW = 6;
+const MENTION_WINDOW = 2;
+const FRAME_WINDOW = 2;
+
+// When several situations are recognised, the most specific or most urgent one chooses the numbers.
+const KIND_PRIORITY: readonly EmergencyKind[] = [
+  'overdose',
+  'anaphylaxis',
+  'infant_fever',
+  'pregnancy',
+  'seizure',
+  'stroke',
+  'chest_pain',
+  'unconscious',
+  'violence',
+  'suicide',
+  'breathing',
+  'bleeding',
+  'burn',
+  'headache',
+  'vision_loss',
+];
+
+// ---------------------------------------------------------------------------------------------------
+// Compilation
+
+type AtomKind = 'word' | 'prefix' | 'num' | 'year' | 'fever' | 'many';
+interface Atom {
+  readonly kind: AtomKind;
+  readonly text: string;
+  readonly fuzzy: boolean;
+}
+interface Pattern {
+  readonly terms: readonly ReadonlySet<number>[];
+  readonly gaps: readonly number[];
+  readonly owner: number;
+}
+
+const atoms: Atom[] = [];
+const atomIds = new Map<string, number>();
+const exactIndex = new Map<string, number[]>();
+const prefixIndex = new Map<string, number[]>();
+const fuzzyBuckets = new Map<string, number[]>();
+const prefixLengths = new Set<number>();
+const protectedWords = new Set<string>();
+const patternsByStart = new Map<number, Pattern[]>();
+
+function atomId(kind: AtomKind, text: string, fuzzy: boolean): number {
+  const key = `${kind}:${fuzzy ? '~' : '='}${text}`;
+  const known = atomIds.get(key);
+  if (known !== undefined) return known;
+  const id = atoms.length;
+  atoms.push({ kind, text, fuzzy });
+  atomIds.set(key, id);
+  if (kind === 'word' || kind === 'prefix') {
+    const index = kind === 'word' ? exactIndex : prefixIndex;
+    index.set(text, [...(index.get(text) ?? []), id]);
+    if (kind === 'prefix') prefixLengths.add(text.length);
+    if (fuzzy && text.length >= 4) {
+      const bucket = text[0] as string;
+      fuzzyBuckets.set(bucket, [...(fuzzyBuckets.get(bucket) ?? []), id]);
+    }
+  }
+  return id;
+}
+
+function shorthandMap(): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const lexicon of LEXICONS) {
+    for (const [from, to] of Object.entries(lexicon.shorthand)) map.set(foldText(from), lexiconWords(to));
+  }
+  return map;
+}
+
+const SHORTHAND = shorthandMap();
+
+function buildTokeniseConfig(lang: SafetyLang): TokeniseConfig {
+  const phrases = new Map<string, PhraseRewrite[]>();
+  const clauseWords = new Set<string>();
+  for (const lexicon of LEXICONS) {
+    for (const [from, to] of Object.entries(lexicon.phrases)) {
+      const rewrite = { from: lexiconWords(from, { shorthand: SHORTHAND }), to: lexiconWords(to) };
+      const first = rewrite.from[0] as string;
+      phrases.set(
+        first,
+        [...(phrases.get(first) ?? []), rewrite].sort((a, b) => b.from.length - a.from.length),
+      );
+    }
+    const local = lexicon.lang === lang ? lexicon.localClauseWords : [];
+    for (const word of [...lexicon.clauseWords, ...local]) clauseWords.add(lexiconWords(word)[0] as string);
+  }
+  return { shorthand: SHORTHAND, phrases, clauseWords };
+}
+
+const TOKENISE: Record<SafetyLang, TokeniseConfig> = {
+  fr: buildTokeniseConfig('fr'),
+  it: buildTokeniseConfig('it'),
+  en: buildTokeniseConfig('en'),
+};
+
+// Cue words match exactly: a typo-tolerant cue could silence a real emergency ("avoir" read as "avoid").
+function compileAlternative(
+  alt: string,
+  classes: Readonly<Record<string, string>>,
+  out: Set<number>,
+  fuzzy = true,
+): void {
+  if (alt.startsWith('@')) {
+    const members = classes[alt.slice(1)];
+    if (members === undefined) throw new Error(`Unknown lexicon class ${alt}`);
+    for (const member of members.split(/\s+/).filter(Boolean))
+      compileAlternative(member, classes, out, fuzzy);
+    return;
+  }
+  if (alt === '#num' || alt === '#year' || alt === '#fever' || alt === '#many') {
+    out.add(atomId(alt.slice(1) as AtomKind, '', false));
+    return;
+  }
+  const exact = alt.startsWith('=');
+  const prefix = alt.endsWith('*');
+  const body = alt.slice(exact ? 1 : 0, prefix ? -1 : undefined);
+  const words = prefix ? lexiconWords(body) : lexiconWords(body, { shorthand: SHORTHAND });
+  if (words.length !== 1) throw new Error(`Lexicon term must be one word: ${alt}`);
+  out.add(atomId(prefix ? 'prefix' : 'word', words[0] as string, fuzzy && !exact));
+}
+
+function compilePattern(
+  source: string,
+  classes: Readonly<Record<string, string>>,
+  owner: number,
+  fuzzy = true,
+): Pattern {
+  const terms: Set<number>[] = [];
+  const gaps: number[] = [];
+  let gap = DEFAULT_GAP;
+  for (const part of source.split(/\s+/).filter(Boolean)) {
+    if (/^~\d+$/.test(part)) {
+      gap = Number(part.slice(1));
+      continue;
+    }
+    const term = new Set<number>();
+    for (const alt of part.split('|')) compileAlternative(alt, classes, term, fuzzy);
+    if (terms.length > 0) gaps.push(gap);
+    terms.push(term);
+    gap = DEFAULT_GAP;
+  }
+  const pattern: Pattern = { terms, gaps, owner };
+  for (const id of terms[0] ?? []) patternsByStart.set(id, [...(patternsByStart.get(id) ?? []), pattern]);
+  return pattern;
+}
+
+/** A pattern owner: one cue family, or one group of one rule. */
+type Owner =
+  | { readonly cue: CueKind }
+  | { readonly rule: number; readonly group: number; readonly weak: boolean };
+const owners: Owner[] = [];
+
+interface RuleGroup {
+  readonly sources: readonly string[];
+  readonly weak: boolean;
+  readonly group: number;
+}
+interface CompiledRule {
+  readonly kind: EmergencyKind;
+  readonly groups: number;
+  readonly unless: number;
+}
+const rules: CompiledRule[] = [];
+const breakers: Record<SafetyLang, Set<string>> = { fr: new Set(), it: new Set(), en: new Set() };
+const frames: { before: ReadonlySet<number>; after: ReadonlySet<number> }[] = [];
+const CUE_KINDS: readonly CueKind[] = ['negation', 'history', 'info', 'urgent', 'familyPast', 'mention'];
+const cueOwner = new Map<CueKind, number>();
+for (const cue of CUE_KINDS) {
+  cueOwner.set(cue, owners.length);
+  owners.push({ cue });
+}
+
+for (const lexicon of LEXICONS) {
+  const { classes } = lexicon;
+  for (const cue of CUE_KINDS) {
+    for (const source of lexicon.cues[cue])
+      compilePattern(source, classes, cueOwner.get(cue) as number, false);
+  }
+  for (const [before, after] of lexicon.frames) {
+    const b = new Set<number>();
+    const a = new Set<number>();
+    for (const alt of before.split('|')) compileAlternative(alt, classes, b, false);
+    for (const alt of after.split('|')) compileAlternative(alt, classes, a, false);
+    frames.push({ before: b, after: a });
+  }
+  for (const word of lexicon.protect) protectedWords.add(lexiconWords(word)[0] as string);
+  for (const lang of ['fr', 'it', 'en'] as const) {
+    const words = lang === lexicon.lang ? [...lexicon.breakers, ...lexicon.localBreakers] : lexicon.breakers;
+    for (const word of words)
+      for (const w of lexiconWords(word, { shorthand: SHORTHAND })) breakers[lang].add(w);
+  }
+  for (const rule of lexicon.rules) {
+    const single: RuleGroup[] = [];
+    if (rule.any?.length) single.push({ sources: rule.any, weak: false, group: 0 });
+    if (rule.weak?.length) single.push({ sources: rule.weak, weak: true, group: 0 });
+    if (single.length) addRule(rule, single, 1, classes);
+    const all = (rule.all ?? []).map((sources, group) => ({ sources, weak: false, group }));
+    if (all.length) addRule(rule, all, all.length, classes);
+  }
+}
+
+function addRule(
+  rule: RuleSource,
+  groups: readonly RuleGroup[],
+  groupCount: number,
+  classes: Readonly<Record<string, string>>,
+): void {
+  const ruleIndex = rules.length;
+  let unless = -1;
+  if (rule.unless?.length) {
+    unless = owners.length;
+    owners.push({ rule: ruleIndex, group: -1, weak: false });
+    for (const source of rule.unless) compilePattern(source, classes, unless, false);
+  }
+  for (const group of groups) {
+    const owner = owners.length;
+    owners.push({ rule: ruleIndex, group: group.group, weak: group.weak });
+    for (const source of group.sources) compilePattern(source, classes, owner);
+  }
+  rules.push({ kind: rule.kind, groups: groupCount, unless });
+}
+const sortedPrefixLengths = [...prefixLengths].sort((a, b) => a - b);
+
+// ---------------------------------------------------------------------------------------------------
+// Matching
+
+const NUMBER = /^\d+(\.\d+)?$/;
+const atomCache = new Map<string, readonly number[]>();
+const ATOM_CACHE_LIMIT = 20_000;
+
+function atomsOf(word: string): readonly number[] {
+  const cached = atomCache.get(word);
+  if (cached) return cached;
+  const found = new Set<number>(exactIndex.get(word) ?? []);
+  for (const length of sortedPrefixLengths) {
+    if (length > word.length) break;
+    for (const id of prefixIndex.get(word.slice(0, length)) ?? []) found.add(id);
+  }
+  if (NUMBER.test(word)) {
+    const value = Number(word);
+    found.add(atomId('num', '', false));
+    if (value >= 1900 && value <= 2100) found.add(atomId('year', '', false));
+    if (value >= 38 && value < 43) found.add(atomId('fever', '', false));
+    if (value >= 5) found.add(atomId('many', '', false));
+  } else if (found.size === 0 && word.length >= 4 && !protectedWords.has(word)) {
+    for (const id of fuzzyBuckets.get(word[0] as string) ?? []) {
+      const atom = atoms[id] as Atom;
+      if (fuzzyMatch(word, atom)) found.add(id);
+    }
+  }
+  const result = [...found];
+  if (atomCache.size >= ATOM_CACHE_LIMIT) atomCache.clear();
+  atomCache.set(word, result);
+  return result;
+}
+
+// Short words only tolerate swapped letters ("pian"): one edit on a short word too often makes another word.
+function fuzzyMatch(word: string, atom: Atom): boolean {
+  if (atom.kind === 'prefix') {
+    return (
+      atom.text.length >= 6 && word.length >= atom.text.length - 1 && prefixWithinOneEdit(word, atom.text)
+    );
+  }
+  if (word.length < 6 || atom.text.length < 6) {
+    return word.length === atom.text.length && withinOneEdit(word, atom.text) && isSwap(word, atom.text);
+  }
+  return withinOneEdit(word, atom.text);
+}
+
+function isSwap(a: string, b: string): boolean {
+  return [...a].sort().join('') === [...b].sort().join('');
+}
+
+interface Match {
+  readonly owner: number;
+  readonly start: number;
+  readonly end: number;
+  readonly clause: number;
+}
+
+function hasAny(tokenAtoms: readonly number[] | undefined, term: ReadonlySet<number>): boolean {
+  if (!tokenAtoms) return false;
+  for (const id of tokenAtoms) if (term.has(id)) return true;
+  return false;
+}
+
+function matchFrom(
+  pattern: Pattern,
+  termIndex: number,
+  at: number,
+  ctx: { tokens: readonly (readonly number[])[]; clauses: readonly number[]; negator: readonly boolean[] },
+): number {
+  if (termIndex === pattern.terms.length - 1) return at;
+  const maxGap = pattern.gaps[termIndex] ?? DEFAULT_GAP;
+  const term = pattern.terms[termIndex + 1] as ReadonlySet<number>;
+  for (let next = at + 1; next <= at + 1 + maxGap && next < ctx.tokens.length; next++) {
+    if (ctx.clauses[next] !== ctx.clauses[at]) break;
+    if (hasAny(ctx.tokens[next], term)) {
+      const end = matchFrom(pattern, termIndex + 1, next, ctx);
+      if (end >= 0) return end;
+    }
+    // "pain is not in my chest": a negation between two parts breaks the pattern.
+    if (ctx.negator[next]) break;
+  }
+  return -1;
+}
+
+function findMatches(stream: TokenStream): { matches: Match[]; negator: boolean[] } {
+  const tokens = stream.words.map(atomsOf);
+  const clauses = stream.clauses;
+  const negationOwner = cueOwner.get('negation') as number;
+  const negator = tokens.map((ids) =>
+    ids.some((id) => patternsByStart.get(id)?.some((p) => p.owner === negationOwner && p.terms.length === 1)),
+  );
+  const ctx = { tokens, clauses, negator };
+  const matches: Match[] = [];
+  tokens.forEach((ids, start) => {
+    const seen = new Set<Pattern>();
+    for (const id of ids) {
+      for (const pattern of patternsByStart.get(id) ?? []) {
+        if (seen.has(pattern)) continue;
+        seen.add(pattern);
+        const end = matchFrom(pattern, 0, start, ctx);
+        if (end >= 0) matches.push({ owner: pattern.owner, start, end, clause: clauses[start] as number });
+      }
+    }
+  });
+  return { matches, negator };
+}
+
+/** Tokens and raw pattern matches, for diagnosing a surprising result while editing the lexicons. */
+export function explain(text: string, lang: SafetyLang): { words: readonly string[]; matches: string[] } {
+  const stream = tokenise(text, TOKENISE[lang]);
+  const describe = (m: Match): string => {
+    const owner = owners[m.owner] as Owner;
+    const who =
+      'cue' in owner ? owner.cue : `${rules[owner.rule]?.kind}#${owner.group}${owner.weak ? ' weak' : ''}`;
+    return `${who} ${stream.words.slice(m.start, m.end + 1).join(' ')}`;
+  };
+  return { words: stream.words, matches: findMatches(stream).matches.map(describe) };
+}
+
+/** Which situation, if any, the message describes; exported for the evaluation script and tests. */
+export function detectKind(text: string, lang: SafetyLang): EmergencyKind | null {
+  const stream = tokenise(text, TOKENISE[lang]);
+  const { matches } = findMatches(stream);
+  const cues = new Map<CueKind, Match[]>(CUE_KINDS.map((c) => [c, []]));
+  const ruleMatches: Match[] = [];
+  for (const match of matches) {
+    const owner = owners[match.owner] as Owner;
+    if ('cue' in owner) cues.get(owner.cue)?.push(match);
+    else ruleMatches.push(match);
+  }
+  const clauseSet = (cue: CueKind): Set<number> => new Set((cues.get(cue) ?? []).map((m) => m.clause));
+  const urgent = clauseSet('urgent');
+  const context = new Set([...clauseSet('history'), ...clauseSet('info')]);
+  const contextInMessage = [...context].some((c) => !urgent.has(c));
+  const stops = breakers[lang];
+  const tokensAt = stream.words;
+  const tokenAtoms = stream.words.map(atomsOf);
+
+  const inScope = (cue: CueKind, match: Match, window: number): boolean =>
+    (cues.get(cue) ?? []).some((c) => {
+      if (c.clause !== match.clause || c.end >= match.start || match.start - c.end > window) return false;
+      for (let k = c.end + 1; k < match.start; k++) if (stops.has(tokensAt[k] as string)) return false;
+      return true;
+    });
+  const framed = (match: Match): boolean =>
+    frames.some((frame) => {
+      let before = false;
+      for (let k = Math.max(0, match.start - FRAME_WINDOW); k < match.start; k++) {
+        if (hasAny(tokenAtoms[k], frame.before)) before = true;
+      }
+      if (!before) return false;
+      for (let k = match.end + 1; k <= match.end + FRAME_WINDOW && k < tokenAtoms.length; k++) {
+        if (stream.clauses[k] === match.clause && hasAny(tokenAtoms[k], frame.after)) return true;
+      }
+      return false;
+    });
+
+  const valid = (match: Match, weak: boolean): boolean => {
+    if (inScope('negation', match, NEGATION_WINDOW) || framed(match)) return false;
+    const urgentHere = urgent.has(match.clause);
+    if (context.has(match.clause) && !urgentHere) return false;
+    if (!urgentHere && inScope('familyPast', match, FAMILY_WINDOW)) return false;
+    if (weak) {
+      if (inScope('mention', match, MENTION_WINDOW)) return false;
+      if (contextInMessage && urgent.size === 0) return false;
+    }
+    return true;
+  };
+
+  const satisfied = new Map<number, Set<number>>();
+  const cancelled = new Set<string>();
+  for (const match of ruleMatches) {
+    const owner = owners[match.owner] as Owner;
+    if ('cue' in owner || owner.group !== -1) continue;
+    cancelled.add(`${owner.rule}:${match.clause}`);
+  }
+  for (const match of ruleMatches) {
+    const owner = owners[match.owner] as Owner;
+    if ('cue' in owner || owner.group === -1) continue;
+    if (cancelled.has(`${owner.rule}:${match.clause}`) || !valid(match, owner.weak)) continue;
+    const groups = satisfied.get(owner.rule) ?? new Set<number>();
+    groups.add(owner.group);
+    satisfied.set(owner.rule, groups);
+  }
+  const found = new Set<EmergencyKind>();
+  for (const [ruleIndex, groups] of satisfied) {
+    const rule = rules[ruleIndex] as CompiledRule;
+    if (groups.size === rule.groups) found.add(rule.kind);
+  }
+  return KIND_PRIORITY.find((kind) => found.has(kind)) ?? null;
+}
+
+export function checkEmergency(text: string, lang: SafetyLang, country: SafetyCountry): SafetyResult {
+  const kind = detectKind(text, lang);
+  if (!kind) return { emergency: false, kind: null, numbers: [] };
+  return { emergency: true, kind, numbers: emergencyNumbers(country, lang, kind) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Emergency numbers
+
+type Labels = Record<SafetyLang, string>;
+const LABELS: Record<string, Labels> = {
+  samu: { fr: 'SAMU — urgence médicale', it: 'SAMU — emergenza sanitaria', en: 'SAMU — medical emergency' },
+  eu112: {
+    fr: "Numéro d'urgence européen",
+    it: 'Numero di emergenza europeo',
+    en: 'European emergency number',
+  },
+  sms114: {
+    fr: 'Urgence par SMS pour les personnes sourdes ou malentendantes',
+    it: 'Emergenza via SMS per persone sorde o con problemi di udito',
+    en: 'Emergency by text message for deaf or hard-of-hearing people',
+  },
+  suicide3114: {
+    fr: 'Prévention du suicide, 24 h/24',
+    it: 'Prevenzione del suicidio, 24 ore su 24',
+    en: 'Suicide prevention line, 24/7',
+  },
+  police17: { fr: 'Police secours', it: 'Polizia', en: 'Police' },
+  it112: { fr: "Numéro d'urgence", it: 'Numero unico di emergenza', en: 'Emergency number' },
+  it118: {
+    fr: "Urgence médicale (là où le 112 n'est pas encore actif)",
+    it: 'Emergenza sanitaria (dove il 112 non è ancora attivo)',
+    en: 'Medical emergency (where 112 is not yet active)',
+  },
+};
+
+const N = (number: string, label: string, kind: 'call' | 'sms' = 'call') => ({ number, label, kind });
+const NUMBER_SETS: Record<string, readonly (readonly [string, string, 'call' | 'sms'])[]> = {
+  frMedical: [
+    ['15', 'samu', 'call'],
+    ['112', 'eu112', 'call'],
+    ['114', 'sms114', 'sms'],
+  ],
+  frSuicide: [
+    ['3114', 'suicide3114', 'call'],
+    ['15', 'samu', 'call'],
+    ['112', 'eu112', 'call'],
+    ['114', 'sms114', 'sms'],
+  ],
+  frViolence: [
+    ['17', 'police17', 'call'],
+    ['112', 'eu112', 'call'],
+    ['114', 'sms114', 'sms'],
+  ],
+  frNotice: [
+    ['15', 'samu', 'call'],
+    ['112', 'eu112', 'call'],
+    ['114', 'sms114', 'sms'],
+    ['3114', 'suicide3114', 'call'],
+  ],
+  itMedical: [
+    ['112', 'it112', 'call'],
+    ['118', 'it118', 'call'],
+  ],
+  itViolence: [['112', 'it112', 'call']],
+};
+
+function numberSet(country: SafetyCountry, kind: EmergencyKind | null | undefined): string {
+  if (country === 'IT') return kind === 'violence' ? 'itViolence' : 'itMedical';
+  if (kind === 'suicide') return 'frSuicide';
+  if (kind === 'violence') return 'frViolence';
+  return kind ? 'frMedical' : 'frNotice';
+}
+
+/**
+ * Numbers for a country, labelled in the patient's language. Without a kind: the general notice shown
+ * before typing (France: 15, 112, 114, 3114; Italy: 112, 118).
+ */
+export function emergencyNumbers(
+  country: SafetyCountry,
+  lang: SafetyLang,
+  kind?: EmergencyKind | null,
+): EmergencyNumber[] {
+  const set = NUMBER_SETS[numberSet(country, kind)] ?? [];
+  return set.map(([number, label, type]) => N(number, (LABELS[label] as Labels)[lang], type));
+}
