@@ -53,13 +53,14 @@ export interface SafetyResult {
 }
 
 /**
- * Cue families. negation: "no chest pain"; history: a past or resolved event ("3 years ago", "gone");
+ * Cue families. negation: "no chest pain"; history: a past event ("3 years ago"); resolved: "it stopped
+ * on its own" (settles its own clause and the earlier ones);
  * info: the clause is about documents, renewals, prevention or questions ("chest X-ray results");
  * urgent: "right now", "help" (cancels history and info in its clause); familyPast: "my father had"
  * (suppresses what follows it); mention: a determiner or past verb before a diagnosis noun ("my stroke",
  * "had a heart attack"), which suppresses only weak rules.
  */
-export type CueKind = 'negation' | 'history' | 'info' | 'urgent' | 'familyPast' | 'mention';
+export type CueKind = 'negation' | 'history' | 'resolved' | 'info' | 'urgent' | 'familyPast' | 'mention';
 
 export interface RuleSource {
   readonly kind: EmergencyKind;
@@ -71,6 +72,8 @@ export interface RuleSource {
   readonly all?: readonly (readonly string[])[];
   /** A match of one of these in the same clause cancels the rule ("heartburn" for "burn"). */
   readonly unless?: readonly string[];
+  /** Apply `unless` to the whole message rather than to the clause of the match. */
+  readonly unlessAnywhere?: boolean;
 }
 
 /**
@@ -267,11 +270,20 @@ interface CompiledRule {
   readonly kind: EmergencyKind;
   readonly groups: number;
   readonly unless: number;
+  readonly unlessAnywhere: boolean;
 }
 const rules: CompiledRule[] = [];
 const breakers: Record<SafetyLang, Set<string>> = { fr: new Set(), it: new Set(), en: new Set() };
 const frames: { before: ReadonlySet<number>; after: ReadonlySet<number> }[] = [];
-const CUE_KINDS: readonly CueKind[] = ['negation', 'history', 'info', 'urgent', 'familyPast', 'mention'];
+const CUE_KINDS: readonly CueKind[] = [
+  'negation',
+  'history',
+  'resolved',
+  'info',
+  'urgent',
+  'familyPast',
+  'mention',
+];
 const cueOwner = new Map<CueKind, number>();
 for (const cue of CUE_KINDS) {
   cueOwner.set(cue, owners.length);
@@ -325,7 +337,7 @@ function addRule(
     owners.push({ rule: ruleIndex, group: group.group, weak: group.weak });
     for (const source of group.sources) compilePattern(source, classes, owner);
   }
-  rules.push({ kind: rule.kind, groups: groupCount, unless });
+  rules.push({ kind: rule.kind, groups: groupCount, unless, unlessAnywhere: rule.unlessAnywhere === true });
 }
 const sortedPrefixLengths = [...prefixLengths].sort((a, b) => a - b);
 
@@ -467,9 +479,14 @@ export function detectKind(text: string, lang: SafetyLang): EmergencyKind | null
   const tokensAt = stream.words;
   const tokenAtoms = stream.words.map(atomsOf);
 
+  // A negation that belongs to a symptom ("non si muove") must not cancel the next one ("non risponde").
+  const consumed = new Set<number>();
+  for (const m of ruleMatches) for (let k = m.start; k <= m.end; k++) consumed.add(k);
+
   const inScope = (cue: CueKind, match: Match, window: number): boolean =>
     (cues.get(cue) ?? []).some((c) => {
       if (c.clause !== match.clause || c.end >= match.start || match.start - c.end > window) return false;
+      if (cue === 'negation' && consumed.has(c.end)) return false;
       for (let k = c.end + 1; k < match.start; k++) if (stops.has(tokensAt[k] as string)) return false;
       return true;
     });
@@ -486,11 +503,15 @@ export function detectKind(text: string, lang: SafetyLang): EmergencyKind | null
       return false;
     });
 
+  // "It stopped on its own" also settles what the earlier clauses described, unless it starts again.
+  const lastResolved = Math.max(-1, ...(cues.get('resolved') ?? []).map((m) => m.clause));
+  const urgentFrom = (clause: number): boolean => [...urgent].some((c) => c >= clause);
   const valid = (match: Match, weak: boolean): boolean => {
     if (inScope('negation', match, NEGATION_WINDOW) || framed(match)) return false;
     const urgentHere = urgent.has(match.clause);
     if (context.has(match.clause) && !urgentHere) return false;
     if (!urgentHere && inScope('familyPast', match, FAMILY_WINDOW)) return false;
+    if (lastResolved >= match.clause && !urgentFrom(match.clause)) return false;
     if (weak) {
       if (inScope('mention', match, MENTION_WINDOW)) return false;
       if (contextInMessage && urgent.size === 0) return false;
@@ -503,12 +524,13 @@ export function detectKind(text: string, lang: SafetyLang): EmergencyKind | null
   for (const match of ruleMatches) {
     const owner = owners[match.owner] as Owner;
     if ('cue' in owner || owner.group !== -1) continue;
-    cancelled.add(`${owner.rule}:${match.clause}`);
+    cancelled.add(`${owner.rule}:${rules[owner.rule]?.unlessAnywhere ? '*' : match.clause}`);
   }
   for (const match of ruleMatches) {
     const owner = owners[match.owner] as Owner;
     if ('cue' in owner || owner.group === -1) continue;
-    if (cancelled.has(`${owner.rule}:${match.clause}`) || !valid(match, owner.weak)) continue;
+    const cancel = cancelled.has(`${owner.rule}:${match.clause}`) || cancelled.has(`${owner.rule}:*`);
+    if (cancel || !valid(match, owner.weak)) continue;
     const groups = satisfied.get(owner.rule) ?? new Set<number>();
     groups.add(owner.group);
     satisfied.set(owner.rule, groups);
