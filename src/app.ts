@@ -18,7 +18,7 @@ import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
 import { installErrorHandler } from './platform/http/error-handler';
 import { installSameOriginCheck } from './platform/http/same-origin';
-import type { Mailer } from './platform/mail/mailer';
+import type { Outbox } from './platform/outbox/outbox';
 import { createServices } from './services';
 
 export interface AppDeps {
@@ -26,7 +26,7 @@ export interface AppDeps {
   store: Store;
   bus: EventBus;
   keys: Keyring;
-  mailer: Mailer;
+  outbox: Outbox;
   clock: Clock;
   logger: Logger;
   /** Directory of the built web app; omitted in API-only tests. */
@@ -50,7 +50,7 @@ export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../web/dist');
 
 /** Builds the whole HTTP application from its dependencies. Does not listen: main.ts or tests do. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const { config, store, keys, mailer, clock, logger } = deps;
+  const { config, store, keys, outbox, clock, logger } = deps;
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     trustProxy: config.trustProxy,
@@ -105,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     config,
     store,
     keys,
-    mailer,
+    outbox,
     clock,
     logger,
   });

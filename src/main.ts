@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   }
 
   const app = await buildApp({ config, clock, logger, ...runtime, webRoot: DEFAULT_WEB_ROOT });
+  runtime.outbox.start();
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session purge failed'));
   }, SESSION_PURGE_INTERVAL_MS);

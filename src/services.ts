@@ -7,21 +7,21 @@ import { createPractitionersService } from './features/practitioners/practitione
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
-import type { Mailer } from './platform/mail/mailer';
+import type { Outbox } from './platform/outbox/outbox';
 
 export interface ServiceDeps {
   config: Config;
   store: Store;
   keys: Keyring;
-  mailer: Mailer;
+  outbox: Outbox;
   clock: Clock;
   logger: Logger;
 }
 
 /** Wires the feature services together once; the HTTP app and the CLI use the same graph. */
 export function createServices(deps: ServiceDeps) {
-  const { config, store, keys, mailer, clock, logger } = deps;
-  const accounts = createAccountsService({ store, mailer, clock, config, logger });
+  const { config, store, keys, outbox, clock, logger } = deps;
+  const accounts = createAccountsService({ store, outbox, clock, config, logger });
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });

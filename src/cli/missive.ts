@@ -120,6 +120,8 @@ async function run(argv: string[]): Promise<number> {
         return 64;
     }
   } finally {
+    // Mail queued by the command (activation links) leaves now rather than at the server's next tick.
+    await runtime.outbox.drainOnce();
     await runtime.close();
   }
 }

@@ -2,19 +2,30 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
+import type { Locale } from '../contracts/common';
 import { createInProcessBus, type EventBus } from './bus/bus';
 import type { Clock } from './clock/clock';
 import { type Keyring, loadMasterKey, openKeyring } from './crypto/keyring';
 import { migrateToLatest } from './db/migrate';
 import { openStore, type Store } from './db/store';
 import { createFileMailer, createSmtpMailer, type Mailer } from './mail/mailer';
+import { type MailTemplate, renderMail } from './mail/templates';
+import { createOutbox, type Outbox } from './outbox/outbox';
 
 export interface Runtime {
   store: Store;
   keys: Keyring;
   bus: EventBus;
   mailer: Mailer;
+  outbox: Outbox;
   close(): Promise<void>;
+}
+
+/** What the outbox stores for a mail: rendered only when sent, in the recipient's language. */
+export interface QueuedMail {
+  to: string;
+  locale: Locale;
+  template: MailTemplate;
 }
 
 /** Opens the adapters a process needs, in order, and closes them in reverse. Shared by the server and the CLI. */
@@ -22,7 +33,7 @@ export async function openRuntime(
   config: Config,
   clock: Clock,
   logger: Logger,
-  options: { pgSchema?: string } = {},
+  options: { pgSchema?: string; outboxIntervalMs?: number } = {},
 ): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = openStore({
@@ -40,12 +51,27 @@ export async function openRuntime(
     const mailer = config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
       : createFileMailer(join(config.dataDir, 'mail'), config.mailFrom, logger);
+    const outbox = createOutbox({
+      store,
+      keys,
+      clock,
+      logger,
+      intervalMs: options.outboxIntervalMs,
+      handlers: {
+        mail: async (payload) => {
+          const { to, locale, template } = payload as QueuedMail;
+          await mailer.send({ to, ...renderMail(locale, template) });
+        },
+      },
+    });
     return {
       store,
       keys,
       bus,
       mailer,
+      outbox,
       async close() {
+        await outbox.stop();
         await mailer.close();
         await bus.close();
         await store.close();

@@ -49,10 +49,14 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
   });
   const clock = new ManualClock(START_TIME);
   const logger = createLogger(config);
-  const runtime = await openRuntime(config, clock, logger, pgSchema ? { pgSchema: pgSchema.schema } : {});
+  const runtime = await openRuntime(config, clock, logger, {
+    outboxIntervalMs: 100,
+    ...(pgSchema ? { pgSchema: pgSchema.schema } : {}),
+  });
   const services = createServices({ config, clock, logger, ...runtime });
   const app = await buildApp({ config, clock, logger, ...runtime });
   await app.ready();
+  runtime.outbox.start();
   const testApp: TestApp = {
     kind,
     app,

@@ -128,14 +128,40 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
     expect(await keys.decryptText(record, 'messages.body:row-1')).toBe('Renouvellement de Lévothyrox 75 µg');
     await expect(keys.decryptText(record, 'messages.body:row-2')).rejects.toBeInstanceOf(DecryptionError);
     const tampered = Buffer.from(record);
-    tampered[tampered.length - 1] ^= 1;
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 1) ^ 1, tampered.length - 1);
     await expect(keys.decryptText(tampered, 'messages.body:row-1')).rejects.toBeInstanceOf(DecryptionError);
     // Two encryptions of the same text differ (random nonce).
     expect(Buffer.from(keys.encrypt('same', 'a')).equals(Buffer.from(keys.encrypt('same', 'a')))).toBe(false);
   });
 
+  it('retries mail after an SMTP failure, with backoff, and delivers it exactly once', async () => {
+    await signUpPatient(t, 'retry@example.org');
+    await t.runtime.outbox.drainOnce();
+    const before = t.smtp.messages.filter((m) => m.to === 'retry@example.org').length;
+    t.smtp.failNext(1);
+    await t.client().post('/api/v1/auth/password-reset/request', { email: 'retry@example.org' });
+    await t.runtime.outbox.drainOnce();
+    const row = await t.runtime.store.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('done_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    expect(row.attempts).toBe(1);
+    expect(row.last_error).toMatch(/451|Temporary/);
+    expect(row.available_at).toBe(t.clock.now() + 30_000);
+    // The stored payload is encrypted: the reset link's token is not readable in the table.
+    expect(Buffer.from(row.payload).toString('latin1')).not.toContain('reset-password');
+    expect(await t.runtime.outbox.drainOnce()).toBe(0);
+    t.clock.advance(30_000);
+    await t.runtime.outbox.drainOnce();
+    const mail = await t.smtp.waitFor('retry@example.org', (m) => m.text.includes('/reset-password#token='));
+    expect(mail.subject).toContain('Réinitialisation');
+    await t.runtime.outbox.drainOnce();
+    expect(t.smtp.messages.filter((m) => m.to === 'retry@example.org').length).toBe(before + 1);
+  });
+
   it('runs migrations once: a second start finds nothing to apply', async () => {
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(t.runtime.store.db);
-    expect(rows.rows.map((r) => r.name)).toEqual(['0001-foundation']);
+    expect(rows.rows.map((r) => r.name)).toEqual(['0001-foundation', '0002-care']);
   });
 });

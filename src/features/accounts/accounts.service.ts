@@ -13,8 +13,9 @@ import { isUniqueViolation } from '../../platform/db/dialect';
 import type { Database, UserRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
-import type { Mailer } from '../../platform/mail/mailer';
-import { type MailTemplate, renderMail } from '../../platform/mail/templates';
+import type { MailTemplate } from '../../platform/mail/templates';
+import type { Outbox } from '../../platform/outbox/outbox';
+import type { QueuedMail } from '../../platform/runtime';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import * as repo from './accounts.repository';
 import { createMailRateLimiter, type MailRateLimiter } from './mail-rate-limit';
@@ -26,7 +27,7 @@ const ACTIVATION_TTL = 7 * 24 * HOUR;
 
 export interface AccountsDeps {
   store: Store;
-  mailer: Mailer;
+  outbox: Outbox;
   clock: Clock;
   config: Config;
   logger: Logger;
@@ -57,20 +58,31 @@ export function enforcePasswordPolicy(password: string, personal: string[]): voi
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: AccountsDeps) {
-  const { store, mailer, clock, config, logger } = deps;
+  const { store, outbox, clock, config } = deps;
   const db = store.db;
   const mailLimiter: MailRateLimiter = createMailRateLimiter(store, clock);
 
   const link = (path: string, token?: string) =>
     `${config.publicUrl}${path}${token ? `#token=${token}` : ''}`;
 
-  /** Mail failures must not turn into a 500 that reveals whether an address exists; they are logged. */
+  /** Queues a mail in the caller's transaction: it leaves only if the change it announces commits. */
+  async function queueMail(
+    trx: Kysely<Database>,
+    to: string,
+    locale: Locale,
+    template: MailTemplate,
+  ): Promise<void> {
+    const mail: QueuedMail = { to, locale, template };
+    await outbox.enqueue(trx, 'mail', mail);
+  }
+
+  /**
+   * Queues a mail on its own and wakes the outbox worker. Delivery problems are retried by the outbox and
+   * never surface in the response, which therefore reveals nothing about the address.
+   */
   async function sendMail(to: string, locale: Locale, template: MailTemplate): Promise<void> {
-    try {
-      await mailer.send({ to, ...renderMail(locale, template) });
-    } catch (error) {
-      logger.error({ err: error, template: template.kind }, 'mail delivery failed');
-    }
+    await queueMail(db, to, locale, template);
+    outbox.wake();
   }
 
   async function issueEmailToken(
@@ -364,7 +376,9 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     createPatient,
+    queueMail,
     sendMail,
+    wakeOutbox: () => outbox.wake(),
     link,
     findUserByEmail: (email: string) => repo.findUserByEmail(db, email),
   };

@@ -172,6 +172,7 @@ export function createPracticesService(deps: PracticesDeps) {
         phone: body.phone ?? null,
         is_demo: options.isDemo ? 1 : 0,
         created_at: now,
+        cancellation_deadline_hours: 24,
       };
       await repo.insertPractice(trx, row);
       await appendAudit(

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as foundation from './migrations/0001-foundation';
+import * as care from './migrations/0002-care';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -11,6 +12,7 @@ type MigrationModule = { up(db: Kysely<unknown>, context: MigrationContext): Pro
 /** Forward-only, in order. A migration, once released, is never edited: add a new one. */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
+  '0002-care': care,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -16,6 +16,14 @@ export interface Database {
   data_keys: DataKeyRow;
   audit_log: AuditLogRow;
   audit_head: AuditHeadRow;
+  practitioner_schedules: PractitionerScheduleRow;
+  schedule_exceptions: ScheduleExceptionRow;
+  appointments: AppointmentRow;
+  practice_patients: PracticePatientRow;
+  care_relationships: CareRelationshipRow;
+  patient_invitations: PatientInvitationRow;
+  profile_claims: ProfileClaimRow;
+  outbox: OutboxRow;
 }
 
 export interface UserRow {
@@ -58,6 +66,8 @@ export interface PracticeRow {
   phone: string | null;
   is_demo: number;
   created_at: number;
+  /** Patients may cancel an appointment until this many hours before it. */
+  cancellation_deadline_hours: number;
 }
 
 export interface PracticeMemberRow {
@@ -99,6 +109,8 @@ export interface PatientProfileRow {
   last_name: string;
   birth_date: string;
   sex: 'female' | 'male' | 'other' | null;
+  /** Set when a relative (a teenager) took over their own profile with their own account: confidential mode. */
+  own_account_since: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -166,4 +178,95 @@ export interface AuditHeadRow {
   id: number;
   seq: number;
   hash: string;
+}
+
+export interface PractitionerScheduleRow {
+  practitioner_user_id: string;
+  practice_id: string;
+  slot_minutes: number;
+  /** JSON array of { weekday, startMinute, endMinute } in the practice's time zone. */
+  periods: string;
+  booking_horizon_days: number;
+  updated_at: number;
+}
+
+export interface ScheduleExceptionRow {
+  id: string;
+  practitioner_user_id: string;
+  practice_id: string;
+  starts_on: string;
+  ends_on: string;
+  label: string;
+  created_at: number;
+}
+
+export interface AppointmentRow {
+  id: string;
+  practice_id: string;
+  practitioner_user_id: string;
+  patient_profile_id: string;
+  booked_by_user_id: string;
+  starts_at: number;
+  ends_at: number;
+  status: 'booked' | 'attended' | 'no_show' | 'cancelled';
+  cancel_reason: string | null;
+  cancelled_by_user_id: string | null;
+  status_changed_at: number | null;
+  created_at: number;
+}
+
+/** The practice's record of a patient; linked to a patient profile once identity is established. */
+export interface PracticePatientRow {
+  id: string;
+  practice_id: string;
+  patient_profile_id: string | null;
+  first_name: string;
+  last_name: string;
+  birth_date: string;
+  email: string | null;
+  match_key: string;
+  tags: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CareRelationshipRow {
+  practice_patient_id: string;
+  practitioner_user_id: string;
+  practice_id: string;
+  first_consultation_at: number;
+  last_consultation_at: number;
+  source: 'appointment' | 'import';
+  updated_at: number;
+}
+
+export interface PatientInvitationRow {
+  id: string;
+  practice_patient_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  accepted_by_user_id: string | null;
+}
+
+export interface ProfileClaimRow {
+  token_hash: string;
+  patient_profile_id: string;
+  email: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  payload: Uint8Array;
+  attempts: number;
+  available_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  done_at: number | null;
 }

@@ -62,7 +62,8 @@ const pgTypes = {
 };
 
 function openPostgres(url: string, options: StoreOptions): Store {
-  if (options.pgSchema && !/^[a-z_][a-z0-9_]*$/.test(options.pgSchema)) throw new Error('Invalid PostgreSQL schema name');
+  if (options.pgSchema && !/^[a-z_][a-z0-9_]*$/.test(options.pgSchema))
+    throw new Error('Invalid PostgreSQL schema name');
   const pool = new pg.Pool({
     connectionString: url,
     max: options.pgPoolSize ?? 10,

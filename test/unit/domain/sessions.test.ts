@@ -56,8 +56,7 @@ describe('login throttle', () => {
   });
 
   it('starts counting afresh after a lockout ends', () => {
-    let state = { state: { failures: 0, windowStartedAt: 0, lockedUntil: 100 }, lockedNow: true };
-    state = registerFailure(state.state, 200, policy);
-    expect(state.state).toEqual({ failures: 1, windowStartedAt: 200, lockedUntil: null });
+    const after = registerFailure({ failures: 0, windowStartedAt: 0, lockedUntil: 100 }, 200, policy);
+    expect(after.state).toEqual({ failures: 1, windowStartedAt: 200, lockedUntil: null });
   });
 });
