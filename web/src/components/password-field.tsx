@@ -42,7 +42,9 @@ export function PasswordField({
         </span>
       </li>
       <li>
-        <span className="policy__mark" aria-hidden="true" />
+        <span className="policy__mark policy__mark--info" aria-hidden="true">
+          i
+        </span>
         <span>{t('password.policyCommon')}</span>
       </li>
     </ul>

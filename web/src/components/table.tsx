@@ -46,11 +46,11 @@ export function Table<Row>({ caption, columns, rows, rowKey, empty }: TableProps
                     data-label={column.label}
                     className={['cell-strong', column.className].filter(Boolean).join(' ')}
                   >
-                    {column.render(row)}
+                    <div className="cell-content">{column.render(row)}</div>
                   </th>
                 ) : (
                   <td key={column.key} data-label={column.label} className={column.className}>
-                    {column.render(row)}
+                    <div className="cell-content">{column.render(row)}</div>
                   </td>
                 ),
               )}

@@ -1,7 +1,14 @@
+/** English dates as written in Europe ("14 March 1951"), the service being for France and Italy. */
+function intlLocale(language: string): string {
+  if (language.startsWith('fr')) return 'fr-FR';
+  if (language.startsWith('it')) return 'it-IT';
+  return 'en-GB';
+}
+
 /** Formats an epoch-milliseconds instant as a date (and optionally a time) in the active language. */
 export function formatDateTime(epochMs: number, locale: string, withTime = false): string {
   return new Intl.DateTimeFormat(
-    locale,
+    intlLocale(locale),
     withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
   ).format(new Date(epochMs));
 }
@@ -10,7 +17,7 @@ export function formatDateTime(epochMs: number, locale: string, withTime = false
 export function formatCalendarDate(isoDate: string, locale: string): string {
   const [year, month, day] = isoDate.split('-').map(Number);
   if (!year || !month || !day) return isoDate;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+  return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'long', timeZone: 'UTC' }).format(
     new Date(Date.UTC(year, month - 1, day)),
   );
 }

@@ -5,6 +5,7 @@ import type { Country, Locale } from '../../../../src/contracts/common';
 import { authApi } from '../../api/endpoints';
 import { Alert } from '../../components/alert';
 import { Button } from '../../components/button';
+import { DatePartsField, datePartsToIso, EMPTY_DATE } from '../../components/date-parts-field';
 import { FormError } from '../../components/form-error';
 import { LANGUAGE_NAMES } from '../../components/language-switcher';
 import { PasswordField } from '../../components/password-field';
@@ -36,7 +37,7 @@ export function SignUpPage() {
     lastName: '',
     email: '',
     password: '',
-    birthDate: '',
+    birthDate: EMPTY_DATE,
     country: (locale === 'it' ? 'IT' : 'FR') as Country,
     locale: locale as Locale,
   });
@@ -50,7 +51,8 @@ export function SignUpPage() {
 
   function validate(): FieldErrors<Field> {
     const required = t('validation.required');
-    const birthDate = values.birthDate;
+    const birthDate = datePartsToIso(values.birthDate);
+    const { day, month, year } = values.birthDate;
     return {
       firstName: values.firstName.trim() ? undefined : required,
       lastName: values.lastName.trim() ? undefined : required,
@@ -60,13 +62,14 @@ export function SignUpPage() {
         : isLongEnough(values.password)
           ? undefined
           : t('errors.MISSIVE_WEAK_PASSWORD'),
-      birthDate: !birthDate
-        ? required
-        : !/^\d{4}-\d{2}-\d{2}$/.test(birthDate) || birthDate < '1900-01-01'
-          ? t('validation.date')
-          : birthDate > todayIso()
-            ? t('validation.birthDateFuture')
-            : undefined,
+      birthDate:
+        !day && !month && !year
+          ? required
+          : !birthDate || birthDate < '1900-01-01'
+            ? t('validation.date')
+            : birthDate > todayIso()
+              ? t('validation.birthDateFuture')
+              : undefined,
     };
   }
 
@@ -85,7 +88,7 @@ export function SignUpPage() {
         password: values.password,
         firstName: values.firstName.trim(),
         lastName: values.lastName.trim(),
-        birthDate: values.birthDate,
+        birthDate: datePartsToIso(values.birthDate) ?? '',
         country: values.country,
         locale: values.locale,
       }),
@@ -158,18 +161,13 @@ export function SignUpPage() {
             error={fieldErrors.lastName}
           />
         </div>
-        <TextField
-          label={t('fields.birthDate')}
-          type="date"
-          name="birthDate"
-          autoComplete="bday"
-          required
-          min="1900-01-01"
-          max={todayIso()}
-          value={values.birthDate}
-          onChange={(event) => set('birthDate', event.target.value)}
+        <DatePartsField
+          legend={t('fields.birthDate')}
           hint={t('auth.signup.birthDateHint')}
+          value={values.birthDate}
+          onChange={(value) => set('birthDate', value)}
           error={fieldErrors.birthDate}
+          birthDate
         />
         <TextField
           label={t('fields.email')}

@@ -1,14 +1,13 @@
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
-import type { MeResponse, PracticeRight } from '../../../../src/contracts/accounts';
+import type { MeResponse } from '../../../../src/contracts/accounts';
 import { Badge } from '../../components/badge';
 import { Card } from '../../components/card';
 import { EmergencyNotice } from '../../components/emergency-notice';
 import { PageHeader } from '../../components/page-header';
 import { formatCalendarDate } from '../../lib/format';
 import { useSession } from '../../session/session';
-
-export const RIGHTS: readonly PracticeRight[] = ['messaging', 'agenda', 'patients', 'campaigns'];
+import { RIGHTS } from '../team/rights';
 
 export function HomePage() {
   const { me } = useSession();
@@ -80,32 +79,6 @@ function StaffHome({ me }: { me: MeResponse }) {
         title={t('home.welcome', { name: me.user.firstName })}
         description={t('home.staff.intro')}
       />
-      {me.practitioner ? (
-        <Card
-          title={t('home.staff.profileTitle')}
-          actions={
-            me.practitioner.verified ? (
-              <Badge tone="success" dot>
-                {t('practitioner.verified')}
-              </Badge>
-            ) : (
-              <Badge tone="warning" dot>
-                {t('practitioner.awaiting')}
-              </Badge>
-            )
-          }
-        >
-          <dl className="details">
-            <dt>{t('fields.rpps')}</dt>
-            <dd className="mono">{me.practitioner.rpps}</dd>
-            <dt>{t('fields.specialty')}</dt>
-            <dd>{me.practitioner.specialty}</dd>
-          </dl>
-          {me.practitioner.verified ? null : (
-            <p className="muted small profile-note">{t('practitioner.awaitingHelp')}</p>
-          )}
-        </Card>
-      ) : null}
       <section aria-labelledby="home-practices" className="stack">
         <h2 id="home-practices" className="section-title">
           {t('home.staff.practicesTitle')}
@@ -142,7 +115,35 @@ function StaffHome({ me }: { me: MeResponse }) {
           </div>
         )}
       </section>
-      <AccountDetails me={me} />
+      <div className="grid-2">
+        {me.practitioner ? (
+          <Card
+            title={t('home.staff.profileTitle')}
+            actions={
+              me.practitioner.verified ? (
+                <Badge tone="success" dot>
+                  {t('practitioner.verified')}
+                </Badge>
+              ) : (
+                <Badge tone="warning" dot>
+                  {t('practitioner.awaiting')}
+                </Badge>
+              )
+            }
+          >
+            <dl className="details">
+              <dt>{t('fields.rpps')}</dt>
+              <dd className="mono">{me.practitioner.rpps}</dd>
+              <dt>{t('fields.specialty')}</dt>
+              <dd>{me.practitioner.specialty}</dd>
+            </dl>
+            {me.practitioner.verified ? null : (
+              <p className="muted small profile-note">{t('practitioner.awaitingHelp')}</p>
+            )}
+          </Card>
+        ) : null}
+        <AccountDetails me={me} />
+      </div>
     </div>
   );
 }

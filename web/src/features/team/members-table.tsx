@@ -73,18 +73,14 @@ export function MembersTable({
       label: t('fields.name'),
       rowHeader: true,
       render: (member) => (
-        <span className="member-name">
-          {fullName(member)}
-          {member.userId === currentUserId ? <Badge tone="primary">{t('team.you')}</Badge> : null}
+        <span className="stack-tight">
+          <span className="member-name">
+            {fullName(member)}
+            {member.userId === currentUserId ? <Badge tone="primary">{t('team.you')}</Badge> : null}
+          </span>
+          <span className="small muted cell-email">{member.email}</span>
         </span>
       ),
-    },
-    {
-      key: 'email',
-      header: t('fields.email'),
-      label: t('fields.email'),
-      className: 'cell-email',
-      render: (member) => member.email,
     },
     {
       key: 'role',
