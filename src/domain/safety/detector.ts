@@ -126,6 +126,10 @@ const KIND_PRIORITY: readonly EmergencyKind[] = [
   'headache',
   'vision_loss',
 ];
+const KIND_RANK = Object.fromEntries(KIND_PRIORITY.map((kind, rank) => [kind, rank])) as Record<
+  EmergencyKind,
+  number
+>;
 
 // ---------------------------------------------------------------------------------------------------
 // Compilation
@@ -137,6 +141,7 @@ interface Atom {
   readonly fuzzy: boolean;
 }
 interface Pattern {
+  readonly id: number;
   readonly terms: readonly ReadonlySet<number>[];
   readonly gaps: readonly number[];
   readonly owner: number;
@@ -150,6 +155,7 @@ const fuzzyBuckets = new Map<string, number[]>();
 const prefixLengths = new Set<number>();
 const protectedWords = new Set<string>();
 const patternsByStart = new Map<number, Pattern[]>();
+let patternCount = 0;
 
 function atomId(kind: AtomKind, text: string, fuzzy: boolean): number {
   const key = `${kind}:${fuzzy ? '~' : '='}${text}`;
@@ -250,15 +256,18 @@ function compilePattern(
     terms.push(term);
     gap = DEFAULT_GAP;
   }
-  const pattern: Pattern = { terms, gaps, owner };
+  const pattern: Pattern = { id: patternCount++, terms, gaps, owner };
   for (const id of terms[0] ?? []) patternsByStart.set(id, [...(patternsByStart.get(id) ?? []), pattern]);
   return pattern;
 }
 
 /** A pattern owner: one cue family, or one group of one rule. */
-type Owner =
-  | { readonly cue: CueKind }
-  | { readonly rule: number; readonly group: number; readonly weak: boolean };
+interface RuleOwner {
+  readonly rule: number;
+  readonly group: number;
+  readonly weak: boolean;
+}
+type Owner = { readonly cue: CueKind } | RuleOwner;
 const owners: Owner[] = [];
 
 interface RuleGroup {
@@ -340,6 +349,12 @@ function addRule(
   rules.push({ kind: rule.kind, groups: groupCount, unless, unlessAnywhere: rule.unlessAnywhere === true });
 }
 const sortedPrefixLengths = [...prefixLengths].sort((a, b) => a - b);
+// Single-word negations ("not", "pas") also stop a pattern from spanning them.
+const negatorAtoms = new Set<number>();
+for (const [id, patterns] of patternsByStart) {
+  if (patterns.some((p) => p.owner === cueOwner.get('negation') && p.terms.length === 1))
+    negatorAtoms.add(id);
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Matching
@@ -425,122 +440,129 @@ function matchFrom(
   return -1;
 }
 
-function findMatches(stream: TokenStream): { matches: Match[]; negator: boolean[] } {
-  const tokens = stream.words.map(atomsOf);
+let triedStamp = new Int32Array(0);
+let stampCounter = 0;
+
+function nextStamp(): number {
+  if (triedStamp.length !== patternCount || stampCounter >= 0x7fffffff) {
+    triedStamp = new Int32Array(patternCount);
+    stampCounter = 0;
+  }
+  return ++stampCounter;
+}
+
+function findMatches(stream: TokenStream, tokens: readonly (readonly number[])[]): Match[] {
   const clauses = stream.clauses;
-  const negationOwner = cueOwner.get('negation') as number;
-  const negator = tokens.map((ids) =>
-    ids.some((id) => patternsByStart.get(id)?.some((p) => p.owner === negationOwner && p.terms.length === 1)),
-  );
+  const negator = tokens.map((ids) => ids.some((id) => negatorAtoms.has(id)));
   const ctx = { tokens, clauses, negator };
   const matches: Match[] = [];
-  tokens.forEach((ids, start) => {
-    const seen = new Set<Pattern>();
-    for (const id of ids) {
-      for (const pattern of patternsByStart.get(id) ?? []) {
-        if (seen.has(pattern)) continue;
-        seen.add(pattern);
+  for (let start = 0; start < tokens.length; start++) {
+    // One token can reach the same pattern through two atoms ("douleur*" and "@pain"): try it once.
+    const stamp = nextStamp();
+    for (const id of tokens[start] as readonly number[]) {
+      const patterns = patternsByStart.get(id);
+      if (!patterns) continue;
+      for (const pattern of patterns) {
+        if (triedStamp[pattern.id] === stamp) continue;
+        triedStamp[pattern.id] = stamp;
         const end = matchFrom(pattern, 0, start, ctx);
         if (end >= 0) matches.push({ owner: pattern.owner, start, end, clause: clauses[start] as number });
       }
     }
-  });
-  return { matches, negator };
+  }
+  return matches;
 }
 
 /** Tokens and raw pattern matches, for diagnosing a surprising result while editing the lexicons. */
 export function explain(text: string, lang: SafetyLang): { words: readonly string[]; matches: string[] } {
   const stream = tokenise(text, TOKENISE[lang]);
+  const tokens = stream.words.map(atomsOf);
   const describe = (m: Match): string => {
     const owner = owners[m.owner] as Owner;
     const who =
       'cue' in owner ? owner.cue : `${rules[owner.rule]?.kind}#${owner.group}${owner.weak ? ' weak' : ''}`;
     return `${who} ${stream.words.slice(m.start, m.end + 1).join(' ')}`;
   };
-  return { words: stream.words, matches: findMatches(stream).matches.map(describe) };
+  return { words: stream.words, matches: findMatches(stream, tokens).map(describe) };
 }
 
 /** Which situation, if any, the message describes; exported for the evaluation script and tests. */
 export function detectKind(text: string, lang: SafetyLang): EmergencyKind | null {
   const stream = tokenise(text, TOKENISE[lang]);
-  const { matches } = findMatches(stream);
-  const cues = new Map<CueKind, Match[]>(CUE_KINDS.map((c) => [c, []]));
+  const tokenAtoms = stream.words.map(atomsOf);
+  const matches = findMatches(stream, tokenAtoms);
+  const cues: Match[][] = CUE_KINDS.map(() => []);
   const ruleMatches: Match[] = [];
   for (const match of matches) {
-    const owner = owners[match.owner] as Owner;
-    if ('cue' in owner) cues.get(owner.cue)?.push(match);
+    if (match.owner < CUE_KINDS.length) cues[match.owner]?.push(match);
     else ruleMatches.push(match);
   }
-  const clauseSet = (cue: CueKind): Set<number> => new Set((cues.get(cue) ?? []).map((m) => m.clause));
-  const urgent = clauseSet('urgent');
-  const context = new Set([...clauseSet('history'), ...clauseSet('info')]);
+  if (ruleMatches.length === 0) return null;
+  const cueOf = (cue: CueKind): Match[] => cues[cueOwner.get(cue) as number] as Match[];
+  const urgent = new Set(cueOf('urgent').map((m) => m.clause));
+  const lastUrgent = Math.max(-1, ...urgent);
+  const context = new Set([...cueOf('history'), ...cueOf('info')].map((m) => m.clause));
   const contextInMessage = [...context].some((c) => !urgent.has(c));
+  // "It stopped on its own" also settles what the earlier clauses described, unless it starts again.
+  const lastResolved = Math.max(-1, ...cueOf('resolved').map((m) => m.clause));
   const stops = breakers[lang];
-  const tokensAt = stream.words;
-  const tokenAtoms = stream.words.map(atomsOf);
-
   // A negation that belongs to a symptom ("non si muove") must not cancel the next one ("non risponde").
   const consumed = new Set<number>();
   for (const m of ruleMatches) for (let k = m.start; k <= m.end; k++) consumed.add(k);
 
   const inScope = (cue: CueKind, match: Match, window: number): boolean =>
-    (cues.get(cue) ?? []).some((c) => {
+    cueOf(cue).some((c) => {
       if (c.clause !== match.clause || c.end >= match.start || match.start - c.end > window) return false;
       if (cue === 'negation' && consumed.has(c.end)) return false;
-      for (let k = c.end + 1; k < match.start; k++) if (stops.has(tokensAt[k] as string)) return false;
+      for (let k = c.end + 1; k < match.start; k++) if (stops.has(stream.words[k] as string)) return false;
       return true;
     });
-  const framed = (match: Match): boolean =>
-    frames.some((frame) => {
-      let before = false;
-      for (let k = Math.max(0, match.start - FRAME_WINDOW); k < match.start; k++) {
-        if (hasAny(tokenAtoms[k], frame.before)) before = true;
-      }
-      if (!before) return false;
-      for (let k = match.end + 1; k <= match.end + FRAME_WINDOW && k < tokenAtoms.length; k++) {
-        if (stream.clauses[k] === match.clause && hasAny(tokenAtoms[k], frame.after)) return true;
-      }
-      return false;
-    });
-
-  // "It stopped on its own" also settles what the earlier clauses described, unless it starts again.
-  const lastResolved = Math.max(-1, ...(cues.get('resolved') ?? []).map((m) => m.clause));
-  const urgentFrom = (clause: number): boolean => [...urgent].some((c) => c >= clause);
+  const near = (from: number, to: number, clause: number, term: ReadonlySet<number>): boolean => {
+    for (let k = Math.max(0, from); k <= to && k < tokenAtoms.length; k++) {
+      if (stream.clauses[k] === clause && hasAny(tokenAtoms[k], term)) return true;
+    }
+    return false;
+  };
+  const framed = (m: Match): boolean =>
+    frames.some(
+      (f) =>
+        near(m.start - FRAME_WINDOW, m.start - 1, m.clause, f.before) &&
+        near(m.end + 1, m.end + FRAME_WINDOW, m.clause, f.after),
+    );
   const valid = (match: Match, weak: boolean): boolean => {
     if (inScope('negation', match, NEGATION_WINDOW) || framed(match)) return false;
     const urgentHere = urgent.has(match.clause);
-    if (context.has(match.clause) && !urgentHere) return false;
-    if (!urgentHere && inScope('familyPast', match, FAMILY_WINDOW)) return false;
-    if (lastResolved >= match.clause && !urgentFrom(match.clause)) return false;
-    if (weak) {
-      if (inScope('mention', match, MENTION_WINDOW)) return false;
-      if (contextInMessage && urgent.size === 0) return false;
-    }
-    return true;
+    if (!urgentHere && (context.has(match.clause) || inScope('familyPast', match, FAMILY_WINDOW)))
+      return false;
+    if (lastResolved >= match.clause && lastUrgent < match.clause) return false;
+    if (!weak) return true;
+    return !inScope('mention', match, MENTION_WINDOW) && !(contextInMessage && urgent.size === 0);
   };
 
-  const satisfied = new Map<number, Set<number>>();
-  const cancelled = new Set<string>();
+  // Keys: rule index × 2^16 + clause, or + 0xffff for an "unless" that covers the whole message.
+  const cancelled = new Set<number>();
   for (const match of ruleMatches) {
-    const owner = owners[match.owner] as Owner;
-    if ('cue' in owner || owner.group !== -1) continue;
-    cancelled.add(`${owner.rule}:${rules[owner.rule]?.unlessAnywhere ? '*' : match.clause}`);
+    const owner = owners[match.owner] as RuleOwner;
+    if (owner.group === -1) {
+      cancelled.add(owner.rule * 0x10000 + (rules[owner.rule]?.unlessAnywhere ? 0xffff : match.clause));
+    }
   }
+  const satisfied = new Map<number, Set<number>>();
   for (const match of ruleMatches) {
-    const owner = owners[match.owner] as Owner;
-    if ('cue' in owner || owner.group === -1) continue;
-    const cancel = cancelled.has(`${owner.rule}:${match.clause}`) || cancelled.has(`${owner.rule}:*`);
-    if (cancel || !valid(match, owner.weak)) continue;
+    const owner = owners[match.owner] as RuleOwner;
+    const key = owner.rule * 0x10000;
+    if (owner.group === -1 || cancelled.has(key + match.clause) || cancelled.has(key + 0xffff)) continue;
+    if (!valid(match, owner.weak)) continue;
     const groups = satisfied.get(owner.rule) ?? new Set<number>();
     groups.add(owner.group);
     satisfied.set(owner.rule, groups);
   }
-  const found = new Set<EmergencyKind>();
+  let best: EmergencyKind | null = null;
   for (const [ruleIndex, groups] of satisfied) {
     const rule = rules[ruleIndex] as CompiledRule;
-    if (groups.size === rule.groups) found.add(rule.kind);
+    if (groups.size === rule.groups && (!best || KIND_RANK[rule.kind] < KIND_RANK[best])) best = rule.kind;
   }
-  return KIND_PRIORITY.find((kind) => found.has(kind)) ?? null;
+  return best;
 }
 
 export function checkEmergency(text: string, lang: SafetyLang, country: SafetyCountry): SafetyResult {
@@ -552,80 +574,76 @@ export function checkEmergency(text: string, lang: SafetyLang, country: SafetyCo
 // ---------------------------------------------------------------------------------------------------
 // Emergency numbers
 
-type Labels = Record<SafetyLang, string>;
-const LABELS: Record<string, Labels> = {
-  samu: { fr: 'SAMU — urgence médicale', it: 'SAMU — emergenza sanitaria', en: 'SAMU — medical emergency' },
-  eu112: {
-    fr: "Numéro d'urgence européen",
-    it: 'Numero di emergenza europeo',
-    en: 'European emergency number',
+const NUMBERS: Record<string, { kind: 'call' | 'sms'; label: Record<SafetyLang, string> }> = {
+  '15': {
+    kind: 'call',
+    label: {
+      fr: 'SAMU — urgence médicale',
+      it: 'SAMU — emergenza sanitaria',
+      en: 'SAMU — medical emergency',
+    },
   },
-  sms114: {
-    fr: 'Urgence par SMS pour les personnes sourdes ou malentendantes',
-    it: 'Emergenza via SMS per persone sorde o con problemi di udito',
-    en: 'Emergency by text message for deaf or hard-of-hearing people',
+  '112': {
+    kind: 'call',
+    label: {
+      fr: "Numéro d'urgence européen",
+      it: 'Numero di emergenza europeo',
+      en: 'European emergency number',
+    },
   },
-  suicide3114: {
-    fr: 'Prévention du suicide, 24 h/24',
-    it: 'Prevenzione del suicidio, 24 ore su 24',
-    en: 'Suicide prevention line, 24/7',
+  '114': {
+    kind: 'sms',
+    label: {
+      fr: 'Urgence par SMS pour les personnes sourdes ou malentendantes',
+      it: 'Emergenza via SMS per persone sorde o con problemi di udito',
+      en: 'Emergency by text message for deaf or hard-of-hearing people',
+    },
   },
-  police17: { fr: 'Police secours', it: 'Polizia', en: 'Police' },
-  it112: { fr: "Numéro d'urgence", it: 'Numero unico di emergenza', en: 'Emergency number' },
-  it118: {
-    fr: "Urgence médicale (là où le 112 n'est pas encore actif)",
-    it: 'Emergenza sanitaria (dove il 112 non è ancora attivo)',
-    en: 'Medical emergency (where 112 is not yet active)',
+  '3114': {
+    kind: 'call',
+    label: {
+      fr: 'Prévention du suicide, 24 h/24',
+      it: 'Prevenzione del suicidio, 24 ore su 24',
+      en: 'Suicide prevention line, 24/7',
+    },
+  },
+  '17': { kind: 'call', label: { fr: 'Police secours', it: 'Polizia', en: 'Police' } },
+  '118': {
+    kind: 'call',
+    label: {
+      fr: "Urgence médicale (là où le 112 n'est pas encore actif)",
+      it: 'Emergenza sanitaria (dove il 112 non è ancora attivo)',
+      en: 'Medical emergency (where 112 is not yet active)',
+    },
   },
 };
 
-const N = (number: string, label: string, kind: 'call' | 'sms' = 'call') => ({ number, label, kind });
-const NUMBER_SETS: Record<string, readonly (readonly [string, string, 'call' | 'sms'])[]> = {
-  frMedical: [
-    ['15', 'samu', 'call'],
-    ['112', 'eu112', 'call'],
-    ['114', 'sms114', 'sms'],
-  ],
-  frSuicide: [
-    ['3114', 'suicide3114', 'call'],
-    ['15', 'samu', 'call'],
-    ['112', 'eu112', 'call'],
-    ['114', 'sms114', 'sms'],
-  ],
-  frViolence: [
-    ['17', 'police17', 'call'],
-    ['112', 'eu112', 'call'],
-    ['114', 'sms114', 'sms'],
-  ],
-  frNotice: [
-    ['15', 'samu', 'call'],
-    ['112', 'eu112', 'call'],
-    ['114', 'sms114', 'sms'],
-    ['3114', 'suicide3114', 'call'],
-  ],
-  itMedical: [
-    ['112', 'it112', 'call'],
-    ['118', 'it118', 'call'],
-  ],
-  itViolence: [['112', 'it112', 'call']],
+// In Italy 112 is the single emergency number; its label there is not "European".
+const ITALIAN_112: Record<SafetyLang, string> = {
+  fr: "Numéro unique d'urgence",
+  it: 'Numero unico di emergenza',
+  en: 'Single emergency number',
 };
 
-function numberSet(country: SafetyCountry, kind: EmergencyKind | null | undefined): string {
-  if (country === 'IT') return kind === 'violence' ? 'itViolence' : 'itMedical';
-  if (kind === 'suicide') return 'frSuicide';
-  if (kind === 'violence') return 'frViolence';
-  return kind ? 'frMedical' : 'frNotice';
+function numberList(country: SafetyCountry, kind: EmergencyKind | null | undefined): readonly string[] {
+  if (country === 'IT') return kind === 'violence' ? ['112'] : ['112', '118'];
+  if (kind === 'suicide') return ['3114', '15', '112', '114'];
+  if (kind === 'violence') return ['17', '112', '114'];
+  return kind ? ['15', '112', '114'] : ['15', '112', '114', '3114'];
 }
 
 /**
- * Numbers for a country, labelled in the patient's language. Without a kind: the general notice shown
- * before typing (France: 15, 112, 114, 3114; Italy: 112, 118).
+ * Numbers for a country, most relevant first, labelled in the patient's language. Without a kind: the
+ * general notice shown before typing (France: 15, 112, 114, 3114; Italy: 112, 118).
  */
 export function emergencyNumbers(
   country: SafetyCountry,
   lang: SafetyLang,
   kind?: EmergencyKind | null,
 ): EmergencyNumber[] {
-  const set = NUMBER_SETS[numberSet(country, kind)] ?? [];
-  return set.map(([number, label, type]) => N(number, (LABELS[label] as Labels)[lang], type));
+  return numberList(country, kind).map((number) => {
+    const entry = NUMBERS[number] as (typeof NUMBERS)[string];
+    const label = country === 'IT' && number === '112' ? ITALIAN_112[lang] : entry.label[lang];
+    return { number, label, kind: entry.kind };
+  });
 }

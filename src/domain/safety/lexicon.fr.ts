@@ -234,12 +234,12 @@ export const lexiconFr: LexiconSource = {
       kind: 'stroke',
       any: [
         '@limb ~3 bouge ~1 plus|pas',
-        'arrive|peut|peux plus|pas ~2 tenir ~3 verre|tasse|objet*|fourchette|stylo',
+        'arrive|peut|peux|peu plus|pas ~2 tenir ~3 verre|tasse|objet*|fourchette|stylo',
         '@sudden ~3 dit n importe quoi',
         'dit n importe quoi ~3 @sudden',
         '@face ~3 @droop',
         '@droop ~3 @face',
-        'arrive|arrivait|peux|peut|pouvait plus|pas ~2 bouger|lever ~3 @limb',
+        'arrive|arrivait|peux|peut|peu|pouvait plus|pas ~2 bouger|lever ~3 @limb',
         'parle|parlait plus',
         'parle|parlait bizarre*|difficile*|travers|=mal',
         'mélange ~2 mots',
@@ -259,7 +259,7 @@ export const lexiconFr: LexiconSource = {
         '@limb ~4 lâche|lâchent',
         '@limb ~4 porte ~1 plus|pas',
         '@face ~4 bouge ~1 plus|pas',
-        'arrive|peut|peux plus|pas ~2 sourire',
+        'arrive|peut|peux|peu plus|pas ~2 sourire',
         'parole|voix|élocution ~2 pâteuse|bizarre|difficile|traînante',
         'parle ~2 pâteux|bizarre*',
       ],
@@ -269,7 +269,7 @@ export const lexiconFr: LexiconSource = {
       kind: 'breathing',
       any: [
         'arrive|arrivait plus|pas ~2 respir*',
-        'peux|peut|pouvait plus|pas ~2 respir*',
+        'peux|peut|peu|pouvait plus|pas ~2 respir*',
         'respir* =plus|=pas|=mal|difficilement',
         'respir* très|super ~1 mal',
         '=mal|difficulté*|difficile ~3 respir*',
@@ -527,7 +527,7 @@ export const lexiconFr: LexiconSource = {
     {
       // Speech trouble alone is also what breathlessness looks like ("can't talk, can't breathe").
       kind: 'stroke',
-      any: ['arrive|arrivait|peux|peut|pouvait plus|pas ~2 parler|parlé|articuler'],
+      any: ['arrive|arrivait|peux|peut|peu|pouvait plus|pas ~2 parler|parlé|articuler'],
       unless: ['respir*', 'souffle', 'essouffl*', 'siffle', 'étouff*'],
       unlessAnywhere: true,
     },

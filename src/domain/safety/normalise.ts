@@ -25,6 +25,7 @@ export interface PhraseRewrite {
   readonly to: readonly string[];
 }
 
+const NON_ASCII = /[^ -~\s]/;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const APOSTROPHES = /[\u2018\u2019\u02bc\u00b4`]/g;
 // English contractions carry the negation that several patterns depend on ("can't breathe"), so they are
@@ -35,17 +36,21 @@ const NT = /\b([a-z]+)n't\b/g;
 
 /** Lowercase, strip diacritics and ligatures, unify apostrophes, expand English contractions. */
 export function foldText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(COMBINING_MARKS, '')
-    .replace(/\u0153/g, 'oe')
-    .replace(/\u00e6/g, 'ae')
-    .replace(/\u00df/g, 'ss')
-    .replace(APOSTROPHES, "'")
-    .replace(CANT, 'can not')
-    .replace(WONT, 'will not')
-    .replace(NT, '$1 not');
+  const lower = text.toLowerCase();
+  const folded = NON_ASCII.test(lower)
+    ? lower
+        .normalize('NFD')
+        .replace(COMBINING_MARKS, '')
+        .replace(/\u0153/g, 'oe')
+        .replace(/\u00e6/g, 'ae')
+        .replace(/\u00df/g, 'ss')
+        .replace(APOSTROPHES, "'")
+    : lower;
+  return folded.includes("'t") || folded.includes('cant') ? expandContractions(folded) : folded;
+}
+
+function expandContractions(folded: string): string {
+  return folded.replace(CANT, 'can not').replace(WONT, 'will not').replace(NT, '$1 not');
 }
 
 /**
@@ -54,63 +59,44 @@ export function foldText(text: string): string {
  * stay comparable, and a dropped double letter (a very common typo) costs nothing.
  */
 export function skeleton(word: string): string {
-  let out = '';
-  let prev = '';
-  for (const ch of word) {
-    if (ch !== prev || !isLetter(ch)) out += ch;
-    prev = ch;
+  for (let i = 1; i < word.length; i++) {
+    if (word.charCodeAt(i) === word.charCodeAt(i - 1) && isLetter(word[i] as string)) {
+      return word.replace(REPEATED_LETTER, '$1');
+    }
   }
-  return out;
+  return word;
 }
+
+const REPEATED_LETTER = /([a-z])\1+/g;
 
 function isLetter(ch: string): boolean {
   return ch >= 'a' && ch <= 'z';
 }
-
-function isDigit(ch: string): boolean {
-  return ch >= '0' && ch <= '9';
-}
-
-const CLAUSE_BREAKS = new Set(['.', '!', '?', ';', ':', ',', '\n', '(', ')', '[', ']', '\u2026', '/']);
 
 interface RawToken {
   word: string;
   clause: number;
 }
 
-/** Splits folded text into words and numbers ("38,5" stays one token: "38.5"), tracking clauses. */
+// Numbers keep their decimal part ("38,5" → "38.5"); a dash only breaks a clause when spaced (" - ").
+const TOKEN = /(\d+(?:[.,]\d+)?(?![a-z0-9]))|([a-z0-9]+)|([.!?;:,\n()[\]\u2026/]| -(?= ))/g;
+
+/** Splits folded text into words and numbers, tracking clauses. */
 export function splitWords(folded: string): RawToken[] {
   const out: RawToken[] = [];
   let clause = 0;
-  let current = '';
-  const flush = (): void => {
-    if (current) out.push({ word: current, clause });
-    current = '';
-  };
-  for (let i = 0; i < folded.length; i++) {
-    const ch = folded[i] as string;
-    if (isLetter(ch) || isDigit(ch)) {
-      current += ch;
+  let clauseHasWords = false;
+  for (const match of folded.matchAll(TOKEN)) {
+    const [, number, word] = match;
+    if (number !== undefined) out.push({ word: number.replace(',', '.'), clause });
+    else if (word !== undefined) out.push({ word, clause });
+    else {
+      if (clauseHasWords) clause++;
+      clauseHasWords = false;
       continue;
     }
-    const next = folded[i + 1] ?? '';
-    if (
-      (ch === ',' || ch === '.') &&
-      isDigit(next) &&
-      current !== '' &&
-      isDigit(current[current.length - 1] ?? '')
-    ) {
-      current += '.';
-      continue;
-    }
-    flush();
-    // A dash between spaces separates thoughts like a comma; inside a word it is a hyphen.
-    const dashBreak = ch === '-' && folded[i - 1] === ' ';
-    if (CLAUSE_BREAKS.has(ch) || dashBreak) {
-      if (out.length > 0 && out[out.length - 1]?.clause === clause) clause++;
-    }
+    clauseHasWords = true;
   }
-  flush();
   return out;
 }
 
@@ -119,33 +105,71 @@ const FRENCH_CLITIC = /^j([bcdfghklmnpqrstvwxz][a-z]{2,})$/;
 
 /** Full pipeline: fold, split, expand shorthand, rewrite phrases, split clauses on conjunctions. */
 export function tokenise(text: string, config: TokeniseConfig): TokenStream {
-  const raw = splitWords(foldText(text));
-  const expanded: RawToken[] = [];
-  for (const token of raw) {
-    for (const word of expandWord(token.word, config)) expanded.push({ word, clause: token.clause });
+  const raw: string[] = [];
+  const rawClauses: number[] = [];
+  let clause = 0;
+  let clauseHasWords = false;
+  const folded = foldText(text);
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(folded); match !== null; match = TOKEN.exec(folded)) {
+    const number = match[1];
+    const word = match[2];
+    if (number === undefined && word === undefined) {
+      if (clauseHasWords) clause++;
+      clauseHasWords = false;
+      continue;
+    }
+    clauseHasWords = true;
+    if (number !== undefined) {
+      raw.push(number.replace(',', '.'));
+      rawClauses.push(clause);
+      continue;
+    }
+    for (const w of expandCached(word as string, config)) {
+      raw.push(w);
+      rawClauses.push(clause);
+    }
   }
   const words: string[] = [];
   const clauses: number[] = [];
   let shift = 0;
-  for (let i = 0; i < expanded.length; i++) {
-    const token = expanded[i] as RawToken;
-    const rewrite = matchPhrase(expanded, i, config);
+  for (let i = 0; i < raw.length; i++) {
+    const word = raw[i] as string;
+    const rewrite = config.phrases.has(word) ? matchPhrase(raw, i, config) : null;
     if (rewrite) {
-      for (const word of rewrite.to) {
-        words.push(word);
-        clauses.push(token.clause + shift);
+      for (const w of rewrite.to) {
+        words.push(w);
+        clauses.push((rawClauses[i] as number) + shift);
       }
       i += rewrite.from.length - 1;
       continue;
     }
-    if (config.clauseWords.has(token.word)) {
+    if (config.clauseWords.has(word)) {
       shift++;
       continue;
     }
-    words.push(token.word);
-    clauses.push(token.clause + shift);
+    words.push(word);
+    clauses.push((rawClauses[i] as number) + shift);
   }
   return { words, clauses };
+}
+
+// Patients retype the same words on every keystroke: expansions are remembered per shorthand table.
+const expansionCaches = new WeakMap<ReadonlyMap<string, readonly string[]>, Map<string, readonly string[]>>();
+const EXPANSION_CACHE_LIMIT = 20_000;
+
+function expandCached(word: string, config: Pick<TokeniseConfig, 'shorthand'>): readonly string[] {
+  let cache = expansionCaches.get(config.shorthand);
+  if (!cache) {
+    cache = new Map();
+    expansionCaches.set(config.shorthand, cache);
+  }
+  const known = cache.get(word);
+  if (known) return known;
+  const expanded = expandWord(word, config);
+  if (cache.size >= EXPANSION_CACHE_LIMIT) cache.clear();
+  cache.set(word, expanded);
+  return expanded;
 }
 
 /** Expands one raw word: shorthand first on the raw form (so "nn" is seen before it becomes "n"). */
@@ -163,15 +187,11 @@ export function expandWord(word: string, config: Pick<TokeniseConfig, 'shorthand
   return [skel];
 }
 
-function matchPhrase(tokens: readonly RawToken[], at: number, config: TokeniseConfig): PhraseRewrite | null {
-  const first = tokens[at];
-  if (!first) return null;
-  const candidates = config.phrases.get(first.word);
-  if (!candidates) return null;
-  for (const phrase of candidates) {
+function matchPhrase(words: readonly string[], at: number, config: TokeniseConfig): PhraseRewrite | null {
+  for (const phrase of config.phrases.get(words[at] as string) ?? []) {
     let ok = true;
     for (let k = 1; k < phrase.from.length; k++) {
-      if (tokens[at + k]?.word !== phrase.from[k]) {
+      if (words[at + k] !== phrase.from[k]) {
         ok = false;
         break;
       }

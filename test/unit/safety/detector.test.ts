@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import {
+  evaluate,
+  LANGS,
+  loadSet,
+  TARGET_FALSE_POSITIVE_RATE,
+  TARGET_RECALL,
+} from '../../../scripts/eval-safety';
+import {
+  checkEmergency,
+  detectKind,
+  type EmergencyKind,
+  emergencyNumbers,
+  type SafetyLang,
+} from '../../../src/domain/safety/detector';
+
+type Case = readonly [SafetyLang, string];
+
+// For every situation and language: messages that must fire, and routine messages that merely contain
+// the same alarming words and must not.
+const CASES: Record<EmergencyKind, { fire: readonly Case[]; quiet: readonly Case[] }> = {
+  chest_pain: {
+    fire: [
+      ['fr', "j'ai une grosse douleur dans la poitrine qui serre depuis 20 minutes"],
+      ['fr', 'g mal o coeur sa serre'],
+      ['it', 'ho un forte dolore al petto che si irradia al braccio'],
+      ['en', 'crushing pain in my chest and my left arm feels heavy'],
+    ],
+    quiet: [
+      ['fr', "pas de douleur thoracique depuis l'arrêt du tabac"],
+      ['fr', "j'ai fait un infarctus il y a 3 ans, je voudrais renouveler mon Kardegic"],
+      ['it', 'non ho dolore al petto, volevo solo la ricetta'],
+      ['en', 'my chest X-ray results came back, are they normal?'],
+      ['en', 'no chest pain, just a cough'],
+    ],
+  },
+  stroke: {
+    fire: [
+      ['fr', "ma mère a la bouche de travers et n'arrive plus à parler"],
+      ['it', 'mio padre ha la faccia storta e non muove il braccio destro'],
+      ['en', "dad's face is drooping and his speech is slurred"],
+    ],
+    quiet: [
+      ['fr', 'comment prévenir un AVC quand on a du diabète ?'],
+      ['it', 'mio nonno ha avuto un ictus nel 2015, serve la ricetta'],
+      ['en', 'how to prevent a stroke?'],
+    ],
+  },
+  breathing: {
+    fire: [
+      ['fr', 'jpeu pa respirer'],
+      ['it', 'nn riesco a respirare'],
+      ['en', 'cant breathe'],
+      ['en', 'HEEELP I CANT BREATHE'],
+    ],
+    quiet: [
+      ['fr', 'je respire bien mieux avec le nouveau spray'],
+      ['it', 'respiro bene, volevo solo il rinnovo del ventolin'],
+      ['en', 'I can breathe fine now, thanks for the inhaler'],
+    ],
+  },
+  anaphylaxis: {
+    fire: [
+      ['fr', 'après les cacahuètes sa langue gonfle et il a du mal à respirer'],
+      ['it', 'dopo la puntura di vespa le si gonfia la gola'],
+      ['en', 'my throat is swelling after eating prawns'],
+    ],
+    quiet: [
+      ['fr', 'mon fils est allergique aux arachides, pouvez-vous renouveler son stylo ?'],
+      ['it', 'sono allergica alle noci, posso fare il vaccino?'],
+      ['en', 'no swelling at all after the bee sting'],
+    ],
+  },
+  bleeding: {
+    fire: [
+      ['fr', 'je saigne énormément de la main, ça ne s’arrête pas'],
+      ['it', 'mio padre vomita sangue'],
+      ['en', "I'm coughing up blood"],
+    ],
+    quiet: [
+      ['fr', 'les résultats de ma prise de sang sont-ils arrivés ?'],
+      ['it', 'mi sanguinano un po’ le gengive'],
+      ['en', 'I had a small nosebleed this morning, it stopped by itself'],
+    ],
+  },
+  unconscious: {
+    fire: [
+      ['fr', 'mon mari est tombé et il ne répond plus'],
+      ['it', 'mia madre ha perso conoscenza e non si sveglia'],
+      ['en', 'my son collapsed and is unresponsive'],
+    ],
+    quiet: [
+      ['fr', 'le secrétariat ne répond pas au téléphone'],
+      ['it', 'non ho mai perso conoscenza, solo capogiri'],
+      ['en', 'I fainted once last year when giving blood'],
+    ],
+  },
+  seizure: {
+    fire: [
+      ['fr', 'mon fils convulse, il a les yeux révulsés'],
+      ['it', 'mia figlia ha le convulsioni adesso'],
+      ['en', 'my daughter is having a seizure right now'],
+    ],
+    quiet: [
+      ['fr', 'pouvez-vous renouveler le traitement antiépileptique de ma fille ?'],
+      ['it', 'mio figlio non ha più avuto convulsioni da due anni'],
+      ['en', 'what should I do if my child has a febrile seizure?'],
+    ],
+  },
+  suicide: {
+    fire: [
+      ['fr', "je veux mourir, j'ai tout préparé pour ce soir"],
+      ['it', 'voglio farla finita'],
+      ['en', 'I want to kill myself'],
+    ],
+    quiet: [
+      ['fr', 'ce boulot me tue, je suis mort de fatigue'],
+      ['it', 'non ho pensieri suicidi, solo stanchezza'],
+      ['en', "I'm dead tired and this job is killing me"],
+    ],
+  },
+  overdose: {
+    fire: [
+      ['fr', 'mon fils de 3 ans a avalé des comprimés de Doliprane'],
+      ['it', 'ho preso tutta la scatola di sonniferi'],
+      ['en', 'my toddler drank bleach'],
+    ],
+    quiet: [
+      ['fr', "j'ai oublié mon comprimé hier, je double la dose ?"],
+      ['it', 'qual è la dose massima di tachipirina?'],
+      ['en', 'I take 2 tablets a day, can I take ibuprofen too?'],
+    ],
+  },
+  burn: {
+    fire: [
+      ['fr', "brûlure grave au bras avec de l'huile bouillante"],
+      ['it', "mio figlio si è rovesciato l'acqua bollente addosso"],
+      ['en', 'chemical burn on my face from drain cleaner'],
+    ],
+    quiet: [
+      ['fr', "j'ai des brûlures d'estomac, renouvellement de mon traitement svp"],
+      ['it', 'ho una scottatura solare leggera'],
+      ['en', 'it burns when I pee'],
+    ],
+  },
+  infant_fever: {
+    fire: [
+      ['fr', 'mon bébé de 5 semaines a 38,3 et il est tout mou'],
+      ['it', 'la mia bimba di 2 mesi ha la febbre a 38,5 e non mangia più'],
+      ['en', 'my 6 week old has a fever and is floppy and not feeding'],
+    ],
+    quiet: [
+      ['fr', 'mon fils de 3 ans a 38,5 mais il joue et mange bien'],
+      ['it', 'il neonato ha fatto il vaccino, niente febbre, mangia bene'],
+      ['en', 'can my 2 month old have a fever after the vaccine?'],
+    ],
+  },
+  pregnancy: {
+    fire: [
+      ['fr', 'je suis enceinte de 4 mois et je saigne'],
+      ['it', 'sono incinta di 20 settimane e ho un forte dolore alla pancia'],
+      ['en', "I'm pregnant and bleeding heavily"],
+    ],
+    quiet: [
+      ['fr', 'enceinte de 3 mois, pas de saignement, je voudrais un rendez-vous'],
+      ['it', 'sono incinta, posso prendere la tachipirina?'],
+      ['en', "I'm 30 weeks pregnant, no bleeding, question about the scan"],
+    ],
+  },
+  headache: {
+    fire: [
+      ['fr', 'mal de tête brutal, le pire de ma vie'],
+      ['it', 'improvvisamente ho un mal di testa violentissimo'],
+      ['en', 'sudden thunderclap headache'],
+    ],
+    quiet: [
+      ['fr', "j'ai souvent mal à la tête le soir, renouvellement du paracétamol"],
+      ['it', 'ho un leggero mal di testa da ieri'],
+      ['en', 'mild headache with my cold'],
+    ],
+  },
+  vision_loss: {
+    fire: [
+      ['fr', "d'un coup je ne vois plus rien de l'oeil droit"],
+      ['it', "all'improvviso non vedo più niente da un occhio"],
+      ['en', 'sudden loss of vision in my left eye'],
+    ],
+    quiet: [
+      ['fr', 'je vois flou de loin, il me faut des lunettes'],
+      ['it', 'rinnovo delle gocce per il glaucoma'],
+      ['en', 'my eyes are itchy because of hay fever'],
+    ],
+  },
+  violence: {
+    fire: [
+      ['fr', 'mon mari me frappe, aidez-moi'],
+      ['it', 'il mio compagno mi sta picchiando'],
+      ['en', 'my boyfriend is hitting me right now'],
+    ],
+    quiet: [
+      ['fr', "je voudrais un certificat pour l'agression du mois dernier"],
+      ['it', 'mio figlio ha fatto a botte a scuola, ha solo un livido'],
+      ['en', "I'd like to talk about the abuse I went through as a child"],
+    ],
+  },
+};
+
+describe('detectKind', () => {
+  for (const [kind, { fire, quiet }] of Object.entries(CASES)) {
+    describe(kind, () => {
+      it.each(fire)('[%s] fires: %s', (lang, text) => {
+        expect(detectKind(text, lang)).toBe(kind);
+      });
+      it.each(quiet)('[%s] stays quiet: %s', (lang, text) => {
+        expect(detectKind(text, lang)).toBeNull();
+      });
+    });
+  }
+
+  it('reads every language whatever the interface language', () => {
+    expect(detectKind('nn riesco a respirare', 'fr')).toBe('breathing');
+    expect(detectKind("j'ai très mal à la poitrine", 'en')).toBe('chest_pain');
+    expect(detectKind('I want to kill myself', 'it')).toBe('suicide');
+  });
+
+  it('fires on an emergency written inside a routine request', () => {
+    expect(
+      detectKind('Bonjour, je voudrais mon ordonnance. Et depuis ce matin je saigne beaucoup du nez', 'fr'),
+    ).toBe('bleeding');
+  });
+
+  it('is not fooled by empty, huge or odd input', () => {
+    expect(detectKind('', 'fr')).toBeNull();
+    expect(detectKind('🙂🙂🙂 ??? !!!', 'en')).toBeNull();
+    expect(detectKind('a'.repeat(10_000), 'it')).toBeNull();
+  });
+
+  it('checks a 5,000-character message in well under a millisecond on average', () => {
+    const filler = 'Bonjour docteur, je voudrais renouveler mon ordonnance et prendre rendez-vous. ';
+    const text = `${filler.repeat(70)}j'ai une douleur thoracique`.slice(-5000);
+    expect(detectKind(text, 'fr')).toBe('chest_pain');
+    const start = performance.now();
+    for (let i = 0; i < 50; i++) detectKind(text, 'fr');
+    // Generous bound: CI machines are shared; the point is to catch an accidental quadratic.
+    expect((performance.now() - start) / 50).toBeLessThan(5);
+  });
+});
+
+describe('checkEmergency', () => {
+  it('returns the numbers for the situation and country', () => {
+    const result = checkEmergency('je veux me suicider', 'fr', 'FR');
+    expect(result.emergency).toBe(true);
+    expect(result.kind).toBe('suicide');
+    expect(result.numbers.map((n) => n.number)).toEqual(['3114', '15', '112', '114']);
+  });
+
+  it('returns no numbers for a routine message', () => {
+    expect(checkEmergency('merci pour l’ordonnance', 'fr', 'FR')).toEqual({
+      emergency: false,
+      kind: null,
+      numbers: [],
+    });
+  });
+});
+
+describe('emergencyNumbers', () => {
+  const numbers = (...args: Parameters<typeof emergencyNumbers>): string[] =>
+    emergencyNumbers(...args).map((n) => n.number);
+
+  it('France: SAMU first, 3114 first for suicide, police first for violence', () => {
+    expect(numbers('FR', 'fr', 'chest_pain')).toEqual(['15', '112', '114']);
+    expect(numbers('FR', 'fr', 'suicide')).toEqual(['3114', '15', '112', '114']);
+    expect(numbers('FR', 'fr', 'violence')).toEqual(['17', '112', '114']);
+  });
+
+  it('Italy: 112 then 118, 112 alone for violence', () => {
+    expect(numbers('IT', 'it', 'stroke')).toEqual(['112', '118']);
+    expect(numbers('IT', 'it', 'suicide')).toEqual(['112', '118']);
+    expect(numbers('IT', 'en', 'violence')).toEqual(['112']);
+  });
+
+  it('gives the general notice without a situation', () => {
+    expect(numbers('FR', 'fr')).toEqual(['15', '112', '114', '3114']);
+    expect(numbers('FR', 'en', null)).toEqual(['15', '112', '114', '3114']);
+    expect(numbers('IT', 'it')).toEqual(['112', '118']);
+  });
+
+  it('marks 114 as a text-message line and labels numbers in the patient language', () => {
+    const sms = emergencyNumbers('FR', 'en').find((n) => n.number === '114');
+    expect(sms?.kind).toBe('sms');
+    expect(emergencyNumbers('FR', 'fr')[0]?.label).toMatch(/SAMU/);
+    const labels = (['fr', 'it', 'en'] as const).map((lang) => emergencyNumbers('IT', lang)[1]?.label);
+    expect(new Set(labels).size).toBe(3);
+    for (const n of emergencyNumbers('FR', 'it')) expect(n.label.length).toBeGreaterThan(3);
+  });
+});
+
+describe('measured quality on test/fixtures/safety/eval.jsonl', () => {
+  const messages = loadSet('eval');
+
+  it('covers every situation in every language', () => {
+    for (const lang of LANGS) {
+      const kinds = new Set(messages.filter((m) => m.lang === lang && m.emergency).map((m) => m.kind));
+      expect(kinds.size).toBe(Object.keys(CASES).length);
+      expect(messages.filter((m) => m.lang === lang).length).toBeGreaterThanOrEqual(200);
+    }
+  });
+
+  it.each(LANGS)('%s meets the recall and false-positive targets', (lang) => {
+    const figures = evaluate(messages.filter((m) => m.lang === lang));
+    expect(figures.recall, figures.misses.map((m) => m.text).join('\n')).toBeGreaterThanOrEqual(
+      TARGET_RECALL,
+    );
+    expect(
+      figures.falsePositiveRate,
+      figures.falsePositives.map((f) => f.message.text).join('\n'),
+    ).toBeLessThanOrEqual(TARGET_FALSE_POSITIVE_RATE);
+  });
+});
