@@ -251,6 +251,8 @@ export const lexiconFr: LexiconSource = {
         'paralys* ~3 côté|droit|gauche|moitié|visage|bras|jambe',
         'côté|moitié ~4 paralys*',
         'hémipl*',
+        'incompréhensible*',
+        '=comprend plus ~3 dit|dis|parle',
         'vois|voit double ~3 @sudden',
         '@sudden ~3 vois|voit double',
         'moitié ~3 corps ~3 engourdi*|paralys*|insensible',
@@ -281,6 +283,7 @@ export const lexiconFr: LexiconSource = {
         'reprendre ~2 souffle|respiration',
         'impossible ~3 respir*|souffle',
         'lèvre* ~2 bleu*',
+        'bleu* ~3 lèvre*',
         'devient|devenu|devenue bleu*',
         'cyanos*',
         'essouffl* ~3 repos|assis|allongé*|parler',
@@ -298,7 +301,7 @@ export const lexiconFr: LexiconSource = {
     {
       kind: 'anaphylaxis',
       any: [
-        '@swellpart ~3 @swell',
+        '@swellpart ~4 @swell',
         '@swell ~3 @swellpart',
         'anaphyla*',
         'quincke',
@@ -395,6 +398,7 @@ export const lexiconFr: LexiconSource = {
         'scarifi*',
         'me faire ~3 =mal',
         'me jeter ~4 pont|fenêtre|train|sous|balcon|haut',
+        'décid*|décision ~3 mourir|suicider',
         'me pendre',
         'passer ~2 acte',
         'foutre en l air',
@@ -454,6 +458,7 @@ export const lexiconFr: LexiconSource = {
           'refuse ~3 boire|manger|biberon|tétée|sein|lait',
           'dort tout le temps',
           'arrive|arrivons pas|plus ~3 réveiller',
+          'se réveille ~1 plus|pas',
           'gémit|geint',
           'mal à se réveiller',
           'boit|mange ~1 presque ~0 rien|plus',
@@ -494,6 +499,7 @@ export const lexiconFr: LexiconSource = {
         'vois|voit|voyait ~2 plus|rien ~4 oeil|yeux|moitié',
         '@sudden ~4 vois|voit plus|rien',
         'perte* ~3 vue|vision',
+        'vois|voit|voyait ~2 noir ~3 oeil',
         'perdu|perdre|perd ~3 vue|vision',
         'aveugle* ~4 oeil|@sudden',
         'rideau ~4 oeil|yeux|vue|devant',
@@ -537,6 +543,13 @@ export const lexiconFr: LexiconSource = {
       any: ['pause* ~2 respirat*', 'arrête ~2 respirer'],
       unless: ['apnée*', 'ronfl*'],
       unlessAnywhere: true,
+    },
+    {
+      kind: 'headache',
+      all: [
+        ['mal|douleur* ~2 tête|crâne', 'céphal*', 'migraine*'],
+        ['pire ~3 vie', 'jamais ~3 eu|connu|ressenti', '@sudden', 'poignard', 'tonnerre'],
+      ],
     },
   ],
 };
