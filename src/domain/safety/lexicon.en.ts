@@ -101,7 +101,8 @@ export const lexiconEn: LexiconSource = {
     fever: 'fever temperature temp #fever',
     pills:
       'tablet* pill* medication* medicine* capsule* box bottle packet paracetamol ibuprofen sleeping strip blister antidepressant*',
-    toxic: 'bleach detergent dishwasher washing cleaner* spirit antifreeze petrol poison pesticide*',
+    toxic:
+      'bleach detergent dishwasher washing cleaner* spirit antifreeze petrol poison pesticide* cigarette* nicotine vape',
   },
   cues: {
     negation: ['no', 'not', 'never', 'none', 'without', 'nor', 'neither', 'nothing', 'nobody'],
@@ -122,6 +123,7 @@ export const lexiconEn: LexiconSource = {
       'gone ~0 away|since|now|completely',
       'completely|totally|now ~0 gone',
       'back to normal',
+      'absolutely|perfectly ~0 fine',
       'went away',
       'resolved',
       'stopped ~1 itself|own|quickly|now',
@@ -285,6 +287,8 @@ export const lexiconEn: LexiconSource = {
         ['@allergen'],
         ['struggl*|trouble|difficulty ~2 breath*|swallow*', 'hives ~2 everywhere|all over'],
       ],
+      // A peanut inhaled or stuck is choking, not allergy.
+      unless: ['inhaled', 'stuck', 'wrong way'],
     },
     {
       kind: 'anaphylaxis',
@@ -460,6 +464,7 @@ export const lexiconEn: LexiconSource = {
       kind: 'headache',
       any: [
         '@sudden ~3 headache|head',
+        'pain ~3 head ~5 @sudden|worst|violent|terrible|unbearable|excruciating',
         'headache ~5 @sudden|worst|violent|terrible|unbearable|excruciating',
         'worst ~2 headache',
         'thunderclap',
@@ -521,7 +526,7 @@ export const lexiconEn: LexiconSource = {
     {
       kind: 'headache',
       all: [
-        ['headache', 'head ~2 pain|hurts'],
+        ['headache', 'head ~2 pain|hurts', 'pain ~3 head'],
         ['worst ~3 life', 'worst ~2 ever', 'never ~2 had|felt', '@sudden', 'stabbed|stabbing', 'thunderclap'],
       ],
     },

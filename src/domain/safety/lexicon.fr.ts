@@ -102,7 +102,8 @@ export const lexiconFr: LexiconSource = {
     fever: 'fièvre fébrile température #fever brûlant* =chaud',
     pills:
       'comprimé* cachet* médicament* pilule* gélule* boîte* plaquette* somnifère* anxiolytique* antidépresseur*',
-    toxic: 'javel produit* détergent* lessive* déboucheur* essence white pétrole insecticide* raticide*',
+    toxic:
+      'javel produit* détergent* lessive* déboucheur* essence white pétrole insecticide* raticide* cigarette* nicotine',
   },
   cues: {
     negation: [
@@ -143,6 +144,7 @@ export const lexiconFr: LexiconSource = {
       's est remis*',
       's est calmé*',
       'rentré|revenu ~2 ordre|normal*',
+      'va ~1 très|parfaitement ~0 bien',
     ],
     info: [
       'résultat*',
@@ -204,7 +206,6 @@ export const lexiconFr: LexiconSource = {
       'au secours',
       'aidez',
       'à l aide',
-      'vite',
       'ce matin|soir',
       'cette nuit',
       'depuis ~1 minute*|min|heure*|h|ce',
@@ -229,6 +230,8 @@ export const lexiconFr: LexiconSource = {
         'comprime|serre|écrase ~1 le|la ~0 thorax|poitrine|coeur',
       ],
       weak: ['infarctus', 'angor', 'crise ~1 angor'],
+      // "Avoir mal au coeur en voiture" is travel sickness.
+      unless: ['voiture', 'bateau', 'transport*'],
     },
     {
       kind: 'stroke',
@@ -315,6 +318,8 @@ export const lexiconFr: LexiconSource = {
         ['@allergen'],
         ['=mal ~2 respir*|avaler', 'respir* =mal', 'boutons|plaques partout', 'urticaire géant*'],
       ],
+      // A peanut swallowed the wrong way is choking, not allergy.
+      unless: ['travers', 'coincé*'],
     },
     {
       kind: 'anaphylaxis',
@@ -338,6 +343,7 @@ export const lexiconFr: LexiconSource = {
         'perd* ~3 beaucoup|énormément ~2 sang',
         'beaucoup|énormément ~1 sang',
         'sang ~3 gicle|jaillit|coule',
+        'sang ~2 abondan*|abondance',
       ],
       all: [['saign*', 'sang', 'hémorragi*'], ['nonstop']],
     },
@@ -439,6 +445,8 @@ export const lexiconFr: LexiconSource = {
         'eau|huile bouillant*',
         'acide|soude ~4 oeil|yeux|visage|peau',
         'peau ~2 décoll*|arrach*',
+        'peau ~3 lambeaux',
+        'renvers* ~4 bouilloire|casserole|friteuse|théière',
         'pris feu',
         'brûl* ~3 degré|second|troisième',
       ],
@@ -484,9 +492,9 @@ export const lexiconFr: LexiconSource = {
     {
       kind: 'headache',
       any: [
-        '@sudden ~3 mal|douleur* ~2 tête|crâne',
+        '@sudden ~3 mal|douleur* ~3 tête|crâne',
         '@sudden ~3 céphal*|migraine*',
-        'mal|douleur* ~2 tête|crâne ~5 @sudden|pire|violent*|terrible|insupportable|tonnerre',
+        'mal|douleur* ~3 tête|crâne ~5 @sudden|pire|violent*|terrible|insupportable|tonnerre',
         'céphal* ~3 @sudden|violent*|intense',
         'pire ~2 migraine|céphal*|mal ~2 tête',
         'tonnerre',
@@ -547,7 +555,7 @@ export const lexiconFr: LexiconSource = {
     {
       kind: 'headache',
       all: [
-        ['mal|douleur* ~2 tête|crâne', 'céphal*', 'migraine*'],
+        ['mal|douleur* ~3 tête|crâne', 'céphal*', 'migraine*'],
         ['pire ~3 vie', 'jamais ~3 eu|connu|ressenti', '@sudden', 'poignard', 'tonnerre'],
       ],
     },

@@ -73,7 +73,7 @@ export const lexiconIt: LexiconSource = {
     pills:
       'compress* pastigli* farmac* medicin* pillol* capsul* scatol* confezion* sonniferi blister antidepressiv*',
     toxic:
-      'candeggina varechina detersiv* acido ammoniaca soda benzina acquaragia insetticida veleno sturalavandini',
+      'candeggina varechina detersiv* acido ammoniaca soda benzina acquaragia insetticida veleno sturalavandini sigarett* nicotina',
   },
   cues: {
     negation: ['non', 'nessun*', 'niente', 'senza', 'mai', 'nemmeno', 'neanche', 'neppure', '=no'],
@@ -91,6 +91,7 @@ export const lexiconIt: LexiconSource = {
     resolved: [
       'è passato|passata',
       'sparit*',
+      'sta benissimo',
       'si è ripres*',
       'si sono ripres*',
       'guarit*',
@@ -258,6 +259,8 @@ export const lexiconIt: LexiconSource = {
         ['@allergen'],
         ['fatica ~2 respirare|deglutire', 'respir* male', 'orticaria ~2 ovunque|dappertutto'],
       ],
+      // A peanut swallowed the wrong way is choking, not allergy.
+      unless: ['traverso', 'incastrat*'],
     },
     {
       kind: 'anaphylaxis',
@@ -280,6 +283,7 @@ export const lexiconIt: LexiconSource = {
         'perd* ~3 molto|tanto|tantissimo ~2 sangue',
         'tantissimo|moltissimo ~1 sangue',
         'sangue ~3 schizza|zampilla|cola',
+        'sangue ~2 abbondant*',
       ],
       all: [['sanguin*', 'sangue', 'emorragi*'], ['nonstop']],
     },
@@ -380,6 +384,7 @@ export const lexiconIt: LexiconSource = {
         'acqua|olio bollente',
         'acido|soda ~4 occhio|occhi|viso|pelle',
         'pelle ~2 stacca|staccata',
+        'rovesciat* ~4 bollitore|pentola|friggitrice|teiera',
         'preso fuoco',
         'ustion*|bruciat* ~4 grado|terzo|secondo',
       ],
@@ -428,6 +433,7 @@ export const lexiconIt: LexiconSource = {
       any: [
         '@sudden ~3 mal ~1 testa',
         '@sudden ~3 cefalea|emicrania',
+        'dolor* ~3 testa ~5 @sudden|peggiore|violent*|terribile|insopportabile',
         'mal ~1 testa ~5 @sudden|peggiore|violent*|terribile|insopportabile',
         'cefalea ~3 @sudden|violent*|fortissima',
         'peggior* ~2 mal ~1 testa|cefalea|emicrania',
@@ -490,7 +496,7 @@ export const lexiconIt: LexiconSource = {
     {
       kind: 'headache',
       all: [
-        ['mal ~1 testa', 'cefalea', 'emicrania'],
+        ['mal ~1 testa', 'dolor* ~3 testa', 'cefalea', 'emicrania'],
         [
           'peggior* ~3 vita',
           'più forte ~3 vita',
