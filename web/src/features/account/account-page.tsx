@@ -78,22 +78,24 @@ function IdentityCard({ me }: { me: MeResponse }) {
 
 function LanguageCard({ me }: { me: MeResponse }) {
   const { t } = useTranslation();
-  const { locale, changeLocale } = useSession();
-  const [saved, setSaved] = useState(false);
+  const { changeLocale } = useSession();
+  const [chosen, setChosen] = useState<Locale | null>(null);
+  // The account's language (e-mails use it); choosing one here also switches this interface.
   return (
     <Card title={t('account.languageTitle')} description={t('account.languageDescription')}>
       <div className="stack">
         <Select
           label={t('fields.language')}
-          value={locale}
+          value={chosen ?? me.user.locale}
           onChange={(event) => {
-            changeLocale(event.target.value as Locale);
-            setSaved(true);
+            const locale = event.target.value as Locale;
+            setChosen(locale);
+            changeLocale(locale);
           }}
           options={LOCALES.map((code) => ({ value: code, label: LANGUAGE_NAMES[code], lang: code }))}
         />
         <div aria-live="polite">
-          {saved && me.user.locale === locale ? (
+          {chosen && me.user.locale === chosen ? (
             <Alert tone="success">{t('account.languageSaved')}</Alert>
           ) : null}
         </div>

@@ -42,6 +42,15 @@ export function AdminPage() {
         : { ...data, practices: [practice, ...data.practices] },
     );
 
+  const refreshPractices = () => {
+    adminApi.listPractices().then(
+      ({ practices }) => setData((data) => ({ ...data, practices })),
+      () => {
+        // The list stays as it was; the next visit shows the new practice.
+      },
+    );
+  };
+
   return (
     <div className="stack-lg">
       <PageHeader title={t('admin.title')} description={t('admin.description')} />
@@ -53,7 +62,7 @@ export function AdminPage() {
             practitioners={resource.data.practitioners}
             practices={resource.data.practices}
             onChanged={upsertPractitioner}
-            onPracticeCreated={addPractice}
+            onPracticesChanged={refreshPractices}
           />
           <PracticesSection practices={resource.data.practices} onCreated={addPractice} />
         </>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Country } from '../../../../src/contracts/common';
-import type { CreatePracticeBody, Practice } from '../../../../src/contracts/practices';
+import type { CreatePracticeBody } from '../../../../src/contracts/practices';
 import { Select } from '../../components/select';
 import { TextField } from '../../components/text-field';
 import type { FieldErrors } from '../../lib/validation';
@@ -50,22 +50,6 @@ export function toPracticeBody(draft: PracticeDraft): CreatePracticeBody {
     country: draft.country,
     timeZone: draft.country === 'IT' ? 'Europe/Rome' : 'Europe/Paris',
     phone: phone.length > 0 ? phone : null,
-  };
-}
-
-/** The practice as the server stores it, for lists updated without a reload. */
-export function practiceFromDraft(draft: PracticeDraft, id: string): Practice {
-  const body = toPracticeBody(draft);
-  return {
-    id,
-    name: body.name,
-    address: body.address,
-    postcode: body.postcode,
-    city: body.city,
-    country: body.country,
-    timeZone: body.country === 'IT' ? 'Europe/Rome' : 'Europe/Paris',
-    phone: body.phone ?? null,
-    isDemo: false,
   };
 }
 

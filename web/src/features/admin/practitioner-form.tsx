@@ -17,7 +17,6 @@ import {
   type PracticeDraft,
   type PracticeField,
   PracticeFields,
-  practiceFromDraft,
   toPracticeBody,
   validatePractice,
 } from './practice-fields';
@@ -27,7 +26,8 @@ type Field = 'firstName' | 'lastName' | 'email' | 'specialty' | 'rpps' | 'practi
 type PractitionerFormProps = {
   practices: readonly Practice[];
   onCreated: (practitioner: AdminPractitioner) => void;
-  onPracticeCreated: (practice: Practice) => void;
+  /** A new practice was created with the practitioner: the practices list must be fetched again. */
+  onPracticesChanged: () => void;
   onCancel: () => void;
 };
 
@@ -42,7 +42,7 @@ function rppsMessage(value: string, t: (key: string) => string): string | undefi
 export function PractitionerForm({
   practices,
   onCreated,
-  onPracticeCreated,
+  onPracticesChanged,
   onCancel,
 }: PractitionerFormProps) {
   const { t } = useTranslation();
@@ -102,13 +102,8 @@ export function PractitionerForm({
     };
     const outcome = await run(() => adminApi.createPractitioner(body));
     if (outcome.ok) {
-      const practitioner = outcome.value;
-      if (practiceMode === 'new') {
-        // The new practice now exists too: show it in the practices list without a reload.
-        const practice = practitioner.practices[0];
-        if (practice) onPracticeCreated(practiceFromDraft(newPractice, practice.id));
-      }
-      onCreated(practitioner);
+      if (practiceMode === 'new') onPracticesChanged();
+      onCreated(outcome.value);
       return;
     }
     const byField = issuesByField(t, outcome.error);

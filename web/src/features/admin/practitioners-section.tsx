@@ -18,14 +18,14 @@ type PractitionersSectionProps = {
   practitioners: readonly AdminPractitioner[];
   practices: readonly Practice[];
   onChanged: (practitioner: AdminPractitioner) => void;
-  onPracticeCreated: (practice: Practice) => void;
+  onPracticesChanged: () => void;
 };
 
 export function PractitionersSection({
   practitioners,
   practices,
   onChanged,
-  onPracticeCreated,
+  onPracticesChanged,
 }: PractitionersSectionProps) {
   const { t, i18n } = useTranslation();
   const [formOpen, setFormOpen] = useState(false);
@@ -166,7 +166,7 @@ export function PractitionersSection({
           <PractitionerForm
             practices={practices}
             onCancel={() => setFormOpen(false)}
-            onPracticeCreated={onPracticeCreated}
+            onPracticesChanged={onPracticesChanged}
             onCreated={(practitioner) => {
               onChanged(practitioner);
               setCreated(practitioner);
