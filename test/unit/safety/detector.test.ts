@@ -217,6 +217,25 @@ describe('detectKind', () => {
     });
   }
 
+  it.each([
+    ['fr', 'je voudrais faire le point sur mon traitement pour le coeur'],
+    ['fr', "j'ai le coeur serré depuis le décès de mon père, on peut en parler ?"],
+    ['fr', 'je prends une dizaine de comprimés par jour, est-ce trop ?'],
+    ['fr', "est-ce qu'on peut mélanger alcool et médicaments ?"],
+    ['fr', 'je me noie sous les papiers, il me faut un arrêt de travail'],
+    ['it', 'ho perso peso, va bene per il cuore?'],
+    ['it', 'mi si stringe il cuore a vedere mia madre così, possiamo parlarne?'],
+    ['en', "I'd like help losing weight for my heart"],
+    ['en', 'I have a heavy heart since my divorce'],
+    ['en', "I can't understand what the specialist said"],
+    ['en', 'I decided to end my contraceptive pill'],
+    ['en', "I'm drowning in paperwork, I need a sick note"],
+    ['en', 'I take ten tablets a day, is that a lot?'],
+    ['en', "my boss won't let me leave early for the appointment"],
+  ] as const)('[%s] ignores everyday idioms: %s', (lang, text) => {
+    expect(detectKind(text, lang)).toBeNull();
+  });
+
   it('reads every language whatever the interface language', () => {
     expect(detectKind('nn riesco a respirare', 'fr')).toBe('breathing');
     expect(detectKind("j'ai très mal à la poitrine", 'en')).toBe('chest_pain');
