@@ -383,6 +383,7 @@ export const lexiconFr: LexiconSource = {
         'crise* ~2 épilep*|convulsiv*',
         'épilep* ~3 nonstop|cours',
         'yeux révulsés',
+        'yeux ~4 arrière',
         'secousses|secouée|secoué ~3 spasme*|partout|corps',
         'raide ~3 secou*|spasm*|tremble',
       ],

@@ -337,6 +337,7 @@ export const lexiconIt: LexiconSource = {
         'voglio|vuole|voglia ~2 morire',
         'suicidarmi',
         'uccidermi',
+        'mi ~0 ucciderò|uccido|ammazzo|ammazzerò',
         'ammazzarmi',
         'farla finita',
         'faccio|facciamo finita',
