@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
+import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
+import { registerPatientsRoutes } from './features/patients/patients.routes';
 import { registerPracticesRoutes } from './features/practices/practices.routes';
 import { registerAdminRoutes } from './features/practitioners/admin.routes';
 import type { EventBus } from './platform/bus/bus';
@@ -101,14 +103,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
 
   const cookie = sessionCookie(config);
-  const { accounts, sessions, practices, practitioners } = createServices({
-    config,
-    store,
-    keys,
-    outbox,
-    clock,
-    logger,
-  });
+  const { accounts, sessions, practices, practitioners, patients, care, schedules, appointments } =
+    createServices({
+      config,
+      store,
+      keys,
+      outbox,
+      clock,
+      logger,
+    });
 
   installSameOriginCheck(app, config.publicOrigin);
   installAuth(app, { cookie, authenticate: sessions.authenticate });
@@ -131,6 +134,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAccountsRoutes(app, { accounts, sessions, practices, practitioners, cookie });
   await registerPracticesRoutes(app, { practices });
   await registerAdminRoutes(app, { store, practices, practitioners });
+  await registerAppointmentsRoutes(app, { appointments, schedules, practices });
+  await registerPatientsRoutes(app, { patients, care });
 
   const webRoot = deps.webRoot;
   if (webRoot && existsSync(join(webRoot, 'index.html'))) {

@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(50).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  TEEN_OWN_ACCOUNT_AGE: z.coerce.number().int().min(12).max(18).default(15),
 });
 
 export interface Config {
@@ -67,6 +68,8 @@ export interface Config {
     absoluteTimeoutMs: number;
   };
   login: { maxFailures: number; lockoutMs: number };
+  /** Age from which a relative may hold their own account (confidential mode). */
+  teenOwnAccountAge: number;
 }
 
 export class ConfigError extends Error {}
@@ -113,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       absoluteTimeoutMs: e.SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * MINUTE,
     },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_MINUTES * MINUTE },
+    teenOwnAccountAge: e.TEEN_OWN_ACCOUNT_AGE,
   };
 }

@@ -2,6 +2,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createAccountsService } from './features/accounts/accounts.service';
 import { createSessionsService } from './features/accounts/sessions.service';
+import { createAppointmentsService } from './features/appointments/appointments.service';
+import { createSchedulesService } from './features/appointments/schedules.service';
+import { createCareService } from './features/patients/care.service';
+import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
 import type { Clock } from './platform/clock/clock';
@@ -25,7 +29,19 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });
-  return { accounts, sessions, practices, practitioners };
+  const patients = createPatientsService({ store, clock, config, accounts });
+  const care = createCareService({ store, clock, outbox, accounts, practices, patients });
+  const schedules = createSchedulesService({ store, clock, practices });
+  const appointments = createAppointmentsService({
+    store,
+    clock,
+    accounts,
+    practices,
+    patients,
+    care,
+    schedules,
+  });
+  return { accounts, sessions, practices, practitioners, patients, care, schedules, appointments };
 }
 
 export type Services = ReturnType<typeof createServices>;

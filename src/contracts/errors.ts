@@ -31,6 +31,29 @@ export const ERROR_CODES = {
   MISSIVE_RATE_LIMITED: { status: 429, message: 'Too many requests. Try again later.' },
   MISSIVE_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request is too large.' },
   MISSIVE_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type.' },
+  MISSIVE_INVALID_SCHEDULE: {
+    status: 400,
+    message: 'The opening hours are invalid (overlapping or shorter than one consultation).',
+  },
+  MISSIVE_SLOT_UNAVAILABLE: { status: 409, message: 'This time slot is no longer available.' },
+  MISSIVE_CANCELLATION_TOO_LATE: {
+    status: 409,
+    message: 'It is too late to cancel online: please call the practice.',
+  },
+  MISSIVE_APPOINTMENT_NOT_STARTED: {
+    status: 409,
+    message: 'An appointment can be marked only once it has started.',
+  },
+  MISSIVE_INVALID_TRANSITION: { status: 409, message: 'This change is not possible in the current state.' },
+  MISSIVE_IMPORT_INVALID: { status: 400, message: 'The file has errors: nothing was imported.' },
+  MISSIVE_TOO_YOUNG_FOR_ACCOUNT: {
+    status: 409,
+    message: 'This relative is not old enough to hold their own account.',
+  },
+  MISSIVE_PROFILE_IN_USE: {
+    status: 409,
+    message: 'This profile has appointments or records and cannot be removed.',
+  },
   MISSIVE_NOT_READY: { status: 503, message: 'The service is starting or stopping.' },
   MISSIVE_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -14,6 +14,8 @@ export const PracticeSchema = z.object({
   timeZone: TimeZoneSchema,
   phone: z.string().nullable(),
   isDemo: z.boolean(),
+  /** Patients may cancel online until this many hours before an appointment. */
+  cancellationDeadlineHours: z.number().int(),
 });
 export type Practice = z.infer<typeof PracticeSchema>;
 

@@ -117,10 +117,3 @@ export function isSlotStart(slots: readonly Slot[], startsAt: number): Slot | un
 export function canPatientCancel(startsAt: number, now: number, deadlineHours: number): boolean {
   return startsAt - now >= deadlineHours * 3_600_000;
 }
-
-/** Age in whole years on a date (ISO dates). */
-export function ageOn(birthDate: string, onDate: string): number {
-  const [by, bm, bd] = birthDate.split('-').map(Number) as [number, number, number];
-  const [y, m, d] = onDate.split('-').map(Number) as [number, number, number];
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}

@@ -29,13 +29,9 @@ export async function insertPatientProfile(db: Db, row: Insertable<PatientProfil
   await db.insertInto('patient_profiles').values(row).execute();
 }
 
+/** The profile a patient account holds: its own, or the relative profile a teenager took over. */
 export function findSelfProfile(db: Db, userId: string) {
-  return db
-    .selectFrom('patient_profiles')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .where('relationship', '=', 'self')
-    .executeTakeFirst();
+  return db.selectFrom('patient_profiles').selectAll().where('user_id', '=', userId).executeTakeFirst();
 }
 
 export async function insertEmailToken(db: Db, row: Insertable<EmailTokenRow>): Promise<void> {

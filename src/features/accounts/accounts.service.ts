@@ -363,6 +363,48 @@ export function createAccountsService(deps: AccountsDeps) {
     },
 
     /** Sends the link to choose a first password; returns it for the operator's CLI. */
+    /** A patient account for an existing profile (a teenager taking over theirs); the e-mail is proven by the link. */
+    async createUserForProfile(
+      trx: Kysely<Database>,
+      input: {
+        email: string;
+        firstName: string;
+        lastName: string;
+        locale: Locale;
+        country: 'FR' | 'IT';
+        passwordHash: string;
+      },
+    ): Promise<string> {
+      const now = clock.now();
+      const id = uuidv7();
+      try {
+        await repo.insertUser(trx, {
+          id,
+          email: input.email,
+          password_hash: input.passwordHash,
+          first_name: input.firstName,
+          last_name: input.lastName,
+          kind: 'patient',
+          locale: input.locale,
+          country: input.country,
+          email_verified_at: now,
+          totp_secret: null,
+          totp_enrolled_at: null,
+          totp_last_step: null,
+          failed_logins: 0,
+          locked_until: null,
+          is_demo: 0,
+          created_at: now,
+          updated_at: now,
+        });
+      } catch (error) {
+        if (isUniqueViolation(error))
+          throw new AppError('MISSIVE_EMAIL_TAKEN', [{ path: 'email', reason: 'taken' }]);
+        throw error;
+      }
+      return id;
+    },
+
     async sendActivation(userId: string): Promise<string> {
       const user = await repo.findUserById(db, userId);
       if (!user) throw new AppError('MISSIVE_NOT_FOUND');

@@ -12,6 +12,10 @@ export async function insertPractice(db: Db, row: Insertable<PracticeRow>): Prom
   await db.insertInto('practices').values(row).execute();
 }
 
+export async function updatePractice(db: Db, id: string, changes: Updateable<PracticeRow>): Promise<void> {
+  await db.updateTable('practices').set(changes).where('id', '=', id).execute();
+}
+
 export function findPractice(db: Db, id: string) {
   return db.selectFrom('practices').selectAll().where('id', '=', id).executeTakeFirst();
 }

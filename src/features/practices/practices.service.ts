@@ -50,6 +50,7 @@ export function toPractice(row: PracticeRow): Practice {
     timeZone: row.time_zone,
     phone: row.phone,
     isDemo: row.is_demo === 1,
+    cancellationDeadlineHours: row.cancellation_deadline_hours,
   };
 }
 
@@ -142,7 +143,25 @@ export function createPracticesService(deps: PracticesDeps) {
     }
   }
 
+  /**
+   * The caller's membership, required to hold a right in the practice. Anyone else, including members
+   * without the right, gets "not found": the practice's data is not theirs to probe.
+   */
+  async function requireRight(
+    auth: AuthContext,
+    practiceId: string,
+    right: PracticeRight,
+  ): Promise<PracticeMemberRow> {
+    const member = await requireMember(auth, practiceId);
+    if (!parseRights(member.rights).includes(right)) throw new AppError('MISSIVE_NOT_FOUND');
+    return member;
+  }
+
   return {
+    requireRight,
+    requireMember,
+    findMember: (practiceId: string, userId: string) => repo.findMember(db, practiceId, userId),
+
     async membershipsOf(userId: string): Promise<Membership[]> {
       const rows = await repo.membershipsOfUser(db, userId);
       return rows.map((row) => ({
@@ -185,11 +204,40 @@ export function createPracticesService(deps: PracticesDeps) {
       return toPractice(row);
     },
 
+    async updateSettings(
+      auth: AuthContext,
+      practiceId: string,
+      body: { cancellationDeadlineHours: number },
+      actor: Actor,
+    ): Promise<Practice> {
+      await requireTeamManager(auth, practiceId);
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        await repo.updatePractice(trx, practiceId, {
+          cancellation_deadline_hours: body.cancellationDeadlineHours,
+        });
+        await appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'practice.settings_updated',
+            targetType: 'practice',
+            targetId: practiceId,
+            practiceId,
+            details: { cancellationDeadlineHours: body.cancellationDeadlineHours },
+          },
+          now,
+        );
+      });
+      return toPractice((await repo.findPractice(db, practiceId))!);
+    },
+
     async listPractices(): Promise<Practice[]> {
       return (await repo.listPractices(db)).map(toPractice);
     },
 
-    async findPractice(trx: Kysely<Database>, practiceId: string) {
+    async findPractice(practiceId: string, trx: Kysely<Database> = db) {
       return repo.findPractice(trx, practiceId);
     },
 

@@ -109,7 +109,7 @@ export function createPractitionersService(deps: PractitionersDeps) {
           practiceId = practice.id;
           country = practice.country;
         } else {
-          const practice = await practices.findPractice(trx, body.practiceId!);
+          const practice = await practices.findPractice(body.practiceId!, trx);
           if (!practice)
             throw new AppError('MISSIVE_VALIDATION', [{ path: 'practiceId', reason: 'unknown' }]);
           country = practice.country;

@@ -10,7 +10,10 @@ export type MailTemplate =
   | { kind: 'reset_password'; link: string }
   | { kind: 'activate_account'; link: string; name: string }
   | { kind: 'account_locked'; minutes: number; link: string }
-  | { kind: 'practice_invitation'; link: string; practiceName: string; role: 'practitioner' | 'assistant' };
+  | { kind: 'practice_invitation'; link: string; practiceName: string; role: 'practitioner' | 'assistant' }
+  | { kind: 'own_account_offer'; link: string }
+  | { kind: 'patient_invitation'; link: string; practiceName: string }
+  | { kind: 'appointment_cancelled'; link: string; practiceName: string; when: string };
 
 interface Rendered {
   subject: string;
@@ -57,6 +60,18 @@ const TEXTS: Record<Locale, Texts> = {
       subject: `Invitation à rejoindre ${practiceName}`,
       text: `Bonjour,\n\n${practiceName} vous invite à rejoindre son équipe sur Missive en tant que ${roleNames.fr[role]}.\nPour accepter, ouvrez ce lien (valable 7 jours) :\n${link}`,
     }),
+    own_account_offer: ({ link }) => ({
+      subject: 'Ton propre compte Missive',
+      text: `Bonjour,\n\nUn parent te propose de créer ton propre compte Missive. Avec lui, tu gères toi-même tes rendez-vous et tes échanges avec tes praticiens, en toute confidentialité.\nPour le créer, ouvre ce lien (valable 7 jours) :\n${link}`,
+    }),
+    patient_invitation: ({ link, practiceName }) => ({
+      subject: `${practiceName} vous invite sur Missive`,
+      text: `Bonjour,\n\n${practiceName} utilise Missive pour les rendez-vous et la messagerie sécurisée avec ses patients.\nPour relier votre compte (ou en créer un), ouvrez ce lien (valable 30 jours) :\n${link}`,
+    }),
+    appointment_cancelled: ({ link, practiceName, when }) => ({
+      subject: 'Rendez-vous annulé',
+      text: `Bonjour,\n\n${practiceName} a dû annuler votre rendez-vous du ${when}.\nPour prendre un nouveau rendez-vous ou lire le motif, connectez-vous :\n${link}`,
+    }),
   },
   it: {
     verify_email: ({ link }) => ({
@@ -83,6 +98,18 @@ const TEXTS: Record<Locale, Texts> = {
       subject: `Invito a unirti a ${practiceName}`,
       text: `Buongiorno,\n\n${practiceName} ti invita a unirti al suo team su Missive come ${roleNames.it[role]}.\nPer accettare, apri questo link (valido 7 giorni):\n${link}`,
     }),
+    own_account_offer: ({ link }) => ({
+      subject: 'Il tuo account Missive personale',
+      text: `Ciao,\n\nUn genitore ti propone di creare il tuo account Missive personale. Con questo gestisci da solo i tuoi appuntamenti e i messaggi con i tuoi medici, in modo riservato.\nPer crearlo, apri questo link (valido 7 giorni):\n${link}`,
+    }),
+    patient_invitation: ({ link, practiceName }) => ({
+      subject: `${practiceName} ti invita su Missive`,
+      text: `Buongiorno,\n\n${practiceName} usa Missive per gli appuntamenti e la messaggistica sicura con i pazienti.\nPer collegare il tuo account (o crearne uno), apri questo link (valido 30 giorni):\n${link}`,
+    }),
+    appointment_cancelled: ({ link, practiceName, when }) => ({
+      subject: 'Appuntamento annullato',
+      text: `Buongiorno,\n\n${practiceName} ha dovuto annullare il tuo appuntamento del ${when}.\nPer prendere un nuovo appuntamento o leggere il motivo, accedi:\n${link}`,
+    }),
   },
   en: {
     verify_email: ({ link }) => ({
@@ -108,6 +135,18 @@ const TEXTS: Record<Locale, Texts> = {
     practice_invitation: ({ link, practiceName, role }) => ({
       subject: `Invitation to join ${practiceName}`,
       text: `Hello,\n\n${practiceName} invites you to join its team on Missive as ${roleNames.en[role]}.\nTo accept, open this link (valid for 7 days):\n${link}`,
+    }),
+    own_account_offer: ({ link }) => ({
+      subject: 'Your own Missive account',
+      text: `Hello,\n\nA parent offers you your own Missive account. With it you manage your appointments and messages with your practitioners yourself, confidentially.\nTo create it, open this link (valid for 7 days):\n${link}`,
+    }),
+    patient_invitation: ({ link, practiceName }) => ({
+      subject: `${practiceName} invites you to Missive`,
+      text: `Hello,\n\n${practiceName} uses Missive for appointments and secure messaging with its patients.\nTo link your account (or create one), open this link (valid for 30 days):\n${link}`,
+    }),
+    appointment_cancelled: ({ link, practiceName, when }) => ({
+      subject: 'Appointment cancelled',
+      text: `Hello,\n\n${practiceName} had to cancel your appointment of ${when}.\nTo book a new appointment or read the reason, sign in:\n${link}`,
     }),
   },
 };
