@@ -254,14 +254,19 @@ describe('detectKind', () => {
     expect(detectKind('a'.repeat(10_000), 'it')).toBeNull();
   });
 
-  it('checks a 5,000-character message in well under a millisecond on average', () => {
+  it('checks a 5,000-character message in about a millisecond or less', () => {
     const filler = 'Bonjour docteur, je voudrais renouveler mon ordonnance et prendre rendez-vous. ';
     const text = `${filler.repeat(70)}j'ai une douleur thoracique`.slice(-5000);
     expect(detectKind(text, 'fr')).toBe('chest_pain');
-    const start = performance.now();
-    for (let i = 0; i < 50; i++) detectKind(text, 'fr');
-    // Generous bound: CI machines are shared; the point is to catch an accidental quadratic.
-    expect((performance.now() - start) / 50).toBeLessThan(5);
+    for (let i = 0; i < 20; i++) detectKind(text, 'fr');
+    // Best of several rounds: test machines are shared, the point is to catch an accidental blow-up.
+    let best = Number.POSITIVE_INFINITY;
+    for (let round = 0; round < 5; round++) {
+      const start = performance.now();
+      for (let i = 0; i < 20; i++) detectKind(text, 'fr');
+      best = Math.min(best, (performance.now() - start) / 20);
+    }
+    expect(best).toBeLessThan(3);
   });
 });
 
