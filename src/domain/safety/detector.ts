@@ -56,9 +56,9 @@ export interface SafetyResult {
  * Cue families. negation: "no chest pain"; history: a past event ("3 years ago"); resolved: "it stopped
  * on its own" (settles its own clause and the earlier ones);
  * info: the clause is about documents, renewals, prevention or questions ("chest X-ray results");
- * urgent: "right now", "help" (cancels history and info in its clause); familyPast: "my father had"
- * (suppresses what follows it); mention: a determiner or past verb before a diagnosis noun ("my stroke",
- * "had a heart attack"), which suppresses only weak rules.
+ * urgent: "right now", "help" (cancels history, info and family-past in its clause, and a "resolved" said
+ * before it); familyPast: "my father had" (suppresses what follows it); mention: a determiner or past
+ * verb before a diagnosis noun ("my stroke", "had a heart attack"), which suppresses only weak rules.
  */
 export type CueKind = 'negation' | 'history' | 'resolved' | 'info' | 'urgent' | 'familyPast' | 'mention';
 
