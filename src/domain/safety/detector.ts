@@ -507,8 +507,13 @@ export function detectKind(text: string, lang: SafetyLang): EmergencyKind | null
   const lastResolved = Math.max(-1, ...cueOf('resolved').map((m) => m.clause));
   const stops = breakers[lang];
   // A negation that belongs to a symptom ("non si muove") must not cancel the next one ("non risponde").
+  // Only whole-symptom patterns count: a fragment of a multi-part rule is not yet evidence of anything.
   const consumed = new Set<number>();
-  for (const m of ruleMatches) for (let k = m.start; k <= m.end; k++) consumed.add(k);
+  for (const m of ruleMatches) {
+    const owner = owners[m.owner] as RuleOwner;
+    if (owner.group !== -1 && rules[owner.rule]?.groups === 1)
+      for (let k = m.start; k <= m.end; k++) consumed.add(k);
+  }
 
   const inScope = (cue: CueKind, match: Match, window: number): boolean =>
     cueOf(cue).some((c) => {

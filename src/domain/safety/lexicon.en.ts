@@ -535,7 +535,7 @@ export const lexiconEn: LexiconSource = {
       kind: 'headache',
       all: [
         ['headache', 'head ~2 pain|hurts', 'pain ~3 head'],
-        ['worst ~3 life', 'worst ~2 ever', 'never ~2 had|felt', '@sudden', 'stabbed|stabbing', 'thunderclap'],
+        ['worst ~3 life', 'worst ~2 ever', '@sudden', 'stabbed|stabbing', 'thunderclap'],
       ],
     },
   ],

@@ -559,7 +559,7 @@ export const lexiconFr: LexiconSource = {
       kind: 'headache',
       all: [
         ['mal|douleur* ~3 tête|crâne', 'céphal*', 'migraine*'],
-        ['pire ~3 vie', 'jamais ~3 eu|connu|ressenti', '@sudden', 'poignard', 'tonnerre'],
+        ['pire ~3 vie', '@sudden', 'poignard', 'tonnerre'],
       ],
     },
   ],

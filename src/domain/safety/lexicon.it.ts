@@ -505,14 +505,7 @@ export const lexiconIt: LexiconSource = {
       kind: 'headache',
       all: [
         ['mal ~1 testa', 'dolor* ~3 testa', 'cefalea', 'emicrania'],
-        [
-          'peggior* ~3 vita',
-          'più forte ~3 vita',
-          'mai ~2 provato|avuto|sentito',
-          '@sudden',
-          'pugnalata',
-          'martellata',
-        ],
+        ['peggior* ~3 vita', 'più forte ~3 vita', '@sudden', 'pugnalata', 'martellata'],
       ],
     },
   ],

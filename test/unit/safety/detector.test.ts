@@ -232,6 +232,8 @@ describe('detectKind', () => {
     ['en', "I'm drowning in paperwork, I need a sick note"],
     ['en', 'I take ten tablets a day, is that a lot?'],
     ['en', "my boss won't let me leave early for the appointment"],
+    ['fr', "je n'ai jamais eu de convulsion, le neurologue veut un EEG"],
+    ['en', "I've never had a seizure but the neurologist wants an EEG"],
   ] as const)('[%s] ignores everyday idioms: %s', (lang, text) => {
     expect(detectKind(text, lang)).toBeNull();
   });
