@@ -5,6 +5,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
 import { buildApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
+import { luhnCheckDigit } from '../../src/domain/rpps';
 import { ManualClock } from '../../src/platform/clock/clock';
 import { createLogger } from '../../src/platform/logging';
 import { openRuntime, type Runtime } from '../../src/platform/runtime';
@@ -190,3 +191,39 @@ export async function activateStaff(
   t.clock.advance(30_000);
   return { client, secret };
 }
+
+/** Registers a practitioner through the admin API (RPPS built from a 10-digit payload), optionally verified. */
+export async function registerPractitioner(
+  t: TestApp,
+  admin: TestClient,
+  input: {
+    email: string;
+    rppsPayload: string;
+    lastName?: string;
+    specialty?: string;
+    practice: Record<string, unknown>;
+    verify?: boolean;
+  },
+): Promise<{ userId: string; practiceId: string }> {
+  const rpps = `${input.rppsPayload}${luhnCheckDigit(input.rppsPayload)}`;
+  const response = await admin.post('/api/v1/admin/practitioners', {
+    email: input.email,
+    firstName: 'Claire',
+    lastName: input.lastName ?? input.email.split('@')[0],
+    specialty: input.specialty ?? 'Médecine générale',
+    rpps,
+    ...input.practice,
+  });
+  if (response.statusCode !== 201) throw new Error(response.body);
+  const { userId, practices } = response.json();
+  if (input.verify !== false) await admin.post(`/api/v1/admin/practitioners/${userId}/verify`);
+  return { userId, practiceId: practices[0].id };
+}
+
+export const PARIS_PRACTICE = {
+  name: 'Cabinet des Lilas',
+  address: '1 rue des Lilas',
+  postcode: '75011',
+  city: 'Paris',
+  country: 'FR',
+};

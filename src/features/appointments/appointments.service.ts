@@ -195,23 +195,21 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
         start.plus({ days: query.days }).toMillis(),
         query.practitionerId,
       );
-      await db
-        .transaction()
-        .execute((trx) =>
-          appendAudit(
-            trx,
-            store.dialect,
-            actor,
-            {
-              action: 'agenda.viewed',
-              targetType: 'practice',
-              targetId: practiceId,
-              practiceId,
-              details: { from: query.from, days: query.days, count: rows.length },
-            },
-            clock.now(),
-          ),
-        );
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'agenda.viewed',
+            targetType: 'practice',
+            targetId: practiceId,
+            practiceId,
+            details: { from: query.from, days: query.days, count: rows.length },
+          },
+          clock.now(),
+        ),
+      );
       return {
         timeZone: practice.time_zone,
         appointments: rows.map((row) => ({

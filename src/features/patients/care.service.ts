@@ -148,23 +148,21 @@ export function createCareService(deps: CareDeps) {
           tags: JSON.parse(row.tags) as string[],
         };
       });
-      await db
-        .transaction()
-        .execute((trx) =>
-          appendAudit(
-            trx,
-            store.dialect,
-            actor,
-            {
-              action: 'practice_patients.listed',
-              targetType: 'practice',
-              targetId: practiceId,
-              practiceId,
-              details: { count: rows.length },
-            },
-            clock.now(),
-          ),
-        );
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'practice_patients.listed',
+            targetType: 'practice',
+            targetId: practiceId,
+            practiceId,
+            details: { count: rows.length },
+          },
+          clock.now(),
+        ),
+      );
       return { total: Number(count.n), patients: patientsList, tags };
     },
 
