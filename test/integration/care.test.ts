@@ -502,14 +502,12 @@ describe.each(storesUnderTest())('care relationships on %s', (kind) => {
     });
     expect(
       (
-        await t
-          .client()
-          .post('/api/v1/profile-claims/accept', {
-            token,
-            password: GOOD_PASSWORD,
-            locale: 'fr',
-            country: 'FR',
-          })
+        await t.client().post('/api/v1/profile-claims/accept', {
+          token,
+          password: GOOD_PASSWORD,
+          locale: 'fr',
+          country: 'FR',
+        })
       ).statusCode,
     ).toBe(204);
 

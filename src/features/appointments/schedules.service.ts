@@ -104,6 +104,45 @@ export function createSchedulesService(deps: SchedulesDeps) {
     return { timeZone: practice.time_zone, slots };
   }
 
+  async function saveSchedule(
+    practiceId: string,
+    practitionerId: string,
+    body: UpdateScheduleBody,
+    actor: Actor,
+  ): Promise<void> {
+    const periods = body.periods.map((p) => ({
+      weekday: p.weekday,
+      startMinute: parseClock(p.start),
+      endMinute: parseClock(p.end),
+    }));
+    const problems = validateWeeklyPattern(periods, body.slotMinutes);
+    if (problems.length > 0)
+      throw new AppError(
+        'MISSIVE_INVALID_SCHEDULE',
+        problems.map((path) => ({ path, reason: 'invalid' })),
+      );
+    const now = clock.now();
+    await db.transaction().execute(async (trx) => {
+      await repo.upsertSchedule(trx, {
+        practitioner_user_id: practitionerId,
+        practice_id: practiceId,
+        slot_minutes: body.slotMinutes,
+        booking_horizon_days: body.bookingHorizonDays,
+        periods: JSON.stringify(
+          periods.sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute),
+        ),
+        updated_at: now,
+      });
+      await appendAudit(
+        trx,
+        store.dialect,
+        actor,
+        { action: 'schedule.updated', targetType: 'practitioner', targetId: practitionerId, practiceId },
+        now,
+      );
+    });
+  }
+
   return {
     freeSlots,
 
@@ -135,39 +174,11 @@ export function createSchedulesService(deps: SchedulesDeps) {
       actor: Actor,
     ): Promise<Schedule> {
       await requireScheduleAccess(auth, practiceId, practitionerId);
-      const periods = body.periods.map((p) => ({
-        weekday: p.weekday,
-        startMinute: parseClock(p.start),
-        endMinute: parseClock(p.end),
-      }));
-      const problems = validateWeeklyPattern(periods, body.slotMinutes);
-      if (problems.length > 0)
-        throw new AppError(
-          'MISSIVE_INVALID_SCHEDULE',
-          problems.map((path) => ({ path, reason: 'invalid' })),
-        );
-      const now = clock.now();
-      await db.transaction().execute(async (trx) => {
-        await repo.upsertSchedule(trx, {
-          practitioner_user_id: practitionerId,
-          practice_id: practiceId,
-          slot_minutes: body.slotMinutes,
-          booking_horizon_days: body.bookingHorizonDays,
-          periods: JSON.stringify(
-            periods.sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute),
-          ),
-          updated_at: now,
-        });
-        await appendAudit(
-          trx,
-          store.dialect,
-          actor,
-          { action: 'schedule.updated', targetType: 'practitioner', targetId: practitionerId, practiceId },
-          now,
-        );
-      });
+      await saveSchedule(practiceId, practitionerId, body, actor);
       return readSchedule(practiceId, practitionerId);
     },
+
+    saveSchedule,
 
     async addException(
       auth: AuthContext,

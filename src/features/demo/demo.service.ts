@@ -4,7 +4,10 @@ import type { Clock } from '../../platform/clock/clock';
 import { hashPassword } from '../../platform/crypto/passwords';
 import type { Store } from '../../platform/db/store';
 import type { AccountsService } from '../accounts/accounts.service';
+import type { SchedulesService } from '../appointments/schedules.service';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
+import type { CareService } from '../patients/care.service';
+import type { PatientsService } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import type { PractitionersService } from '../practitioners/practitioners.service';
 
@@ -23,6 +26,9 @@ export interface DemoDeps {
   accounts: AccountsService;
   practices: PracticesService;
   practitioners: PractitionersService;
+  patients: PatientsService;
+  care: CareService;
+  schedules: SchedulesService;
 }
 
 const rpps = (payload: string) => `${payload}${luhnCheckDigit(payload)}`;
@@ -35,16 +41,36 @@ export async function hasAnyUser(store: Store): Promise<boolean> {
 export async function removeDemo(store: Store): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     const demoUsers = trx.selectFrom('users').select('id').where('is_demo', '=', 1);
+    const demoPractices = trx.selectFrom('practices').select('id').where('is_demo', '=', 1);
+    const demoProfiles = trx
+      .selectFrom('patient_profiles')
+      .select('id')
+      .where('owner_user_id', 'in', demoUsers);
+    const demoRecords = trx
+      .selectFrom('practice_patients')
+      .select('id')
+      .where('practice_id', 'in', demoPractices);
+    await trx
+      .deleteFrom('appointments')
+      .where((eb) =>
+        eb.or([eb('practice_id', 'in', demoPractices), eb('patient_profile_id', 'in', demoProfiles)]),
+      )
+      .execute();
+    await trx.deleteFrom('care_relationships').where('practice_id', 'in', demoPractices).execute();
+    await trx.deleteFrom('patient_invitations').where('practice_patient_id', 'in', demoRecords).execute();
+    await trx
+      .deleteFrom('practice_patients')
+      .where((eb) =>
+        eb.or([eb('practice_id', 'in', demoPractices), eb('patient_profile_id', 'in', demoProfiles)]),
+      )
+      .execute();
+    await trx.deleteFrom('schedule_exceptions').where('practice_id', 'in', demoPractices).execute();
+    await trx.deleteFrom('practitioner_schedules').where('practice_id', 'in', demoPractices).execute();
+    await trx.deleteFrom('profile_claims').where('patient_profile_id', 'in', demoProfiles).execute();
     await trx.deleteFrom('practitioners').where('user_id', 'in', demoUsers).execute();
     await trx.deleteFrom('patient_profiles').where('owner_user_id', 'in', demoUsers).execute();
-    await trx
-      .deleteFrom('practice_invitations')
-      .where('practice_id', 'in', trx.selectFrom('practices').select('id').where('is_demo', '=', 1))
-      .execute();
-    await trx
-      .deleteFrom('practice_members')
-      .where('practice_id', 'in', trx.selectFrom('practices').select('id').where('is_demo', '=', 1))
-      .execute();
+    await trx.deleteFrom('practice_invitations').where('practice_id', 'in', demoPractices).execute();
+    await trx.deleteFrom('practice_members').where('practice_id', 'in', demoPractices).execute();
     await trx.deleteFrom('users').where('is_demo', '=', 1).execute();
     await trx.deleteFrom('practices').where('is_demo', '=', 1).execute();
   });
@@ -57,7 +83,7 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
   const actor = SYSTEM_ACTOR;
   const demo = { passwordHash, emailVerified: true, isDemo: true } as const;
 
-  await store.db.transaction().execute(async (trx) => {
+  const ids = await store.db.transaction().execute(async (trx) => {
     await accounts.createStaffUser(trx, {
       ...demo,
       email: 'admin@demo.missive.test',
@@ -179,9 +205,75 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
         locale: 'en',
       },
     ] as const;
+    const patientIds: string[] = [];
     for (const patient of patients) {
-      await accounts.createPatient(trx, patient, passwordHash, actor, { emailVerified: true, isDemo: true });
+      patientIds.push(
+        await accounts.createPatient(trx, patient, passwordHash, actor, {
+          emailVerified: true,
+          isDemo: true,
+        }),
+      );
     }
+    return { practiceId: practice.id, martin, dubois, patientIds };
+  });
+
+  // Opening hours, so that patients can book; past consultations, so that patients have "their" practitioners.
+  const weekdays = (start: string, end: string, days = [1, 2, 3, 4, 5]) =>
+    days.map((weekday) => ({ weekday, start, end }));
+  await deps.schedules.saveSchedule(
+    ids.practiceId,
+    ids.martin,
+    {
+      slotMinutes: 20,
+      bookingHorizonDays: 60,
+      periods: [...weekdays('09:00', '12:00'), ...weekdays('14:00', '18:00', [1, 2, 4, 5])],
+    },
+    actor,
+  );
+  await deps.schedules.saveSchedule(
+    ids.practiceId,
+    ids.dubois,
+    {
+      slotMinutes: 15,
+      bookingHorizonDays: 60,
+      periods: [...weekdays('08:30', '12:30', [1, 3, 5]), { weekday: 6, start: '09:00', end: '12:00' }],
+    },
+    actor,
+  );
+  const [jeanne, lucas, giulia, emily] = ids.patientIds as [string, string, string, string];
+  const emma = await deps.patients.addRelative(
+    lucas,
+    { relationship: 'child', firstName: 'Emma', lastName: 'Moreau', birthDate: '2017-04-08', sex: 'female' },
+    actor,
+  );
+  const leo = await deps.patients.addRelative(
+    lucas,
+    { relationship: 'child', firstName: 'Léo', lastName: 'Moreau', birthDate: '2010-10-19', sex: 'male' },
+    actor,
+  );
+  const day = 86_400_000;
+  const now = deps.clock.now();
+  const consultations: [string, string, number][] = [
+    [jeanne, ids.martin, now - 35 * day],
+    [lucas, ids.martin, now - 200 * day],
+    [giulia, ids.martin, now - 90 * day],
+    [emily, ids.martin, now - 14 * day],
+  ];
+  // Profiles are read before the transaction: on SQLite a read outside it would wait for it to end.
+  const visits = [
+    ...(await Promise.all(
+      consultations.map(async ([userId, practitionerId, at]) => ({
+        profile: (await deps.patients.profilesOf(userId))[0]!,
+        practitionerId,
+        at,
+      })),
+    )),
+    { profile: (await deps.patients.findProfile(emma.id))!, practitionerId: ids.dubois, at: now - 60 * day },
+    { profile: (await deps.patients.findProfile(leo.id))!, practitionerId: ids.dubois, at: now - 400 * day },
+  ];
+  await store.db.transaction().execute(async (trx) => {
+    for (const visit of visits)
+      await deps.care.recordConsultation(trx, { practiceId: ids.practiceId, ...visit });
   });
 
   return [
@@ -194,7 +286,11 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
     { role: 'Practitioner (paediatrics)', name: 'Dr Marc Dubois', email: 'marc.dubois@demo.missive.test' },
     { role: 'Assistant', name: 'Sophie Bernard', email: 'sophie.bernard@demo.missive.test' },
     { role: 'Patient (FR)', name: 'Jeanne Petit', email: 'jeanne.petit@demo.missive.test' },
-    { role: 'Patient (FR)', name: 'Lucas Moreau', email: 'lucas.moreau@demo.missive.test' },
+    {
+      role: 'Patient (FR), parent of Emma and of Léo (a teenager)',
+      name: 'Lucas Moreau',
+      email: 'lucas.moreau@demo.missive.test',
+    },
     { role: 'Patient (IT)', name: 'Giulia Romano', email: 'giulia.romano@demo.missive.test' },
     { role: 'Patient (FR, English)', name: 'Emily Clarke', email: 'emily.clarke@demo.missive.test' },
   ];

@@ -33,6 +33,14 @@ export const profileFacts = (
 
 export type PatientsService = ReturnType<typeof createPatientsService>;
 
+interface NewRelative {
+  relationship: 'child' | 'dependent';
+  firstName: string;
+  lastName: string;
+  birthDate: string;
+  sex?: 'female' | 'male' | 'other' | null | undefined;
+}
+
 /** Patient profiles: the account holder's own, and the relatives they manage (children, dependent adults). */
 export function createPatientsService(deps: PatientsDeps) {
   const { store, clock, config, accounts } = deps;
@@ -68,6 +76,42 @@ export function createPatientsService(deps: PatientsDeps) {
     return profile;
   }
 
+  /** Adds a relative managed by the account holder (the route's caller, or the demo loader). */
+  async function addRelative(ownerUserId: string, body: NewRelative, actor: Actor): Promise<Relative> {
+    if (body.birthDate > today())
+      throw new AppError('MISSIVE_VALIDATION', [{ path: 'birthDate', reason: 'future_date' }]);
+    const now = clock.now();
+    const row: PatientProfileRow = {
+      id: uuidv7(),
+      owner_user_id: ownerUserId,
+      user_id: null,
+      relationship: body.relationship,
+      first_name: body.firstName,
+      last_name: body.lastName,
+      birth_date: body.birthDate,
+      sex: body.sex ?? null,
+      own_account_since: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await db.transaction().execute(async (trx) => {
+      await repo.insertProfile(trx, row);
+      await appendAudit(
+        trx,
+        store.dialect,
+        actor,
+        {
+          action: 'relative.created',
+          targetType: 'patient_profile',
+          targetId: row.id,
+          patientProfileId: row.id,
+        },
+        now,
+      );
+    });
+    return toRelative(row);
+  }
+
   return {
     requireProfile,
     profilesOf: (userId: string) => repo.profilesOfUser(db, userId),
@@ -77,50 +121,9 @@ export function createPatientsService(deps: PatientsDeps) {
       return (await repo.profilesOfUser(db, auth.user.id)).map(toRelative);
     },
 
-    async createRelative(
-      auth: AuthContext,
-      body: {
-        relationship: 'child' | 'dependent';
-        firstName: string;
-        lastName: string;
-        birthDate: string;
-        sex?: 'female' | 'male' | 'other' | null | undefined;
-      },
-      actor: Actor,
-    ): Promise<Relative> {
-      if (body.birthDate > today())
-        throw new AppError('MISSIVE_VALIDATION', [{ path: 'birthDate', reason: 'future_date' }]);
-      const now = clock.now();
-      const row: PatientProfileRow = {
-        id: uuidv7(),
-        owner_user_id: auth.user.id,
-        user_id: null,
-        relationship: body.relationship,
-        first_name: body.firstName,
-        last_name: body.lastName,
-        birth_date: body.birthDate,
-        sex: body.sex ?? null,
-        own_account_since: null,
-        created_at: now,
-        updated_at: now,
-      };
-      await db.transaction().execute(async (trx) => {
-        await repo.insertProfile(trx, row);
-        await appendAudit(
-          trx,
-          store.dialect,
-          actor,
-          {
-            action: 'relative.created',
-            targetType: 'patient_profile',
-            targetId: row.id,
-            patientProfileId: row.id,
-          },
-          now,
-        );
-      });
-      return toRelative(row);
-    },
+    createRelative: (auth: AuthContext, body: NewRelative, actor: Actor) =>
+      addRelative(auth.user.id, body, actor),
+    addRelative,
 
     async updateRelative(
       auth: AuthContext,
