@@ -4,7 +4,8 @@ import { defineConfig } from 'vite';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const apiTarget = 'http://localhost:3000';
+// The Missive server during development (`npm run dev`); override to point at another instance.
+const apiTarget = process.env.MISSIVE_API_URL ?? 'http://localhost:3000';
 
 export default defineConfig({
   root: webRoot,

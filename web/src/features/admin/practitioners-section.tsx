@@ -91,9 +91,9 @@ export function PractitionersSection({
             <Badge tone="warning">{t('admin.notActivated')}</Badge>
           )}
           {row.mfaEnrolled ? (
-            <Badge tone="success">{t('team.twoStepOn')}</Badge>
+            <Badge tone="success">{t('admin.twoStepOn')}</Badge>
           ) : (
-            <Badge tone="neutral">{t('team.twoStepOff')}</Badge>
+            <Badge tone="neutral">{t('admin.twoStepOff')}</Badge>
           )}
         </span>
       ),
