@@ -18,7 +18,7 @@ import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
-import { installErrorHandler } from './platform/http/error-handler';
+import { installErrorHandler, sendNotFound } from './platform/http/error-handler';
 import { installSameOriginCheck } from './platform/http/same-origin';
 import type { Outbox } from './platform/outbox/outbox';
 import { createServices } from './services';
@@ -138,25 +138,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerPatientsRoutes(app, { patients, care });
 
   const webRoot = deps.webRoot;
-  if (webRoot && existsSync(join(webRoot, 'index.html'))) {
+  const serveWeb = Boolean(webRoot && existsSync(join(webRoot, 'index.html')));
+  if (serveWeb) {
     await app.register(fastifyStatic, {
-      root: webRoot,
+      root: webRoot!,
       wildcard: false,
       index: false,
       maxAge: '1h',
       immutable: false,
     });
-    // The single-page app handles its own routes: any other GET that wants HTML gets index.html.
-    app.setNotFoundHandler((request, reply) => {
-      const wantsHtml = (request.headers.accept ?? '').includes('text/html');
-      if (request.method === 'GET' && wantsHtml && !request.url.startsWith('/api/')) {
-        return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      }
-      return reply
-        .status(404)
-        .send({ error: { code: 'MISSIVE_NOT_FOUND', message: 'Not found.', requestId: request.id } });
-    });
   }
+  app.setNotFoundHandler((request, reply) => {
+    // The single-page app handles its own routes: any other GET that wants HTML gets index.html.
+    const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+    if (serveWeb && request.method === 'GET' && wantsHtml && !request.url.startsWith('/api/')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendNotFound(request, reply);
+  });
 
   return app;
 }

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
 import { AppError, type ErrorIssue } from './errors';
@@ -73,6 +73,9 @@ export function installErrorHandler(app: FastifyInstance): void {
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, 'MISSIVE_INTERNAL', request.id);
   });
+}
 
-  app.setNotFoundHandler((request, reply) => send(reply, 'MISSIVE_NOT_FOUND', request.id));
+/** Unknown routes answer like any "not found": the same JSON error shape. */
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply) {
+  return send(reply, 'MISSIVE_NOT_FOUND', request.id);
 }
