@@ -14,7 +14,7 @@ export function canManageTeam(member: MembershipFacts | undefined): boolean {
 }
 
 export function hasRight(member: MembershipFacts | undefined, right: PracticeRight): boolean {
-  return member !== undefined && member.rights.includes(right);
+  return member?.rights.includes(right) ?? false;
 }
 
 /** Renewal decisions are medical acts: practitioners only, whatever rights an assistant holds. */

@@ -86,7 +86,7 @@ describe('accounts in the browser', () => {
       .toBe(true);
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('fr');
     expect(await seriousViolations(page)).toEqual([]);
-    const secret = (await page.locator('code.manual-key').innerText()).replace(/\s+/g, '');
+    const secret = ((await page.locator('code.manual-key').textContent()) ?? '').replace(/\s+/g, '');
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await page.getByLabel('Code de vérification').fill(await generate({ secret }));
     await page.getByRole('button', { name: 'Activer la vérification en deux étapes' }).click();

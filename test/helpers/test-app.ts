@@ -194,7 +194,6 @@ export async function activateStaff(
 
 /** Registers a practitioner through the admin API (RPPS built from a 10-digit payload), optionally verified. */
 export async function registerPractitioner(
-  t: TestApp,
   admin: TestClient,
   input: {
     email: string;

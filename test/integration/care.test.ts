@@ -49,7 +49,7 @@ describe.each(storesUnderTest())('care relationships on %s', (kind) => {
   beforeAll(async () => {
     t = await createTestApp(kind);
     ({ client: admin } = await signInAdmin(t));
-    ({ userId: doctorId, practiceId } = await registerPractitioner(t, admin, {
+    ({ userId: doctorId, practiceId } = await registerPractitioner(admin, {
       email: 'doctor@example.org',
       rppsPayload: '1000000011',
       lastName: 'Martin',
@@ -146,7 +146,7 @@ describe.each(storesUnderTest())('care relationships on %s', (kind) => {
   });
 
   it('finds verified practitioners by name, specialty and city only', async () => {
-    await registerPractitioner(t, admin, {
+    await registerPractitioner(admin, {
       email: 'unverified@example.org',
       rppsPayload: '1000000012',
       lastName: 'Martinez',

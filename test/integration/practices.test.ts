@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { luhnCheckDigit } from '../../src/domain/rpps';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
 import {
   activateStaff,
   createTestApp,
   GOOD_PASSWORD,
+  registerPractitioner,
   signInAdmin,
   signUpPatient,
   type TestApp,
@@ -20,23 +20,13 @@ describe.each(storesUnderTest())('practice teams on %s', (kind) => {
   let practiceId: string;
   let otherPractitioner: TestClient;
 
-  async function registerPractitioner(email: string, rppsPayload: string, practice: Record<string, unknown>) {
-    const response = await admin.post('/api/v1/admin/practitioners', {
-      email,
-      firstName: 'Claire',
-      lastName: email.split('@')[0],
-      specialty: 'Médecine générale',
-      rpps: `${rppsPayload}${luhnCheckDigit(rppsPayload)}`,
-      ...practice,
-    });
-    if (response.statusCode !== 201) throw new Error(response.body);
-    return response.json().practices[0].id as string;
-  }
+  const register = async (email: string, rppsPayload: string, practice: Record<string, unknown>) =>
+    (await registerPractitioner(admin, { email, rppsPayload, practice, verify: false })).practiceId;
 
   beforeAll(async () => {
     t = await createTestApp(kind);
     ({ client: admin } = await signInAdmin(t));
-    practiceId = await registerPractitioner('lead@example.org', '1000000001', {
+    practiceId = await register('lead@example.org', '1000000001', {
       newPractice: {
         name: 'Cabinet des Lilas',
         address: '1 rue des Lilas',
@@ -46,7 +36,7 @@ describe.each(storesUnderTest())('practice teams on %s', (kind) => {
       },
     });
     ({ client: lead } = await activateStaff(t, 'lead@example.org'));
-    await registerPractitioner('elsewhere@example.org', '1000000002', {
+    await register('elsewhere@example.org', '1000000002', {
       newPractice: {
         name: 'Autre cabinet',
         address: '2 rue Autre',

@@ -39,7 +39,7 @@ export function createSchedulesService(deps: SchedulesDeps) {
     if (auth.user.id !== practitionerId && !rights.includes('agenda'))
       throw new AppError('MISSIVE_NOT_FOUND');
     const target = await practices.findMember(practiceId, practitionerId);
-    if (!target || target.role !== 'practitioner') throw new AppError('MISSIVE_NOT_FOUND');
+    if (target?.role !== 'practitioner') throw new AppError('MISSIVE_NOT_FOUND');
   }
 
   async function readSchedule(practiceId: string, practitionerId: string): Promise<Schedule> {

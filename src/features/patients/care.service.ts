@@ -49,7 +49,7 @@ export function createCareService(deps: CareDeps) {
 
   async function requirePractitionerOf(practiceId: string, practitionerId: string) {
     const member = await practices.findMember(practiceId, practitionerId);
-    if (!member || member.role !== 'practitioner')
+    if (member?.role !== 'practitioner')
       throw new AppError('MISSIVE_VALIDATION', [
         { path: 'practitionerId', reason: 'not_a_practitioner_of_this_practice' },
       ]);
