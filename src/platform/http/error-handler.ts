@@ -29,12 +29,14 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (hasZodFastifySchemaValidationErrors(error)) {
       // Paths and reasons only: echoing input values could leak health data into client logs.
       const issues = error.validation.map((v) => ({
-        path: [
-          error.validationContext,
-          ...String(v.instancePath ?? '')
-            .split('/')
-            .filter(Boolean),
-        ].join('.'),
+        // Body fields are named as in the body (`newPractice.name`); params and query keep their prefix.
+        path:
+          [
+            error.validationContext === 'body' ? '' : error.validationContext,
+            ...String(v.instancePath ?? '').split('/'),
+          ]
+            .filter(Boolean)
+            .join('.') || 'body',
         reason: String(
           v.params?.issue && typeof v.params.issue === 'object' && 'code' in v.params.issue
             ? v.params.issue.code
