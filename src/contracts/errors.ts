@@ -42,7 +42,8 @@ export const ERROR_CODES = {
   },
   MISSIVE_APPOINTMENT_NOT_STARTED: {
     status: 409,
-    message: 'An appointment can be marked only once it has started.',
+    message:
+      'Too early: attendance can be recorded from 30 minutes before the appointment, a no-show once it has started.',
   },
   MISSIVE_INVALID_TRANSITION: { status: 409, message: 'This change is not possible in the current state.' },
   MISSIVE_IMPORT_INVALID: { status: 400, message: 'The file has errors: nothing was imported.' },

@@ -117,3 +117,11 @@ export function isSlotStart(slots: readonly Slot[], startsAt: number): Slot | un
 export function canPatientCancel(startsAt: number, now: number, deadlineHours: number): boolean {
   return startsAt - now >= deadlineHours * 3_600_000;
 }
+
+/** Patients often arrive, and are seen, a little early: attendance may be recorded from 30 minutes before. */
+export const EARLY_ARRIVAL_MS = 30 * 60_000;
+
+/** Whether attendance can be recorded now: "attended" from the early-arrival window, "no-show" once started. */
+export function canRecordAttendance(status: 'attended' | 'no_show', startsAt: number, now: number): boolean {
+  return status === 'attended' ? now >= startsAt - EARLY_ARRIVAL_MS : now >= startsAt;
+}

@@ -228,7 +228,7 @@ describe.each(storesUnderTest())('care relationships on %s', (kind) => {
     expect((await book(paul, slot!, await selfProfile(paul))).statusCode).toBe(201);
   });
 
-  it('shows the agenda to members with the agenda right, and marks attendance only once the appointment has started', async () => {
+  it('shows the agenda to members with the agenda right, and marks attendance only when it can have happened', async () => {
     // The next slot today, so that moving the clock to it keeps everyone's session alive.
     const [slot] = await slots(jeanne, '2026-11-02', 1);
     expect(slot! - t.clock.now()).toBeLessThan(20 * 60_000);
@@ -244,8 +244,16 @@ describe.each(storesUnderTest())('care relationships on %s', (kind) => {
     ]);
     expect((await jeanne.get(`/api/v1/practices/${practiceId}/agenda?from=2026-11-02`)).statusCode).toBe(404);
 
-    const early = await doctor.post(
+    // No-show only once started; attended from 30 minutes before (patients are often seen early).
+    const noShow = await doctor.post(
       `/api/v1/practices/${practiceId}/appointments/${appointment.id}/attendance`,
+      { status: 'no_show' },
+    );
+    expect(noShow.json().error.code).toBe('MISSIVE_APPOINTMENT_NOT_STARTED');
+    const [later] = await slots(jeanne, '2026-11-05', 1);
+    const tomorrow = (await book(jeanne, later!, jeanneProfile)).json();
+    const early = await doctor.post(
+      `/api/v1/practices/${practiceId}/appointments/${tomorrow.id}/attendance`,
       { status: 'attended' },
     );
     expect(early.json().error.code).toBe('MISSIVE_APPOINTMENT_NOT_STARTED');

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
 import type { Appointment, BookAppointmentBody } from '../../contracts/care';
 import { maySeeProfileItem } from '../../domain/care';
-import { canPatientCancel } from '../../domain/schedule';
+import { canPatientCancel, canRecordAttendance } from '../../domain/schedule';
 import type { Clock } from '../../platform/clock/clock';
 import { isUniqueViolation } from '../../platform/db/dialect';
 import type { Store } from '../../platform/db/store';
@@ -220,7 +220,7 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       };
     },
 
-    /** Marks attendance once the appointment has started; "attended" creates or refreshes the care relationship. */
+    /** Records attendance (see canRecordAttendance); "attended" creates or refreshes the care relationship. */
     async markAttendance(
       auth: AuthContext,
       practiceId: string,
@@ -230,7 +230,8 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
     ): Promise<Appointment> {
       const row = await requirePracticeAppointment(auth, practiceId, appointmentId);
       const now = clock.now();
-      if (row.starts_at > now) throw new AppError('MISSIVE_APPOINTMENT_NOT_STARTED');
+      if (!canRecordAttendance(status, row.starts_at, now))
+        throw new AppError('MISSIVE_APPOINTMENT_NOT_STARTED');
       // A no-show can be corrected to attended; an attended consultation is never undone.
       const from: ('booked' | 'no_show')[] = status === 'attended' ? ['booked', 'no_show'] : ['booked'];
       const profile = (await patients.findProfile(row.patient_profile_id))!;
