@@ -10,9 +10,11 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
+import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
 import { registerPracticesRoutes } from './features/practices/practices.routes';
 import { registerAdminRoutes } from './features/practitioners/admin.routes';
+import { registerSafetyRoutes } from './features/safety/safety.routes';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
@@ -103,15 +105,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
 
   const cookie = sessionCookie(config);
-  const { accounts, sessions, practices, practitioners, patients, care, schedules, appointments } =
-    createServices({
-      config,
-      store,
-      keys,
-      outbox,
-      clock,
-      logger,
-    });
+  const services = createServices({ config, store, keys, outbox, bus: deps.bus, clock, logger });
+  const { accounts, sessions, practices, practitioners, patients, care, schedules, appointments } = services;
 
   installSameOriginCheck(app, config.publicOrigin);
   installAuth(app, { cookie, authenticate: sessions.authenticate });
@@ -136,6 +131,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAdminRoutes(app, { store, practices, practitioners });
   await registerAppointmentsRoutes(app, { appointments, schedules, practices });
   await registerPatientsRoutes(app, { patients, care });
+  await registerMessagingRoutes(app, {
+    settings: services.messagingSettings,
+    conversations: services.conversations,
+    inbox: services.inbox,
+    triage: services.triage,
+    attachments: services.attachments,
+  });
+  await registerSafetyRoutes(app);
 
   const webRoot = deps.webRoot;
   const serveWeb = Boolean(webRoot && existsSync(join(webRoot, 'index.html')));

@@ -33,8 +33,12 @@ async function main(): Promise<void> {
 
   const app = await buildApp({ config, clock, logger, ...runtime, webRoot: DEFAULT_WEB_ROOT });
   runtime.outbox.start();
+  // Hourly housekeeping: expired sessions, and conversations idle past their practitioner's auto-close delay.
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session purge failed'));
+    services.triage
+      .closeIdle(services.messagingSettings.settingsOf)
+      .catch((err) => logger.warn({ err }, 'closing idle conversations failed'));
   }, SESSION_PURGE_INTERVAL_MS);
   purge.unref();
 

@@ -4,10 +4,17 @@ import { createAccountsService } from './features/accounts/accounts.service';
 import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
+import { createAttachmentsService } from './features/messaging/attachments.service';
+import { createConversationAccess } from './features/messaging/conversation-access';
+import { createConversationsService } from './features/messaging/conversations.service';
+import { createInboxService } from './features/messaging/inbox.service';
+import { createMessagingSettingsService } from './features/messaging/settings.service';
+import { createTriageService } from './features/messaging/triage.service';
 import { createCareService } from './features/patients/care.service';
 import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
+import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
@@ -18,13 +25,14 @@ export interface ServiceDeps {
   store: Store;
   keys: Keyring;
   outbox: Outbox;
+  bus: EventBus;
   clock: Clock;
   logger: Logger;
 }
 
 /** Wires the feature services together once; the HTTP app and the CLI use the same graph. */
 export function createServices(deps: ServiceDeps) {
-  const { config, store, keys, outbox, clock, logger } = deps;
+  const { config, store, keys, outbox, bus, clock, logger } = deps;
   const accounts = createAccountsService({ store, outbox, clock, config, logger });
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
@@ -41,7 +49,46 @@ export function createServices(deps: ServiceDeps) {
     care,
     schedules,
   });
-  return { accounts, sessions, practices, practitioners, patients, care, schedules, appointments };
+  const messagingSettings = createMessagingSettingsService({ store, clock, practices });
+  const access = createConversationAccess({ store, keys, practices, clock });
+  const conversations = createConversationsService({
+    store,
+    keys,
+    clock,
+    bus,
+    practices,
+    patients,
+    care,
+    settings: messagingSettings,
+    access,
+  });
+  const inbox = createInboxService({ store, clock, practices, patients, access });
+  const triage = createTriageService({
+    store,
+    keys,
+    clock,
+    practices,
+    patients,
+    care,
+    access,
+    conversations,
+  });
+  const attachments = createAttachmentsService({ store, keys, clock, access });
+  return {
+    accounts,
+    sessions,
+    practices,
+    practitioners,
+    patients,
+    care,
+    schedules,
+    appointments,
+    messagingSettings,
+    conversations,
+    inbox,
+    triage,
+    attachments,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -55,6 +55,49 @@ export const ERROR_CODES = {
     status: 409,
     message: 'This profile has appointments or records and cannot be removed.',
   },
+  MISSIVE_MESSAGING_CLOSED: {
+    status: 403,
+    message: 'This practitioner does not accept messages at the moment.',
+  },
+  MISSIVE_NO_CARE_RELATIONSHIP: {
+    status: 403,
+    message: 'You can write only to a practitioner you have already consulted.',
+  },
+  MISSIVE_CONSULTATION_TOO_OLD: {
+    status: 403,
+    message: 'Your last consultation is too long ago: please book an appointment.',
+  },
+  MISSIVE_RELATIVES_NOT_ALLOWED: {
+    status: 403,
+    message: 'This practitioner does not accept messages about relatives.',
+  },
+  MISSIVE_CATEGORY_NOT_OFFERED: {
+    status: 403,
+    message: 'This practitioner does not accept this kind of request.',
+  },
+  MISSIVE_TOO_MANY_OPEN_CONVERSATIONS: {
+    status: 409,
+    message: 'You already have the maximum number of open conversations with this practitioner.',
+  },
+  MISSIVE_DAILY_LIMIT_REACHED: {
+    status: 429,
+    message: 'You have reached the number of messages allowed today.',
+  },
+  MISSIVE_CONVERSATION_CLOSED: { status: 409, message: 'This conversation is closed.' },
+  MISSIVE_REPLIES_DISABLED: { status: 403, message: 'Replies are not possible in this conversation.' },
+  MISSIVE_EMERGENCY_DETECTED: {
+    status: 422,
+    message:
+      'This message may describe an emergency: call the emergency number, or confirm it is not an emergency.',
+  },
+  MISSIVE_ATTACHMENT_REFUSED: { status: 415, message: 'Only PDF, JPEG and PNG files can be attached.' },
+  MISSIVE_ATTACHMENT_TOO_LARGE: { status: 413, message: 'A file can be at most 10 MB.' },
+  MISSIVE_RENEWAL_DETAILS_REQUIRED: { status: 400, message: 'Describe the medication to renew.' },
+  MISSIVE_PRACTITIONERS_ONLY: { status: 403, message: 'Only a practitioner can do this.' },
+  MISSIVE_CLIENT_ID_REUSED: {
+    status: 409,
+    message: 'This message identifier was already used for another conversation.',
+  },
   MISSIVE_NOT_READY: { status: 503, message: 'The service is starting or stopping.' },
   MISSIVE_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

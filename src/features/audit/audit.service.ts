@@ -60,7 +60,7 @@ export async function appendAudit(
   actor: Actor,
   entry: AuditEntry,
   at: number,
-): Promise<void> {
+): Promise<number> {
   const head = await lockHead(trx, dialect);
   const row: Hashable = {
     seq: head.seq + 1,
@@ -79,6 +79,8 @@ export async function appendAudit(
     prev_hash: head.hash,
   };
   await appendEntry(trx, { ...row, hash: entryHash(row) });
+  // The chain's sequence is allocated under the head lock, so it follows commit order: changes use it as their cursor.
+  return row.seq;
 }
 
 export type AuditVerification =

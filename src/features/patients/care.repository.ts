@@ -219,3 +219,21 @@ export function practitionersOfProfiles(db: Db, profileIds: string[]) {
     .orderBy('care_relationships.last_consultation_at', 'desc')
     .execute();
 }
+
+/** Last consultation of a profile with a practitioner at a practice, if the care relationship exists. */
+export async function lastConsultation(
+  db: Db,
+  profileId: string,
+  practitionerId: string,
+  practiceId: string,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('care_relationships')
+    .innerJoin('practice_patients', 'practice_patients.id', 'care_relationships.practice_patient_id')
+    .select('care_relationships.last_consultation_at')
+    .where('practice_patients.patient_profile_id', '=', profileId)
+    .where('care_relationships.practitioner_user_id', '=', practitionerId)
+    .where('care_relationships.practice_id', '=', practiceId)
+    .executeTakeFirst();
+  return row?.last_consultation_at ?? null;
+}

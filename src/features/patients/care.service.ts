@@ -73,6 +73,9 @@ export function createCareService(deps: CareDeps) {
   }
 
   return {
+    lastConsultation: (profileId: string, practitionerId: string, practiceId: string) =>
+      repo.lastConsultation(db, profileId, practitionerId, practiceId),
+
     /** An attended appointment makes (or refreshes) the care relationship, linking the profile to the practice's record. */
     async recordConsultation(
       trx: Kysely<Database>,

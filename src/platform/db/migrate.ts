@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as foundation from './migrations/0001-foundation';
 import * as care from './migrations/0002-care';
+import * as messaging from './migrations/0003-messaging';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -13,6 +14,7 @@ type MigrationModule = { up(db: Kysely<unknown>, context: MigrationContext): Pro
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-care': care,
+  '0003-messaging': messaging,
 };
 
 class StaticProvider implements MigrationProvider {

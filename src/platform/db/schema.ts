@@ -24,6 +24,13 @@ export interface Database {
   patient_invitations: PatientInvitationRow;
   profile_claims: ProfileClaimRow;
   outbox: OutboxRow;
+  messaging_settings: MessagingSettingsRow;
+  message_templates: MessageTemplateRow;
+  conversations: ConversationRow;
+  messages: MessageRow;
+  attachments: AttachmentRow;
+  read_markers: ReadMarkerRow;
+  renewals: RenewalRow;
 }
 
 export interface UserRow {
@@ -269,4 +276,94 @@ export interface OutboxRow {
   last_error: string | null;
   created_at: number;
   done_at: number | null;
+}
+
+export interface MessagingSettingsRow {
+  practitioner_user_id: string;
+  practice_id: string;
+  settings: string;
+  updated_at: number;
+}
+
+export interface MessageTemplateRow {
+  id: string;
+  practice_id: string;
+  owner_user_id: string | null;
+  title: string;
+  body: string;
+  created_at: number;
+}
+
+export interface ConversationRow {
+  id: string;
+  practice_id: string;
+  practitioner_user_id: string;
+  patient_profile_id: string;
+  created_by_user_id: string;
+  origin: 'patient' | 'practice';
+  category: 'health_question' | 'renewal' | 'test_results' | 'administrative';
+  subject: Uint8Array;
+  status: 'open' | 'in_progress' | 'waiting_patient' | 'closed';
+  assignee_user_id: string | null;
+  patient_may_reply: number;
+  emergency_flagged_at: number | null;
+  last_seq: number;
+  last_message_at: number;
+  awaiting_reply_since: number | null;
+  due_at: number | null;
+  closed_at: number | null;
+  closed_reason: 'practice' | 'idle' | null;
+  change_cursor: number;
+  created_at: number;
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  client_message_id: string | null;
+  sender_user_id: string | null;
+  sender_side: 'patient' | 'practice' | 'system';
+  kind: 'text' | 'auto_reply' | 'notice' | 'renewal_request' | 'renewal_decision';
+  body: Uint8Array;
+  emergency_kind: string | null;
+  attachment_count: number;
+  change_cursor: number;
+  created_at: number;
+}
+
+export interface AttachmentRow {
+  id: string;
+  owner_user_id: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size: number;
+  name: Uint8Array;
+  data: Uint8Array;
+  created_at: number;
+}
+
+export interface ReadMarkerRow {
+  conversation_id: string;
+  user_id: string;
+  side: 'patient' | 'practice';
+  delivered_seq: number;
+  read_seq: number;
+  updated_at: number;
+}
+
+export interface RenewalRow {
+  id: string;
+  conversation_id: string;
+  patient_profile_id: string;
+  practitioner_user_id: string;
+  details: Uint8Array;
+  photo_attachment_id: string | null;
+  status: 'pending' | 'approved' | 'refused';
+  decision_reason: Uint8Array | null;
+  pickup: 'practice' | 'pharmacy' | null;
+  decided_by_user_id: string | null;
+  decided_at: number | null;
+  created_at: number;
 }

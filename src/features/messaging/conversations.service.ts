@@ -1,0 +1,486 @@
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { v7 as uuidv7 } from 'uuid';
+import type {
+  ConversationSummary,
+  Eligibility,
+  Message,
+  SendMessageBody,
+  StartConversationBody,
+} from '../../contracts/messaging';
+import {
+  addWorkingDays,
+  BOOKING_SUGGESTED,
+  type Category,
+  canChangeStatus,
+  isAbsent,
+  type MessagingSettings,
+  mayReplyInCategory,
+  refusalToReply,
+  refusalToStart,
+  statusAfterMessage,
+} from '../../domain/messaging';
+import { checkEmergency } from '../../domain/safety/detector';
+import type { EventBus } from '../../platform/bus/bus';
+import type { Clock } from '../../platform/clock/clock';
+import type { Keyring } from '../../platform/crypto/keyring';
+import { isUniqueViolation } from '../../platform/db/dialect';
+import type { ConversationRow, Database, MessageRow } from '../../platform/db/schema';
+import type { Store } from '../../platform/db/store';
+import { AppError } from '../../platform/http/errors';
+import type { AuthContext } from '../accounts/sessions.service';
+import { type Actor, appendAudit } from '../audit/audit.service';
+import type { CareService } from '../patients/care.service';
+import type { PatientsService } from '../patients/patients.service';
+import type { PracticesService } from '../practices/practices.service';
+import { bodyAad, type ConversationAccess, subjectAad } from './conversation-access';
+import * as repo from './messaging.repository';
+import type { MessagingSettingsService } from './settings.service';
+
+export interface ConversationsDeps {
+  store: Store;
+  keys: Keyring;
+  clock: Clock;
+  bus: EventBus;
+  practices: PracticesService;
+  patients: PatientsService;
+  care: CareService;
+  settings: MessagingSettingsService;
+  access: ConversationAccess;
+}
+
+interface NewMessage {
+  conversationId: string;
+  senderUserId: string | null;
+  side: MessageRow['sender_side'];
+  kind: MessageRow['kind'];
+  body: string;
+  clientMessageId?: string | null;
+  emergencyKind?: string | null;
+  attachmentIds?: string[];
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;
+
+export function createConversationsService(deps: ConversationsDeps) {
+  const { store, keys, clock, bus, practices, patients, care, settings, access } = deps;
+  const db = store.db;
+
+  const startOfDay = (timeZone: string) =>
+    DateTime.fromMillis(clock.now(), { zone: timeZone }).startOf('day').toMillis();
+
+  /**
+   * Appends a message inside the caller's transaction: next gap-free sequence number (the row is locked),
+   * encrypted body, attachments claimed, the audit entry whose sequence becomes the change cursor.
+   */
+  async function appendMessage(
+    trx: Kysely<Database>,
+    m: NewMessage,
+    actor: Actor,
+    audit: { practiceId: string; patientProfileId: string },
+  ) {
+    await repo.lockConversation(trx, m.conversationId, store.dialect);
+    const current = await trx
+      .selectFrom('conversations')
+      .select(['last_seq'])
+      .where('id', '=', m.conversationId)
+      .executeTakeFirstOrThrow();
+    const now = clock.now();
+    const id = uuidv7();
+    const seq = current.last_seq + 1;
+    const cursor = await appendAudit(
+      trx,
+      store.dialect,
+      actor,
+      {
+        action: `message.${m.kind}`,
+        targetType: 'message',
+        targetId: id,
+        practiceId: audit.practiceId,
+        patientProfileId: audit.patientProfileId,
+        details: { conversationId: m.conversationId, seq },
+      },
+      now,
+    );
+    const row: MessageRow = {
+      id,
+      conversation_id: m.conversationId,
+      seq,
+      client_message_id: m.clientMessageId ?? null,
+      sender_user_id: m.senderUserId,
+      sender_side: m.side,
+      kind: m.kind,
+      body: keys.encrypt(m.body, bodyAad(id)),
+      emergency_kind: m.emergencyKind ?? null,
+      attachment_count: m.attachmentIds?.length ?? 0,
+      change_cursor: cursor,
+      created_at: now,
+    };
+    await repo.insertMessage(trx, row);
+    await repo.attachToMessage(trx, m.attachmentIds ?? [], m.conversationId, id);
+    await repo.updateConversation(trx, m.conversationId, {
+      last_seq: seq,
+      last_message_at: now,
+      change_cursor: cursor,
+    });
+    if (m.senderUserId && m.side !== 'system')
+      await repo.upsertMarker(trx, m.conversationId, m.senderUserId, m.side, seq, now, store.dialect);
+    return row;
+  }
+
+  async function checkAttachments(userId: string, ids: string[]) {
+    const unique = [...new Set(ids)];
+    const found = await repo.unattachedOf(db, userId, unique);
+    if (found.length !== unique.length)
+      throw new AppError('MISSIVE_VALIDATION', [{ path: 'attachmentIds', reason: 'unknown_or_used' }]);
+    return unique;
+  }
+
+  /** The red-flag check on send: an emergency the patient has not explicitly dismissed stops the message. */
+  function emergencyOf(auth: AuthContext, text: string, acknowledged: boolean): string | null {
+    const result = checkEmergency(text, auth.user.locale, auth.user.country);
+    if (!result.emergency) return null;
+    if (!acknowledged)
+      throw new AppError('MISSIVE_EMERGENCY_DETECTED', [
+        { path: 'body', reason: result.kind ?? 'emergency' },
+      ]);
+    return result.kind;
+  }
+
+  /** While the practitioner is away, a patient's new message gets one automatic reply per conversation and absence. */
+  async function autoReplyIfAbsent(
+    trx: Kysely<Database>,
+    conversationId: string,
+    s: MessagingSettings,
+    timeZone: string,
+    audit: { practiceId: string; patientProfileId: string },
+  ) {
+    if (!isAbsent(s, clock.now(), timeZone) || !s.absence) return;
+    const absenceStart = DateTime.fromISO(s.absence.from, { zone: timeZone }).startOf('day').toMillis();
+    const already = await trx
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('kind', '=', 'auto_reply')
+      .where('created_at', '>=', absenceStart)
+      .executeTakeFirst();
+    if (already) return;
+    let covering: string | null = null;
+    if (s.absence.coveringPractitionerId) {
+      const colleague = await trx
+        .selectFrom('users')
+        .select(['first_name', 'last_name'])
+        .where('id', '=', s.absence.coveringPractitionerId)
+        .executeTakeFirst();
+      covering = colleague ? `${colleague.first_name} ${colleague.last_name}` : null;
+    }
+    const body = JSON.stringify({ until: s.absence.until, message: s.absence.message, covering });
+    await appendMessage(
+      trx,
+      { conversationId, senderUserId: null, side: 'system', kind: 'auto_reply', body },
+      { userId: null, role: 'system', ip: null, userAgent: null },
+      audit,
+    );
+  }
+
+  async function publish(
+    row: { id: string; practice_id: string; patient_profile_id: string },
+    type: string,
+    cursor: number,
+  ) {
+    const profile = await patients.findProfile(row.patient_profile_id);
+    const userIds = [profile?.owner_user_id, profile?.user_id].filter((id): id is string => Boolean(id));
+    await bus.publish({
+      type,
+      conversationId: row.id,
+      practiceIds: [row.practice_id],
+      userIds: [...new Set(userIds)],
+      cursor,
+    });
+  }
+
+  async function eligibility(
+    auth: AuthContext,
+    practitionerId: string,
+    practiceId: string,
+    patientProfileId: string,
+    category: Category | null,
+  ) {
+    const profile = await patients.requireProfile(auth.user.id, patientProfileId);
+    const practice = await practices.findPractice(practiceId);
+    if (!practice) throw new AppError('MISSIVE_NOT_FOUND');
+    const s = await settings.settingsOf(practitionerId, practiceId);
+    const [lastConsultationAt, openConversations, messagesToday] = await Promise.all([
+      care.lastConsultation(profile.id, practitionerId, practiceId),
+      repo.countOpenConversations(db, [profile.id], practitionerId),
+      repo.countMessagesSince(db, auth.user.id, startOfDay(practice.time_zone)),
+    ]);
+    const reason = refusalToStart({
+      settings: s,
+      lastConsultationAt,
+      forRelative: profile.user_id !== auth.user.id,
+      category,
+      openConversations,
+      messagesToday,
+      now: clock.now(),
+    });
+    return { profile, practice, settings: s, reason };
+  }
+
+  /** The answer to a retried start: the conversation and message created by the first attempt. */
+  async function replayOf(auth: AuthContext, message: MessageRow) {
+    const { row } = await access.requireConversation(auth, message.conversation_id);
+    const [mapped] = await access.toMessages([await repo.findMessage(db, message.id)]);
+    return { conversation: await access.toSummary(row, 0), message: mapped!, created: false };
+  }
+
+  return {
+    /** What the patient sees before writing: may they write, which categories, expected response times, absence. */
+    async checkEligibility(
+      auth: AuthContext,
+      query: { practitionerId: string; practiceId: string; patientProfileId: string },
+    ): Promise<Eligibility> {
+      const { settings: s, reason } = await eligibility(
+        auth,
+        query.practitionerId,
+        query.practiceId,
+        query.patientProfileId,
+        null,
+      );
+      let absence: Eligibility['absence'] = null;
+      const practice = (await practices.findPractice(query.practiceId))!;
+      if (s.absence && isAbsent(s, clock.now(), practice.time_zone)) {
+        const covering = s.absence.coveringPractitionerId
+          ? await practices.findMember(query.practiceId, s.absence.coveringPractitionerId)
+          : undefined;
+        const coveringUser = covering
+          ? await db
+              .selectFrom('users')
+              .select(['first_name', 'last_name'])
+              .where('id', '=', covering.user_id)
+              .executeTakeFirst()
+          : undefined;
+        absence = {
+          until: s.absence.until,
+          message: s.absence.message,
+          coveringPractitionerName: coveringUser
+            ? `${coveringUser.first_name} ${coveringUser.last_name}`
+            : null,
+        };
+      }
+      return {
+        eligible: reason === null,
+        reason,
+        bookingPath:
+          reason && BOOKING_SUGGESTED.has(reason)
+            ? `/book/${query.practitionerId}?practiceId=${query.practiceId}`
+            : null,
+        categories: (Object.entries(s.categories) as [Category, { enabled: boolean; responseDays: number }][])
+          .filter(([, c]) => c.enabled)
+          .map(([category, c]) => ({ category, responseDays: c.responseDays })),
+        absence,
+      };
+    },
+
+    /** A patient starts a conversation with one of their practitioners; every rule is checked here, on the server. */
+    async start(
+      auth: AuthContext,
+      body: StartConversationBody,
+      actor: Actor,
+    ): Promise<{ conversation: ConversationSummary; message: Message; created: boolean }> {
+      if (auth.user.kind !== 'patient') throw new AppError('MISSIVE_NOT_FOUND');
+      const replay = await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId);
+      if (replay) return replayOf(auth, replay);
+      const {
+        profile,
+        practice,
+        settings: s,
+        reason,
+      } = await eligibility(auth, body.practitionerId, body.practiceId, body.patientProfileId, body.category);
+      if (reason) throw new AppError(reason);
+      if ((body.category === 'renewal') !== Boolean(body.renewal))
+        throw new AppError('MISSIVE_RENEWAL_DETAILS_REQUIRED', [
+          { path: 'renewal', reason: body.category === 'renewal' ? 'required' : 'only_for_renewals' },
+        ]);
+      const emergencyKind = emergencyOf(auth, `${body.subject}\n${body.body}`, body.emergencyAcknowledged);
+      const photo = body.renewal?.photoAttachmentId ? [body.renewal.photoAttachmentId] : [];
+      const attachmentIds = await checkAttachments(auth.user.id, [...body.attachmentIds, ...photo]);
+      const now = clock.now();
+      const id = uuidv7();
+      const audit = { practiceId: body.practiceId, patientProfileId: profile.id };
+      let cursor = 0;
+      try {
+        await db.transaction().execute(async (trx) => {
+          const conversation: ConversationRow = {
+            id,
+            practice_id: body.practiceId,
+            practitioner_user_id: body.practitionerId,
+            patient_profile_id: profile.id,
+            created_by_user_id: auth.user.id,
+            origin: 'patient',
+            category: body.category,
+            subject: keys.encrypt(body.subject, subjectAad(id)),
+            status: 'open',
+            assignee_user_id: null,
+            patient_may_reply: 1,
+            emergency_flagged_at: emergencyKind ? now : null,
+            last_seq: 0,
+            last_message_at: now,
+            awaiting_reply_since: now,
+            due_at: addWorkingDays(now, s.categories[body.category].responseDays, practice.time_zone),
+            closed_at: null,
+            closed_reason: null,
+            change_cursor: 0,
+            created_at: now,
+          };
+          await repo.insertConversation(trx, conversation);
+          const message = await appendMessage(
+            trx,
+            {
+              conversationId: id,
+              senderUserId: auth.user.id,
+              side: 'patient',
+              kind: body.renewal ? 'renewal_request' : 'text',
+              body: body.body,
+              clientMessageId: body.clientMessageId,
+              emergencyKind,
+              attachmentIds,
+            },
+            actor,
+            audit,
+          );
+          cursor = message.change_cursor;
+          if (body.renewal) {
+            const { photoAttachmentId, ...details } = body.renewal;
+            const renewalId = uuidv7();
+            await repo.insertRenewal(trx, {
+              id: renewalId,
+              conversation_id: id,
+              patient_profile_id: profile.id,
+              practitioner_user_id: body.practitionerId,
+              details: keys.encrypt(JSON.stringify(details), `renewals.details:${renewalId}`),
+              photo_attachment_id: photoAttachmentId ?? null,
+              status: 'pending',
+              decision_reason: null,
+              pickup: null,
+              decided_by_user_id: null,
+              decided_at: null,
+              created_at: now,
+            });
+          }
+          await autoReplyIfAbsent(trx, id, s, practice.time_zone, audit);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          const raced = await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId);
+          if (raced) return replayOf(auth, raced);
+        }
+        throw error;
+      }
+      const row = (await repo.findConversation(db, id))!;
+      await publish(row, 'conversation.created', cursor);
+      const [message] = await access.toMessages([
+        await repo.findMessage(
+          db,
+          (await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId))!.id,
+        ),
+      ]);
+      return { conversation: await access.toSummary(row, 0), message: message!, created: true };
+    },
+
+    /** Sends a message in an existing conversation, idempotently: a retry with the same client id returns the original. */
+    async send(
+      auth: AuthContext,
+      conversationId: string,
+      body: SendMessageBody,
+      actor: Actor,
+    ): Promise<{ message: Message; created: boolean }> {
+      const { row, viewer } = await access.requireConversation(auth, conversationId);
+      const replay = await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId);
+      if (replay) {
+        if (replay.conversation_id !== conversationId) throw new AppError('MISSIVE_CLIENT_ID_REUSED');
+        return {
+          message: (await access.toMessages([await repo.findMessage(db, replay.id)]))[0]!,
+          created: false,
+        };
+      }
+      const s = await settings.settingsOf(row.practitioner_user_id, row.practice_id);
+      let emergencyKind: string | null = null;
+      if (viewer.side === 'patient') {
+        const messagesToday = await repo.countMessagesSince(db, auth.user.id, startOfDay(row.time_zone));
+        const refusal = refusalToReply({
+          status: row.status,
+          patientMayReply: row.patient_may_reply === 1,
+          settings: s,
+          messagesToday,
+        });
+        if (refusal) throw new AppError(refusal);
+        emergencyKind = emergencyOf(auth, body.body, body.emergencyAcknowledged);
+      } else {
+        if (row.status === 'closed') throw new AppError('MISSIVE_CONVERSATION_CLOSED');
+        if (!mayReplyInCategory(viewer.role, row.category)) throw new AppError('MISSIVE_PRACTITIONERS_ONLY');
+      }
+      const attachmentIds = await checkAttachments(auth.user.id, body.attachmentIds);
+      const audit = { practiceId: row.practice_id, patientProfileId: row.patient_profile_id };
+      let message: MessageRow;
+      try {
+        message = await db.transaction().execute(async (trx) => {
+          const appended = await appendMessage(
+            trx,
+            {
+              conversationId,
+              senderUserId: auth.user.id,
+              side: viewer.side,
+              kind: 'text',
+              body: body.body,
+              clientMessageId: body.clientMessageId,
+              emergencyKind,
+              attachmentIds,
+            },
+            actor,
+            audit,
+          );
+          const now = clock.now();
+          const fresh = await trx
+            .selectFrom('conversations')
+            .select(['status', 'awaiting_reply_since'])
+            .where('id', '=', conversationId)
+            .executeTakeFirstOrThrow();
+          const changes: Partial<ConversationRow> = { status: statusAfterMessage(fresh.status, viewer.side) };
+          if (viewer.side === 'patient') {
+            if (fresh.awaiting_reply_since === null) {
+              changes.awaiting_reply_since = now;
+              changes.due_at = addWorkingDays(now, s.categories[row.category].responseDays, row.time_zone);
+            }
+            if (emergencyKind) changes.emergency_flagged_at = now;
+          } else {
+            changes.awaiting_reply_since = null;
+            changes.due_at = null;
+          }
+          await repo.updateConversation(trx, conversationId, changes);
+          if (viewer.side === 'patient')
+            await autoReplyIfAbsent(trx, conversationId, s, row.time_zone, audit);
+          return appended;
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          const raced = await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId);
+          if (raced?.conversation_id === conversationId)
+            return {
+              message: (await access.toMessages([await repo.findMessage(db, raced.id)]))[0]!,
+              created: false,
+            };
+        }
+        throw error;
+      }
+      await publish(row, 'message.created', message.change_cursor);
+      return {
+        message: (await access.toMessages([await repo.findMessage(db, message.id)]))[0]!,
+        created: true,
+      };
+    },
+
+    appendMessage,
+    publish,
+  };
+}

@@ -1,0 +1,414 @@
+import { type Kysely, sql } from 'kysely';
+import { forUpdate } from '../../platform/db/dialect';
+import type {
+  AttachmentRow,
+  ConversationRow,
+  Database,
+  MessageRow,
+  MessageTemplateRow,
+  RenewalRow,
+} from '../../platform/db/schema';
+import type { Dialect } from '../../platform/db/store';
+
+type Db = Kysely<Database>;
+
+// ----- Settings and templates -----
+
+export function findSettings(db: Db, practitionerId: string, practiceId: string) {
+  return db
+    .selectFrom('messaging_settings')
+    .select('settings')
+    .where('practitioner_user_id', '=', practitionerId)
+    .where('practice_id', '=', practiceId)
+    .executeTakeFirst();
+}
+
+export async function saveSettings(
+  db: Db,
+  practitionerId: string,
+  practiceId: string,
+  settings: string,
+  now: number,
+) {
+  await db
+    .insertInto('messaging_settings')
+    .values({ practitioner_user_id: practitionerId, practice_id: practiceId, settings, updated_at: now })
+    .onConflict((oc) =>
+      oc.columns(['practitioner_user_id', 'practice_id']).doUpdateSet({ settings, updated_at: now }),
+    )
+    .execute();
+}
+
+export function listTemplates(db: Db, practiceId: string, userId: string) {
+  return db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('practice_id', '=', practiceId)
+    .where((eb) => eb.or([eb('owner_user_id', 'is', null), eb('owner_user_id', '=', userId)]))
+    .orderBy('title')
+    .execute();
+}
+
+export async function insertTemplate(db: Db, row: MessageTemplateRow) {
+  await db.insertInto('message_templates').values(row).execute();
+}
+
+export function findTemplate(db: Db, practiceId: string, id: string) {
+  return db
+    .selectFrom('message_templates')
+    .selectAll()
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function deleteTemplate(db: Db, id: string) {
+  await db.deleteFrom('message_templates').where('id', '=', id).execute();
+}
+
+// ----- Conversations -----
+
+/** Locks a conversation row until the end of the transaction (PostgreSQL; SQLite serialises writers anyway). */
+export async function lockConversation(db: Db, id: string, dialect: Dialect): Promise<boolean> {
+  const row = await forUpdate(
+    db.selectFrom('conversations').select('id').where('id', '=', id),
+    dialect,
+  ).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** A conversation with the names the API shows. */
+export function findConversation(db: Db, id: string) {
+  return summaries(db).where('conversations.id', '=', id).executeTakeFirst();
+}
+export type ConversationDetails = NonNullable<Awaited<ReturnType<typeof findConversation>>>;
+
+function summaries(db: Db) {
+  return db
+    .selectFrom('conversations')
+    .innerJoin('practices', 'practices.id', 'conversations.practice_id')
+    .innerJoin('users as practitioner', 'practitioner.id', 'conversations.practitioner_user_id')
+    .innerJoin('patient_profiles as profile', 'profile.id', 'conversations.patient_profile_id')
+    .leftJoin('users as assignee', 'assignee.id', 'conversations.assignee_user_id')
+    .selectAll('conversations')
+    .select([
+      'practices.name as practice_name',
+      'practices.time_zone',
+      'practitioner.first_name as practitioner_first_name',
+      'practitioner.last_name as practitioner_last_name',
+      'profile.first_name as patient_first_name',
+      'profile.last_name as patient_last_name',
+      'profile.birth_date as patient_birth_date',
+      'profile.owner_user_id as profile_owner_user_id',
+      'profile.user_id as profile_user_id',
+      'profile.own_account_since as profile_own_account_since',
+      'assignee.first_name as assignee_first_name',
+      'assignee.last_name as assignee_last_name',
+    ]);
+}
+
+export function conversationsOfProfiles(db: Db, profileIds: string[]) {
+  if (profileIds.length === 0) return Promise.resolve([]);
+  return summaries(db)
+    .where('conversations.patient_profile_id', 'in', profileIds)
+    .orderBy('conversations.last_message_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export interface InboxFilters {
+  status?: string | undefined;
+  category?: string | undefined;
+  practitionerId?: string | undefined;
+  assigneeId?: string | undefined;
+  overdueAt?: number | undefined;
+  unreadFor?: string | undefined;
+}
+
+/** The practice inbox: emergencies first, then the longest-waiting patients. */
+export async function practiceInbox(
+  db: Db,
+  practiceId: string,
+  filters: InboxFilters,
+  offset: number,
+  limit: number,
+) {
+  let query = summaries(db).where('conversations.practice_id', '=', practiceId);
+  if (filters.status)
+    query = query.where('conversations.status', '=', filters.status as ConversationRow['status']);
+  else query = query.where('conversations.status', '<>', 'closed');
+  if (filters.category)
+    query = query.where('conversations.category', '=', filters.category as ConversationRow['category']);
+  if (filters.practitionerId)
+    query = query.where('conversations.practitioner_user_id', '=', filters.practitionerId);
+  if (filters.assigneeId === 'none') query = query.where('conversations.assignee_user_id', 'is', null);
+  else if (filters.assigneeId) query = query.where('conversations.assignee_user_id', '=', filters.assigneeId);
+  if (filters.overdueAt !== undefined)
+    query = query
+      .where('conversations.due_at', '<', filters.overdueAt)
+      .where('conversations.awaiting_reply_since', 'is not', null);
+  if (filters.unreadFor) {
+    const reader = filters.unreadFor;
+    query = query.where(({ exists, selectFrom, not }) =>
+      not(
+        exists(
+          selectFrom('read_markers')
+            .select('read_markers.user_id')
+            .whereRef('read_markers.conversation_id', '=', 'conversations.id')
+            .where('read_markers.user_id', '=', reader)
+            .whereRef('read_markers.read_seq', '>=', 'conversations.last_seq'),
+        ),
+      ),
+    );
+  }
+  const count = await query
+    .clearSelect()
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const rows = await query
+    .orderBy(sql`case when conversations.emergency_flagged_at is null then 1 else 0 end`)
+    .orderBy(sql`coalesce(conversations.awaiting_reply_since, conversations.last_message_at)`)
+    .orderBy('conversations.id')
+    .offset(offset)
+    .limit(limit)
+    .execute();
+  return { total: Number(count.n), rows };
+}
+export type ConversationSummaryRow = Awaited<ReturnType<typeof practiceInbox>>['rows'][number];
+
+export async function insertConversation(db: Db, row: ConversationRow) {
+  await db.insertInto('conversations').values(row).execute();
+}
+
+export async function updateConversation(db: Db, id: string, changes: Partial<ConversationRow>) {
+  await db.updateTable('conversations').set(changes).where('id', '=', id).execute();
+}
+
+/** Conversations still open for a profile with a practitioner (the overload limit). */
+export async function countOpenConversations(
+  db: Db,
+  profileIds: string[],
+  practitionerId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('patient_profile_id', 'in', profileIds)
+    .where('practitioner_user_id', '=', practitionerId)
+    .where('status', '<>', 'closed')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Messages a patient account sent since a time (the daily cap). */
+export async function countMessagesSince(db: Db, userId: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sender_user_id', '=', userId)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function idleConversations(db: Db, before: number, limit: number) {
+  return db
+    .selectFrom('conversations')
+    .select(['id', 'practice_id', 'practitioner_user_id', 'last_message_at'])
+    .where('status', '<>', 'closed')
+    .where('last_message_at', '<', before)
+    .limit(limit)
+    .execute();
+}
+
+// ----- Messages -----
+
+export async function insertMessage(db: Db, row: MessageRow) {
+  await db.insertInto('messages').values(row).execute();
+}
+
+export function findMessageByClientId(db: Db, senderUserId: string, clientMessageId: string) {
+  return db
+    .selectFrom('messages')
+    .selectAll()
+    .where('sender_user_id', '=', senderUserId)
+    .where('client_message_id', '=', clientMessageId)
+    .executeTakeFirst();
+}
+
+export function messagePage(
+  db: Db,
+  conversationId: string,
+  page: { after?: number | undefined; before?: number | undefined; limit: number },
+) {
+  let query = db
+    .selectFrom('messages')
+    .leftJoin('users', 'users.id', 'messages.sender_user_id')
+    .selectAll('messages')
+    .select([
+      'users.first_name as sender_first_name',
+      'users.last_name as sender_last_name',
+      'users.kind as sender_kind',
+    ])
+    .where('messages.conversation_id', '=', conversationId);
+  if (page.after !== undefined)
+    query = query.where('messages.seq', '>', page.after).orderBy('messages.seq', 'asc');
+  else {
+    if (page.before !== undefined) query = query.where('messages.seq', '<', page.before);
+    query = query.orderBy('messages.seq', 'desc');
+  }
+  return query.limit(page.limit + 1).execute();
+}
+export type MessageWithSender = Awaited<ReturnType<typeof messagePage>>[number];
+
+export function findMessage(db: Db, id: string) {
+  return db
+    .selectFrom('messages')
+    .leftJoin('users', 'users.id', 'messages.sender_user_id')
+    .selectAll('messages')
+    .select([
+      'users.first_name as sender_first_name',
+      'users.last_name as sender_last_name',
+      'users.kind as sender_kind',
+    ])
+    .where('messages.id', '=', id)
+    .executeTakeFirstOrThrow();
+}
+
+/** Unread messages for a reader: from the other side, after their read marker. */
+export async function unreadCounts(
+  db: Db,
+  conversationIds: string[],
+  readerId: string,
+  readerSide: 'patient' | 'practice',
+) {
+  if (conversationIds.length === 0) return new Map<string, number>();
+  const rows = await db
+    .selectFrom('messages')
+    .leftJoin('read_markers', (join) =>
+      join
+        .onRef('read_markers.conversation_id', '=', 'messages.conversation_id')
+        .on('read_markers.user_id', '=', readerId),
+    )
+    .select(['messages.conversation_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('messages.conversation_id', 'in', conversationIds)
+    .where('messages.sender_side', '<>', readerSide)
+    .where((eb) =>
+      eb.or([
+        eb('read_markers.read_seq', 'is', null),
+        eb('messages.seq', '>', eb.ref('read_markers.read_seq')),
+      ]),
+    )
+    .groupBy('messages.conversation_id')
+    .execute();
+  return new Map(rows.map((r) => [r.conversation_id, Number(r.n)]));
+}
+
+// ----- Read markers -----
+
+export async function upsertMarker(
+  db: Db,
+  conversationId: string,
+  userId: string,
+  side: 'patient' | 'practice',
+  seq: number,
+  now: number,
+  dialect: Dialect,
+) {
+  const greatest = dialect === 'postgres' ? 'greatest' : 'max';
+  await db
+    .insertInto('read_markers')
+    .values({
+      conversation_id: conversationId,
+      user_id: userId,
+      side,
+      delivered_seq: seq,
+      read_seq: seq,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['conversation_id', 'user_id']).doUpdateSet({
+        read_seq: sql`${sql.raw(greatest)}(read_markers.read_seq, excluded.read_seq)`,
+        delivered_seq: sql`${sql.raw(greatest)}(read_markers.delivered_seq, excluded.delivered_seq)`,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
+
+export async function otherSideMarkers(db: Db, conversationId: string, otherSide: 'patient' | 'practice') {
+  const row = await db
+    .selectFrom('read_markers')
+    .select((eb) => [eb.fn.max('delivered_seq').as('delivered'), eb.fn.max('read_seq').as('read')])
+    .where('conversation_id', '=', conversationId)
+    .where('side', '=', otherSide)
+    .executeTakeFirst();
+  return { deliveredSeq: Number(row?.delivered ?? 0), readSeq: Number(row?.read ?? 0) };
+}
+
+// ----- Attachments -----
+
+export async function insertAttachment(db: Db, row: AttachmentRow) {
+  await db.insertInto('attachments').values(row).execute();
+}
+
+export function unattachedOf(db: Db, ownerId: string, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('attachments')
+    .select(['id'])
+    .where('owner_user_id', '=', ownerId)
+    .where('id', 'in', ids)
+    .where('message_id', 'is', null)
+    .execute();
+}
+
+export async function attachToMessage(db: Db, ids: string[], conversationId: string, messageId: string) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('attachments')
+    .set({ conversation_id: conversationId, message_id: messageId })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export function attachmentsOfMessages(db: Db, messageIds: string[]) {
+  if (messageIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('attachments')
+    .select(['id', 'message_id', 'content_type', 'size', 'name'])
+    .where('message_id', 'in', messageIds)
+    .execute();
+}
+
+export function findAttachment(db: Db, id: string) {
+  return db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+// ----- Renewals -----
+
+export async function insertRenewal(db: Db, row: RenewalRow) {
+  await db.insertInto('renewals').values(row).execute();
+}
+
+export function renewalOfConversation(db: Db, conversationId: string) {
+  return db
+    .selectFrom('renewals')
+    .selectAll()
+    .where('conversation_id', '=', conversationId)
+    .executeTakeFirst();
+}
+
+export function findRenewal(db: Db, id: string) {
+  return db.selectFrom('renewals').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function decideRenewal(db: Db, id: string, changes: Partial<RenewalRow>): Promise<boolean> {
+  const result = await db
+    .updateTable('renewals')
+    .set(changes)
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
