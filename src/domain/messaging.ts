@@ -102,8 +102,8 @@ export function refusalToReply(facts: {
   settings: MessagingSettings;
   messagesToday: number;
 }): ReplyRefusal | null {
-  if (facts.status === 'closed') return 'MISSIVE_CONVERSATION_CLOSED';
   if (!facts.patientMayReply) return 'MISSIVE_REPLIES_DISABLED';
+  if (facts.status === 'closed') return 'MISSIVE_CONVERSATION_CLOSED';
   if (!facts.settings.open && !facts.settings.repliesWhenClosed) return 'MISSIVE_MESSAGING_CLOSED';
   if (facts.messagesToday >= facts.settings.dailyMessageCap) return 'MISSIVE_DAILY_LIMIT_REACHED';
   return null;

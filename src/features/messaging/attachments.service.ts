@@ -51,23 +51,21 @@ export function createAttachmentsService(deps: {
       if (!row) throw new AppError('MISSIVE_NOT_FOUND');
       if (row.conversation_id) {
         const { row: conversation } = await access.requireConversation(auth, row.conversation_id);
-        await db
-          .transaction()
-          .execute((trx) =>
-            appendAudit(
-              trx,
-              store.dialect,
-              actor,
-              {
-                action: 'attachment.downloaded',
-                targetType: 'attachment',
-                targetId: row.id,
-                practiceId: conversation.practice_id,
-                patientProfileId: conversation.patient_profile_id,
-              },
-              clock.now(),
-            ),
-          );
+        await db.transaction().execute((trx) =>
+          appendAudit(
+            trx,
+            store.dialect,
+            actor,
+            {
+              action: 'attachment.downloaded',
+              targetType: 'attachment',
+              targetId: row.id,
+              practiceId: conversation.practice_id,
+              patientProfileId: conversation.patient_profile_id,
+            },
+            clock.now(),
+          ),
+        );
       } else if (row.owner_user_id !== auth.user.id) {
         throw new AppError('MISSIVE_NOT_FOUND');
       }

@@ -125,23 +125,21 @@ export function createInboxService(deps: InboxDeps) {
         repo.otherSideMarkers(db, row.id, otherSide),
         repo.renewalOfConversation(db, row.id),
       ]);
-      await db
-        .transaction()
-        .execute((trx) =>
-          appendAudit(
-            trx,
-            store.dialect,
-            actor,
-            {
-              action: 'conversation.opened',
-              targetType: 'conversation',
-              targetId: row.id,
-              practiceId: row.practice_id,
-              patientProfileId: row.patient_profile_id,
-            },
-            clock.now(),
-          ),
-        );
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'conversation.opened',
+            targetType: 'conversation',
+            targetId: row.id,
+            practiceId: row.practice_id,
+            patientProfileId: row.patient_profile_id,
+          },
+          clock.now(),
+        ),
+      );
       return {
         conversation: await access.toSummary(row, unread.get(row.id) ?? 0),
         renewal: renewal ? await access.toRenewal(renewal) : null,
