@@ -14,6 +14,7 @@ import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
 import { registerPracticesRoutes } from './features/practices/practices.routes';
 import { registerAdminRoutes } from './features/practitioners/admin.routes';
+import { registerRealtimeRoutes } from './features/realtime/realtime.routes';
 import { registerSafetyRoutes } from './features/safety/safety.routes';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
@@ -33,6 +34,8 @@ export interface AppDeps {
   outbox: Outbox;
   clock: Clock;
   logger: Logger;
+  /** WebSocket heartbeat period (tests shorten it). */
+  heartbeatMs?: number;
   /** Directory of the built web app; omitted in API-only tests. */
   webRoot?: string | undefined;
 }
@@ -139,6 +142,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     attachments: services.attachments,
   });
   await registerSafetyRoutes(app);
+  await registerRealtimeRoutes(app, {
+    bus: deps.bus,
+    sessions,
+    practices,
+    access: services.access,
+    sync: services.sync,
+    publicOrigin: config.publicOrigin,
+    cookieName: cookie.name,
+    heartbeatMs: deps.heartbeatMs,
+  });
 
   const webRoot = deps.webRoot;
   const serveWeb = Boolean(webRoot && existsSync(join(webRoot, 'index.html')));

@@ -14,6 +14,7 @@ import { createCareService } from './features/patients/care.service';
 import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
+import { createSyncService } from './features/realtime/sync.service';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
@@ -62,7 +63,14 @@ export function createServices(deps: ServiceDeps) {
     settings: messagingSettings,
     access,
   });
-  const inbox = createInboxService({ store, clock, practices, patients, access });
+  const inbox = createInboxService({
+    store,
+    clock,
+    practices,
+    patients,
+    access,
+    publish: conversations.publish,
+  });
   const triage = createTriageService({
     store,
     keys,
@@ -74,6 +82,7 @@ export function createServices(deps: ServiceDeps) {
     conversations,
   });
   const attachments = createAttachmentsService({ store, keys, clock, access });
+  const sync = createSyncService({ store, practices, patients, access });
   return {
     accounts,
     sessions,
@@ -88,6 +97,8 @@ export function createServices(deps: ServiceDeps) {
     inbox,
     triage,
     attachments,
+    access,
+    sync,
   };
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Locale } from '../contracts/common';
 import { createInProcessBus, type EventBus } from './bus/bus';
+import { createRedisBus } from './bus/redis-bus';
 import type { Clock } from './clock/clock';
 import { type Keyring, loadMasterKey, openKeyring } from './crypto/keyring';
 import { migrateToLatest } from './db/migrate';
@@ -47,7 +48,7 @@ export async function openRuntime(
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const masterKey = await loadMasterKey(config.masterKey, join(config.dataDir, 'master.key'));
     const keys = await openKeyring(store, masterKey, clock);
-    const bus = createInProcessBus();
+    const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createInProcessBus();
     const mailer = config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
       : createFileMailer(join(config.dataDir, 'mail'), config.mailFrom, logger);

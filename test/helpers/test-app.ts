@@ -45,7 +45,14 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
     LOG_LEVEL: 'silent',
     MISSIVE_DEMO: '0',
     SMTP_URL: smtp.url,
-    ...(kind === 'postgres' ? { DATABASE_URL: process.env.DATABASE_URL!, DATABASE_POOL_SIZE: '4' } : {}),
+    // The scale-out deployment: PostgreSQL, and Redis for events when REDIS_URL is set too.
+    ...(kind === 'postgres'
+      ? {
+          DATABASE_URL: process.env.DATABASE_URL!,
+          DATABASE_POOL_SIZE: '4',
+          ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+        }
+      : {}),
     ...env,
   });
   const clock = new ManualClock(START_TIME);
@@ -109,6 +116,10 @@ export class TestClient {
   post = (url: string, body?: unknown) => this.request('POST', url, body ?? {});
   patch = (url: string, body: unknown) => this.request('PATCH', url, body);
   delete = (url: string) => this.request('DELETE', url);
+  /** The Cookie header this client sends (for WebSocket connections). */
+  get cookieHeader(): string | undefined {
+    return this.cookie;
+  }
   get hasSession(): boolean {
     return this.cookie !== undefined;
   }

@@ -107,14 +107,12 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
       isAdmin: false,
     });
     const token = tokenFrom(await t.smtp.waitFor('assistant@example.org'));
-    await t
-      .client()
-      .post('/api/v1/invitations/accept', {
-        token,
-        firstName: 'Sophie',
-        lastName: 'Bernard',
-        password: GOOD_PASSWORD,
-      });
+    await t.client().post('/api/v1/invitations/accept', {
+      token,
+      firstName: 'Sophie',
+      lastName: 'Bernard',
+      password: GOOD_PASSWORD,
+    });
     assistant = t.client();
     await assistant.post('/api/v1/auth/login', { email: 'assistant@example.org', password: GOOD_PASSWORD });
     const secret = (await assistant.post('/api/v1/auth/totp/setup')).json().manualKey;

@@ -14,13 +14,19 @@ export interface InboxDeps {
   practices: PracticesService;
   patients: PatientsService;
   access: ConversationAccess;
+  /** Rings the bell after a change (the conversations service's publisher). */
+  publish: (
+    row: { id: string; practice_id: string; patient_profile_id: string },
+    type: string,
+    cursor: number,
+  ) => Promise<void>;
 }
 
 export type InboxService = ReturnType<typeof createInboxService>;
 
 /** Reading: the patient's conversations, the practice inbox, a thread and its messages, read markers. */
 export function createInboxService(deps: InboxDeps) {
-  const { store, clock, practices, patients, access } = deps;
+  const { store, clock, practices, patients, access, publish } = deps;
   const db = store.db;
 
   async function withUnread(
@@ -204,6 +210,8 @@ export function createInboxService(deps: InboxDeps) {
       const { row, viewer } = await access.requireConversation(auth, conversationId);
       const upTo = Math.min(seq, row.last_seq);
       await repo.upsertMarker(db, row.id, auth.user.id, viewer.side, upTo, clock.now(), store.dialect);
+      // The other side's "read" tick updates live.
+      await publish(row, 'read.updated', row.change_cursor);
       return { readSeq: upTo, unreadTotal: await unreadTotal(auth) };
     },
 

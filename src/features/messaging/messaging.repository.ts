@@ -107,6 +107,28 @@ function summaries(db: Db) {
     ]);
 }
 
+/** Conversations changed after a cursor, among those of these profiles or practices, in commit order. */
+export function conversationsChangedSince(
+  db: Db,
+  scope: { profileIds: string[]; practiceIds: string[] },
+  since: number,
+  limit: number,
+) {
+  if (scope.profileIds.length === 0 && scope.practiceIds.length === 0) return Promise.resolve([]);
+  return summaries(db)
+    .where('conversations.change_cursor', '>', since)
+    .where((eb) => {
+      const parts = [];
+      if (scope.profileIds.length > 0)
+        parts.push(eb('conversations.patient_profile_id', 'in', scope.profileIds));
+      if (scope.practiceIds.length > 0) parts.push(eb('conversations.practice_id', 'in', scope.practiceIds));
+      return eb.or(parts);
+    })
+    .orderBy('conversations.change_cursor')
+    .limit(limit + 1)
+    .execute();
+}
+
 export function conversationsOfProfiles(db: Db, profileIds: string[]) {
   if (profileIds.length === 0) return Promise.resolve([]);
   return summaries(db)
