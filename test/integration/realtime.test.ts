@@ -110,14 +110,12 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
       rights: ['messaging'],
       isAdmin: false,
     });
-    await t
-      .client()
-      .post('/api/v1/invitations/accept', {
-        token: tokenFrom(await t.smtp.waitFor('assistant@example.org')),
-        firstName: 'Sophie',
-        lastName: 'Bernard',
-        password: GOOD_PASSWORD,
-      });
+    await t.client().post('/api/v1/invitations/accept', {
+      token: tokenFrom(await t.smtp.waitFor('assistant@example.org')),
+      firstName: 'Sophie',
+      lastName: 'Bernard',
+      password: GOOD_PASSWORD,
+    });
     assistant = t.client();
     await assistant.post('/api/v1/auth/login', { email: 'assistant@example.org', password: GOOD_PASSWORD });
     const secret = (await assistant.post('/api/v1/auth/totp/setup')).json().manualKey;
@@ -127,16 +125,14 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
     jeanne = await signUpPatient(t, 'jeanne@example.org');
     jeanneProfile = (await jeanne.get('/api/v1/relatives')).json().profiles[0].id;
     const profile = (await t.services.patients.findProfile(jeanneProfile))!;
-    await t.runtime.store.db
-      .transaction()
-      .execute((trx) =>
-        t.services.care.recordConsultation(trx, {
-          practiceId,
-          practitionerId: doctorId,
-          profile,
-          at: t.clock.now() - 86_400_000,
-        }),
-      );
+    await t.runtime.store.db.transaction().execute((trx) =>
+      t.services.care.recordConsultation(trx, {
+        practiceId,
+        practitionerId: doctorId,
+        profile,
+        at: t.clock.now() - 86_400_000,
+      }),
+    );
     const started = await jeanne.post('/api/v1/conversations', {
       practitionerId: doctorId,
       practiceId,

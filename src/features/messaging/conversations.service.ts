@@ -12,7 +12,6 @@ import {
   addWorkingDays,
   BOOKING_SUGGESTED,
   type Category,
-  canChangeStatus,
   isAbsent,
   type MessagingSettings,
   mayReplyInCategory,
