@@ -56,7 +56,7 @@ export type RequestOptions = {
   signal?: AbortSignal;
 };
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 function isErrorResponse(value: unknown): value is ErrorResponse {
   if (typeof value !== 'object' || value === null || !('error' in value)) return false;
@@ -100,29 +100,74 @@ export async function request<T>(
   const payload = await readJson(response);
   if (response.ok) return payload as T;
 
+  throw toApiError(response.status, payload, options);
+}
+
+/** The error for a non-2xx answer; also broadcasts the session signals it implies. */
+function toApiError(status: number, payload: unknown, options: RequestOptions = {}): ApiError {
   const error = isErrorResponse(payload)
     ? new ApiError({
         code: payload.error.code,
-        status: response.status,
+        status,
         message: payload.error.message,
         requestId: payload.error.requestId,
         ...(payload.error.issues ? { issues: payload.error.issues } : {}),
       })
     : new ApiError({
         code: UNEXPECTED_RESPONSE,
-        status: response.status,
-        message: `HTTP ${response.status}`,
+        status,
+        message: `HTTP ${status}`,
       });
 
   if (error.code === 'MISSIVE_UNAUTHENTICATED' && !options.quietUnauthenticated) emit('unauthenticated');
   if (error.code === 'MISSIVE_MFA_REQUIRED' || error.code === 'MISSIVE_MFA_ENROLMENT_REQUIRED') emit('mfa');
-  throw error;
+  return error;
+}
+
+export type UploadPhase = { phase: 'uploading'; loaded: number; total: number } | { phase: 'processing' };
+
+/**
+ * POSTs a text file as the raw body with XMLHttpRequest, which (unlike fetch) reports upload progress:
+ * `onProgress` gets the bytes sent, then `processing` once the server has the whole file.
+ */
+export function uploadText<T>(
+  path: string,
+  text: string,
+  contentType: string,
+  onProgress: (phase: UploadPhase) => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable)
+        onProgress({ phase: 'uploading', loaded: event.loaded, total: event.total });
+    };
+    xhr.upload.onload = () => onProgress({ phase: 'processing' });
+    xhr.onerror = () =>
+      reject(new ApiError({ code: NETWORK_ERROR, status: 0, message: 'The server could not be reached.' }));
+    xhr.onload = () => {
+      let payload: unknown;
+      try {
+        payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        payload = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(payload as T);
+      else reject(toApiError(xhr.status, payload));
+    };
+    onProgress({ phase: 'uploading', loaded: 0, total: text.length });
+    xhr.send(text);
+  });
 }
 
 export const api = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, undefined, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) =>
     request<T>('POST', path, body, options),
+  put: <T>(path: string, body: unknown, options?: RequestOptions) => request<T>('PUT', path, body, options),
   patch: <T>(path: string, body: unknown, options?: RequestOptions) =>
     request<T>('PATCH', path, body, options),
   delete: <T = void>(path: string, options?: RequestOptions) =>

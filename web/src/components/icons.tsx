@@ -75,3 +75,11 @@ export function ShieldIcon({ className }: IconProps) {
     </Icon>
   );
 }
+
+export function CloseIcon({ className }: IconProps) {
+  return (
+    <Icon className={className}>
+      <path d="M6 6l12 12M18 6L6 18" />
+    </Icon>
+  );
+}

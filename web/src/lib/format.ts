@@ -1,5 +1,5 @@
 /** English dates as written in Europe ("14 March 1951"), the service being for France and Italy. */
-function intlLocale(language: string): string {
+export function intlLocale(language: string): string {
   if (language.startsWith('fr')) return 'fr-FR';
   if (language.startsWith('it')) return 'it-IT';
   return 'en-GB';

@@ -2,12 +2,14 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import type { MeResponse } from '../../../../src/contracts/accounts';
 import { Badge } from '../../components/badge';
+import { ButtonLink } from '../../components/button';
 import { Card } from '../../components/card';
 import { EmergencyNotice } from '../../components/emergency-notice';
 import { PageHeader } from '../../components/page-header';
 import { formatCalendarDate } from '../../lib/format';
 import { useSession } from '../../session/session';
 import { RIGHTS } from '../team/rights';
+import { MyPractitioners } from './my-practitioners';
 
 export function HomePage() {
   const { me } = useSession();
@@ -54,8 +56,17 @@ function PatientHome({ me }: { me: MeResponse }) {
       <PageHeader
         title={t('home.welcome', { name: me.user.firstName })}
         description={t('home.patient.intro')}
+        actions={
+          <>
+            <ButtonLink to="/book">{t('appointments.book')}</ButtonLink>
+            <ButtonLink to="/appointments" variant="secondary">
+              {t('home.patient.myAppointments')}
+            </ButtonLink>
+          </>
+        }
       />
       <EmergencyNotice country={me.user.country} />
+      <MyPractitioners me={me} />
       <div className="grid-2">
         <Card title={t('home.patient.howTitle')}>
           <ul className="plain-list">
@@ -105,11 +116,32 @@ function StaffHome({ me }: { me: MeResponse }) {
                     ))}
                   </ul>
                 )}
-                <p className="practice-card__link">
-                  <Link to={`/practices/${membership.practiceId}/team`}>
-                    {membership.isAdmin ? t('home.staff.manageTeam') : t('home.staff.seeTeam')}
-                  </Link>
-                </p>
+                <ul className="practice-card__links">
+                  {membership.rights.includes('agenda') ? (
+                    <li>
+                      <Link to={`/practices/${membership.practiceId}/agenda`}>{t('home.staff.agenda')}</Link>
+                    </li>
+                  ) : null}
+                  {membership.role === 'practitioner' || membership.rights.includes('agenda') ? (
+                    <li>
+                      <Link to={`/practices/${membership.practiceId}/opening-hours`}>
+                        {t('home.staff.openingHours')}
+                      </Link>
+                    </li>
+                  ) : null}
+                  {membership.rights.includes('patients') ? (
+                    <li>
+                      <Link to={`/practices/${membership.practiceId}/patients`}>
+                        {t('home.staff.patients')}
+                      </Link>
+                    </li>
+                  ) : null}
+                  <li>
+                    <Link to={`/practices/${membership.practiceId}/team`}>
+                      {membership.isAdmin ? t('home.staff.manageTeam') : t('home.staff.seeTeam')}
+                    </Link>
+                  </li>
+                </ul>
               </Card>
             ))}
           </div>

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { NavLink, Outlet } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
 import type { MeResponse } from '../../../../src/contracts/accounts';
 import { Button } from '../../components/button';
 import { LanguageSwitcher } from '../../components/language-switcher';
@@ -8,7 +8,7 @@ import { Logo } from './logo';
 import { SiteFooter } from './site-footer';
 import { SkipLink } from './skip-link';
 
-type NavItem = { to: string; label: string; end?: boolean };
+type NavItem = { to: string; label: string; also?: readonly string[] };
 
 function navItemsFor(
   me: MeResponse,
@@ -20,17 +20,50 @@ function navItemsFor(
       { to: '/account', label: t('nav.account') },
     ];
   }
-  const teams: NavItem[] = me.memberships.map((membership) => ({
-    to: `/practices/${membership.practiceId}/team`,
-    label: me.memberships.length > 1 ? t('nav.teamOf', { practice: membership.practiceName }) : t('nav.team'),
-  }));
-  return [{ to: '/home', label: t('nav.home') }, ...teams, { to: '/account', label: t('nav.account') }];
+  if (me.user.kind === 'patient') {
+    return [
+      { to: '/home', label: t('nav.home') },
+      { to: '/appointments', label: t('nav.appointments'), also: ['/book'] },
+      { to: '/relatives', label: t('nav.relatives') },
+      { to: '/account', label: t('nav.account') },
+    ];
+  }
+  const several = me.memberships.length > 1;
+  const label = (key: string, practice: string) =>
+    several ? t('nav.ofPractice', { item: t(key), practice }) : t(key);
+  const practiceItems = me.memberships.flatMap((membership): NavItem[] => {
+    const base = `/practices/${membership.practiceId}`;
+    const items: NavItem[] = [];
+    if (membership.rights.includes('agenda'))
+      items.push({
+        to: `${base}/agenda`,
+        label: label('nav.agenda', membership.practiceName),
+        also: [`${base}/opening-hours`],
+      });
+    else if (membership.role === 'practitioner')
+      items.push({ to: `${base}/opening-hours`, label: label('nav.openingHours', membership.practiceName) });
+    if (membership.rights.includes('patients'))
+      items.push({ to: `${base}/patients`, label: label('nav.patients', membership.practiceName) });
+    items.push({ to: `${base}/team`, label: label('nav.team', membership.practiceName) });
+    return items;
+  });
+  return [
+    { to: '/home', label: t('nav.home') },
+    ...practiceItems,
+    { to: '/account', label: t('nav.account') },
+  ];
+}
+
+function isCurrent(item: NavItem, pathname: string): boolean {
+  const under = (path: string) => pathname === path || pathname.startsWith(`${path}/`);
+  return under(item.to) || (item.also ?? []).some(under);
 }
 
 /** The signed-in shell: header with the person's name, language and sign-out; navigation by account kind. */
 export function AppLayout() {
   const { t } = useTranslation();
   const { me, locale, changeLocale, signOut } = useSession();
+  const location = useLocation();
   if (!me) return null;
   const items = navItemsFor(me, t);
   const home = me.user.kind === 'admin' ? '/admin' : '/home';
@@ -55,9 +88,13 @@ export function AppLayout() {
           <ul className="container site-nav__list">
             {items.map((item) => (
               <li key={item.to}>
-                <NavLink to={item.to} className="site-nav__link">
+                <Link
+                  to={item.to}
+                  className="site-nav__link"
+                  aria-current={isCurrent(item, location.pathname) ? 'page' : undefined}
+                >
                   {item.label}
-                </NavLink>
+                </Link>
               </li>
             ))}
           </ul>

@@ -11,6 +11,7 @@ import { useSession } from '../../session/session';
 import { InvitationsList } from './invitations-list';
 import { InviteForm } from './invite-form';
 import { MembersTable } from './members-table';
+import { PracticeSettingsCard } from './settings-card';
 
 export function TeamPage() {
   const { t } = useTranslation();
@@ -77,6 +78,12 @@ export function TeamPage() {
             <Card title={t('team.inviteTitle')} description={t('team.inviteDescription')}>
               <InviteForm practiceId={practiceId} onInvited={addInvitation} />
             </Card>
+          ) : null}
+          {canManage ? (
+            <PracticeSettingsCard
+              practice={resource.data.practice}
+              onSaved={(practice) => setData((data) => ({ ...data, practice }))}
+            />
           ) : null}
         </>
       ) : null}
