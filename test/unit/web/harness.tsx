@@ -40,11 +40,17 @@ export async function click(element: Element | null): Promise<void> {
   });
 }
 
-/** Types into a React-controlled input (React listens to the native value setter + input event). */
+/** Types into a React-controlled input or textarea (React listens to the native value setter + input event). */
 export async function type(input: Element | null, value: string): Promise<void> {
-  if (!(input instanceof HTMLInputElement)) throw new Error('not an input');
+  const prototype =
+    input instanceof HTMLInputElement
+      ? HTMLInputElement.prototype
+      : input instanceof HTMLTextAreaElement
+        ? HTMLTextAreaElement.prototype
+        : null;
+  if (!input || !prototype) throw new Error('not an input');
   await act(async () => {
-    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+    const setter = Object.getOwnPropertyDescriptor(prototype, 'value')?.set;
     setter?.call(input, value);
     input.dispatchEvent(new Event('input', { bubbles: true }));
   });
