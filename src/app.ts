@@ -11,6 +11,7 @@ import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
+import { registerNotificationsRoutes } from './features/notifications/notifications.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
 import { registerPracticesRoutes } from './features/practices/practices.routes';
 import { registerAdminRoutes } from './features/practitioners/admin.routes';
@@ -23,8 +24,9 @@ import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
 import { installErrorHandler, sendNotFound } from './platform/http/error-handler';
 import { installSameOriginCheck } from './platform/http/same-origin';
+import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
-import { createServices } from './services';
+import { createServices, type Services } from './services';
 
 export interface AppDeps {
   config: Config;
@@ -32,8 +34,11 @@ export interface AppDeps {
   bus: EventBus;
   keys: Keyring;
   outbox: Outbox;
+  mailer: Mailer;
   clock: Clock;
   logger: Logger;
+  /** The feature services, when the caller already built them (main.ts shares one graph with its jobs). */
+  services?: Services;
   /** WebSocket heartbeat period (tests shorten it). */
   heartbeatMs?: number;
   /** Directory of the built web app; omitted in API-only tests. */
@@ -108,7 +113,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(fastifyCookie);
 
   const cookie = sessionCookie(config);
-  const services = createServices({ config, store, keys, outbox, bus: deps.bus, clock, logger });
+  const services =
+    deps.services ??
+    createServices({ config, store, keys, outbox, mailer: deps.mailer, bus: deps.bus, clock, logger });
   const { accounts, sessions, practices, practitioners, patients, care, schedules, appointments } = services;
 
   installSameOriginCheck(app, config.publicOrigin);
@@ -142,6 +149,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     attachments: services.attachments,
   });
   await registerSafetyRoutes(app);
+  await registerNotificationsRoutes(app, { notifications: services.notifications });
   await registerRealtimeRoutes(app, {
     bus: deps.bus,
     sessions,

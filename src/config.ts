@@ -40,6 +40,9 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_TIMEOUT_HOURS: z.coerce.number().int().min(1).max(720).default(12),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(3).max(50).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  NOTIFY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
+  NOTIFY_BATCH_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   TEEN_OWN_ACCOUNT_AGE: z.coerce.number().int().min(12).max(18).default(15),
 });
 
@@ -68,6 +71,7 @@ export interface Config {
     absoluteTimeoutMs: number;
   };
   login: { maxFailures: number; lockoutMs: number };
+  notifications: { delayMs: number; batchMs: number; digestHour: number };
   /** Age from which a relative may hold their own account (confidential mode). */
   teenOwnAccountAge: number;
 }
@@ -117,5 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_MINUTES * MINUTE },
     teenOwnAccountAge: e.TEEN_OWN_ACCOUNT_AGE,
+    notifications: {
+      delayMs: e.NOTIFY_DELAY_SECONDS * 1_000,
+      batchMs: e.NOTIFY_BATCH_MINUTES * MINUTE,
+      digestHour: e.DIGEST_HOUR,
+    },
   };
 }

@@ -31,14 +31,15 @@ async function main(): Promise<void> {
     console.log(`\n${formatDemoLogins(logins)}\n`);
   }
 
-  const app = await buildApp({ config, clock, logger, ...runtime, webRoot: DEFAULT_WEB_ROOT });
+  const app = await buildApp({ config, clock, logger, ...runtime, services, webRoot: DEFAULT_WEB_ROOT });
   runtime.outbox.start();
-  // Hourly housekeeping: expired sessions, and conversations idle past their practitioner's auto-close delay.
+  // Hourly housekeeping: expired sessions, conversations idle past their practitioner's delay, daily digests.
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session purge failed'));
     services.triage
       .closeIdle(services.messagingSettings.settingsOf)
       .catch((err) => logger.warn({ err }, 'closing idle conversations failed'));
+    services.notifications.sendDailyDigests().catch((err) => logger.warn({ err }, 'daily digest failed'));
   }, SESSION_PURGE_INTERVAL_MS);
   purge.unref();
 

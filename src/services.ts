@@ -10,6 +10,7 @@ import { createConversationsService } from './features/messaging/conversations.s
 import { createInboxService } from './features/messaging/inbox.service';
 import { createMessagingSettingsService } from './features/messaging/settings.service';
 import { createTriageService } from './features/messaging/triage.service';
+import { createNotificationsService } from './features/notifications/notifications.service';
 import { createCareService } from './features/patients/care.service';
 import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
@@ -19,6 +20,7 @@ import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
+import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
 
 export interface ServiceDeps {
@@ -26,6 +28,7 @@ export interface ServiceDeps {
   store: Store;
   keys: Keyring;
   outbox: Outbox;
+  mailer: Mailer;
   bus: EventBus;
   clock: Clock;
   logger: Logger;
@@ -33,11 +36,12 @@ export interface ServiceDeps {
 
 /** Wires the feature services together once; the HTTP app and the CLI use the same graph. */
 export function createServices(deps: ServiceDeps) {
-  const { config, store, keys, outbox, bus, clock, logger } = deps;
-  const accounts = createAccountsService({ store, outbox, clock, config, logger });
+  const { config, store, keys, outbox, mailer, bus, clock, logger } = deps;
+  const accounts = createAccountsService({ store, outbox, mailer, clock, config, logger });
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });
+  const notifications = createNotificationsService({ store, clock, config, outbox, accounts, practices });
   const patients = createPatientsService({ store, clock, config, accounts });
   const care = createCareService({ store, clock, outbox, accounts, practices, patients });
   const schedules = createSchedulesService({ store, clock, practices });
@@ -62,6 +66,7 @@ export function createServices(deps: ServiceDeps) {
     care,
     settings: messagingSettings,
     access,
+    notifications,
   });
   const inbox = createInboxService({
     store,
@@ -99,6 +104,7 @@ export function createServices(deps: ServiceDeps) {
     attachments,
     access,
     sync,
+    notifications,
   };
 }
 

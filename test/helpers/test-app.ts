@@ -62,7 +62,7 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
     ...(pgSchema ? { pgSchema: pgSchema.schema } : {}),
   });
   const services = createServices({ config, clock, logger, ...runtime });
-  const app = await buildApp({ config, clock, logger, ...runtime });
+  const app = await buildApp({ config, clock, logger, ...runtime, services });
   await app.ready();
   runtime.outbox.start();
   const testApp: TestApp = {

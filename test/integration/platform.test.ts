@@ -162,6 +162,11 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
 
   it('runs migrations once: a second start finds nothing to apply', async () => {
     const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(t.runtime.store.db);
-    expect(rows.rows.map((r) => r.name)).toEqual(['0001-foundation', '0002-care', '0003-messaging']);
+    expect(rows.rows.map((r) => r.name)).toEqual([
+      '0001-foundation',
+      '0002-care',
+      '0003-messaging',
+      '0004-notifications',
+    ]);
   });
 });

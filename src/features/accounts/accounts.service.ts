@@ -13,7 +13,8 @@ import { isUniqueViolation } from '../../platform/db/dialect';
 import type { Database, UserRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
-import type { MailTemplate } from '../../platform/mail/templates';
+import type { Mailer } from '../../platform/mail/mailer';
+import { type MailTemplate, renderMail } from '../../platform/mail/templates';
 import type { Outbox } from '../../platform/outbox/outbox';
 import type { QueuedMail } from '../../platform/runtime';
 import { type Actor, appendAudit } from '../audit/audit.service';
@@ -28,6 +29,7 @@ const ACTIVATION_TTL = 7 * 24 * HOUR;
 export interface AccountsDeps {
   store: Store;
   outbox: Outbox;
+  mailer: Mailer;
   clock: Clock;
   config: Config;
   logger: Logger;
@@ -58,7 +60,7 @@ export function enforcePasswordPolicy(password: string, personal: string[]): voi
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 export function createAccountsService(deps: AccountsDeps) {
-  const { store, outbox, clock, config } = deps;
+  const { store, outbox, mailer, clock, config } = deps;
   const db = store.db;
   const mailLimiter: MailRateLimiter = createMailRateLimiter(store, clock);
 
@@ -419,6 +421,9 @@ export function createAccountsService(deps: AccountsDeps) {
 
     createPatient,
     queueMail,
+    /** Sends at once, for outbox handlers that are themselves the retrying delivery. */
+    sendMailNow: (to: string, locale: Locale, template: MailTemplate) =>
+      mailer.send({ to, ...renderMail(locale, template) }),
     sendMail,
     wakeOutbox: () => outbox.wake(),
     link,

@@ -29,10 +29,11 @@ import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
+import type { NotificationsService } from '../notifications/notifications.service';
 import type { CareService } from '../patients/care.service';
 import type { PatientsService } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
-import { bodyAad, type ConversationAccess, subjectAad } from './conversation-access';
+import { bodyAad, type ConversationAccess, patientMaySee, subjectAad } from './conversation-access';
 import * as repo from './messaging.repository';
 import type { MessagingSettingsService } from './settings.service';
 
@@ -46,6 +47,7 @@ export interface ConversationsDeps {
   care: CareService;
   settings: MessagingSettingsService;
   access: ConversationAccess;
+  notifications: NotificationsService;
 }
 
 interface NewMessage {
@@ -62,7 +64,7 @@ interface NewMessage {
 export type ConversationsService = ReturnType<typeof createConversationsService>;
 
 export function createConversationsService(deps: ConversationsDeps) {
-  const { store, keys, clock, bus, practices, patients, care, settings, access } = deps;
+  const { store, keys, clock, bus, practices, patients, care, settings, access, notifications } = deps;
   const db = store.db;
 
   const startOfDay = (timeZone: string) =>
@@ -179,6 +181,26 @@ export function createConversationsService(deps: ConversationsDeps) {
       { conversationId, senderUserId: null, side: 'system', kind: 'auto_reply', body },
       { userId: null, role: 'system', ip: null, userAgent: null },
       audit,
+    );
+  }
+
+  /** Patient accounts who may see the conversation: its holder, and the relative managing it unless it is a teenager's confidential one. */
+  async function patientRecipients(trx: Kysely<Database>, conversationId: string): Promise<string[]> {
+    const row = await repo.findConversation(trx, conversationId);
+    if (!row) return [];
+    const candidates = [row.profile_user_id, row.profile_owner_user_id].filter((id): id is string =>
+      Boolean(id),
+    );
+    return [...new Set(candidates)].filter((userId) => patientMaySee(userId, row));
+  }
+
+  /** A practice message: notify the patient side (by mail after a delay, unless read meanwhile). */
+  async function noticePatients(trx: Kysely<Database>, conversationId: string, seq: number): Promise<void> {
+    await notifications.queueMessageNotices(
+      trx,
+      conversationId,
+      seq,
+      await patientRecipients(trx, conversationId),
     );
   }
 
@@ -459,6 +481,7 @@ export function createConversationsService(deps: ConversationsDeps) {
           await repo.updateConversation(trx, conversationId, changes);
           if (viewer.side === 'patient')
             await autoReplyIfAbsent(trx, conversationId, s, row.time_zone, audit);
+          else await noticePatients(trx, conversationId, appended.seq);
           return appended;
         });
       } catch (error) {
@@ -481,5 +504,6 @@ export function createConversationsService(deps: ConversationsDeps) {
 
     appendMessage,
     publish,
+    noticePatients,
   };
 }

@@ -171,7 +171,7 @@ export function createTriageService(deps: TriageDeps) {
           change_cursor: 0,
           created_at: now,
         });
-        return conversations.appendMessage(
+        const appended = await conversations.appendMessage(
           trx,
           {
             conversationId: id,
@@ -185,6 +185,8 @@ export function createTriageService(deps: TriageDeps) {
           actor,
           audit,
         );
+        await conversations.noticePatients(trx, id, appended.seq);
+        return appended;
       });
       const row = (await repo.findConversation(db, id))!;
       await conversations.publish(row, 'conversation.created', message.change_cursor);
@@ -257,6 +259,7 @@ export function createTriageService(deps: TriageDeps) {
           awaiting_reply_since: null,
           due_at: null,
         });
+        await conversations.noticePatients(trx, row.id, appended.seq);
         return appended;
       });
       await conversations.publish(row, 'renewal.decided', message.change_cursor);

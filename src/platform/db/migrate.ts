@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as foundation from './migrations/0001-foundation';
 import * as care from './migrations/0002-care';
 import * as messaging from './migrations/0003-messaging';
+import * as notifications from './migrations/0004-notifications';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001-foundation': foundation,
   '0002-care': care,
   '0003-messaging': messaging,
+  '0004-notifications': notifications,
 };
 
 class StaticProvider implements MigrationProvider {

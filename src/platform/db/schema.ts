@@ -31,6 +31,9 @@ export interface Database {
   attachments: AttachmentRow;
   read_markers: ReadMarkerRow;
   renewals: RenewalRow;
+  notification_preferences: NotificationPreferencesRow;
+  notification_log: NotificationLogRow;
+  digest_log: DigestLogRow;
 }
 
 export interface UserRow {
@@ -366,4 +369,23 @@ export interface RenewalRow {
   decided_by_user_id: string | null;
   decided_at: number | null;
   created_at: number;
+}
+
+export interface NotificationPreferencesRow {
+  user_id: string;
+  email: number;
+  digest: number;
+  updated_at: number;
+}
+
+export interface NotificationLogRow {
+  conversation_id: string;
+  user_id: string;
+  sent_at: number;
+}
+
+export interface DigestLogRow {
+  practice_id: string;
+  user_id: string;
+  day: string;
 }

@@ -13,7 +13,9 @@ export type MailTemplate =
   | { kind: 'practice_invitation'; link: string; practiceName: string; role: 'practitioner' | 'assistant' }
   | { kind: 'own_account_offer'; link: string }
   | { kind: 'patient_invitation'; link: string; practiceName: string }
-  | { kind: 'appointment_cancelled'; link: string; practiceName: string; when: string };
+  | { kind: 'appointment_cancelled'; link: string; practiceName: string; when: string }
+  | { kind: 'new_message'; link: string; practiceName: string }
+  | { kind: 'daily_digest'; link: string; practiceName: string; waiting: number; overdue: number };
 
 interface Rendered {
   subject: string;
@@ -68,6 +70,14 @@ const TEXTS: Record<Locale, Texts> = {
       subject: `${practiceName} vous invite sur Missive`,
       text: `Bonjour,\n\n${practiceName} utilise Missive pour les rendez-vous et la messagerie sécurisée avec ses patients.\nPour relier votre compte (ou en créer un), ouvrez ce lien (valable 30 jours) :\n${link}`,
     }),
+    new_message: ({ link, practiceName }) => ({
+      subject: 'Nouveau message',
+      text: `Bonjour,\n\nVous avez un nouveau message de ${practiceName}.\nPour le lire, connectez-vous :\n${link}`,
+    }),
+    daily_digest: ({ link, practiceName, waiting, overdue }) => ({
+      subject: `Messagerie de ${practiceName} : ${waiting} en attente`,
+      text: `Bonjour,\n\n${practiceName} a ${waiting} conversation(s) en attente de réponse, dont ${overdue} en retard sur le délai annoncé aux patients.\nPour les traiter, connectez-vous :\n${link}`,
+    }),
     appointment_cancelled: ({ link, practiceName, when }) => ({
       subject: 'Rendez-vous annulé',
       text: `Bonjour,\n\n${practiceName} a dû annuler votre rendez-vous du ${when}.\nPour prendre un nouveau rendez-vous ou lire le motif, connectez-vous :\n${link}`,
@@ -106,6 +116,14 @@ const TEXTS: Record<Locale, Texts> = {
       subject: `${practiceName} ti invita su Missive`,
       text: `Buongiorno,\n\n${practiceName} usa Missive per gli appuntamenti e la messaggistica sicura con i pazienti.\nPer collegare il tuo account (o crearne uno), apri questo link (valido 30 giorni):\n${link}`,
     }),
+    new_message: ({ link, practiceName }) => ({
+      subject: 'Nuovo messaggio',
+      text: `Buongiorno,\n\nHai un nuovo messaggio da ${practiceName}.\nPer leggerlo, accedi:\n${link}`,
+    }),
+    daily_digest: ({ link, practiceName, waiting, overdue }) => ({
+      subject: `Messaggi di ${practiceName}: ${waiting} in attesa`,
+      text: `Buongiorno,\n\n${practiceName} ha ${waiting} conversazione/i in attesa di risposta, di cui ${overdue} oltre il tempo di risposta indicato ai pazienti.\nPer gestirle, accedi:\n${link}`,
+    }),
     appointment_cancelled: ({ link, practiceName, when }) => ({
       subject: 'Appuntamento annullato',
       text: `Buongiorno,\n\n${practiceName} ha dovuto annullare il tuo appuntamento del ${when}.\nPer prendere un nuovo appuntamento o leggere il motivo, accedi:\n${link}`,
@@ -143,6 +161,14 @@ const TEXTS: Record<Locale, Texts> = {
     patient_invitation: ({ link, practiceName }) => ({
       subject: `${practiceName} invites you to Missive`,
       text: `Hello,\n\n${practiceName} uses Missive for appointments and secure messaging with its patients.\nTo link your account (or create one), open this link (valid for 30 days):\n${link}`,
+    }),
+    new_message: ({ link, practiceName }) => ({
+      subject: 'New message',
+      text: `Hello,\n\nYou have a new message from ${practiceName}.\nTo read it, sign in:\n${link}`,
+    }),
+    daily_digest: ({ link, practiceName, waiting, overdue }) => ({
+      subject: `${practiceName} messaging: ${waiting} waiting`,
+      text: `Hello,\n\n${practiceName} has ${waiting} conversation(s) waiting for an answer, ${overdue} of them past the response time shown to patients.\nTo handle them, sign in:\n${link}`,
     }),
     appointment_cancelled: ({ link, practiceName, when }) => ({
       subject: 'Appointment cancelled',

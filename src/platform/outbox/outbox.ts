@@ -19,6 +19,10 @@ export interface Outbox {
   enqueue(trx: Kysely<Database>, topic: string, payload: unknown): Promise<void>;
   /** Adds many items at once (bulk imports), in the caller's transaction. */
   enqueueMany(trx: Kysely<Database>, topic: string, payloads: readonly unknown[]): Promise<void>;
+  /** Adds (or replaces) the handler of a topic; features register theirs when they are wired. */
+  register(topic: string, handler: OutboxHandler): void;
+  /** Adds work that becomes due only after a delay (notifications give a connected reader the time to read). */
+  enqueueLater(trx: Kysely<Database>, topic: string, payload: unknown, delayMs: number): Promise<void>;
   /** Asks the worker to look now rather than at its next tick. */
   wake(): void;
   /** Delivers what is due; returns how many items were handled. Used by the worker, the CLI and tests. */
@@ -137,6 +141,16 @@ export function createOutbox(deps: {
       await trx
         .insertInto('outbox')
         .values(row(topic, payload, clock.now()))
+        .execute();
+    },
+    register(topic, handler) {
+      handlers[topic] = handler;
+    },
+    async enqueueLater(trx, topic, payload, delayMs) {
+      const now = clock.now();
+      await trx
+        .insertInto('outbox')
+        .values({ ...row(topic, payload, now), available_at: now + delayMs })
         .execute();
     },
     async enqueueMany(trx, topic, payloads) {

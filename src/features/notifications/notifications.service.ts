@@ -1,0 +1,189 @@
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Config } from '../../config';
+import type { Clock } from '../../platform/clock/clock';
+import type { Database } from '../../platform/db/schema';
+import type { Store } from '../../platform/db/store';
+import type { Outbox } from '../../platform/outbox/outbox';
+import type { AccountsService } from '../accounts/accounts.service';
+import type { AuthContext } from '../accounts/sessions.service';
+import type { PracticesService } from '../practices/practices.service';
+
+export interface NotificationPreferences {
+  email: boolean;
+  digest: boolean;
+}
+
+const DEFAULTS: NotificationPreferences = { email: true, digest: true };
+
+interface MessageNotice {
+  userId: string;
+  conversationId: string;
+  seq: number;
+}
+
+export type NotificationsService = ReturnType<typeof createNotificationsService>;
+
+/**
+ * "You have a new message from <practice>" — never more: no text, no subject, no category. Queued with the
+ * message, sent after a delay only if the person has not read it meanwhile, and at most once per
+ * conversation per batching period. Practices get a daily digest of waiting and overdue conversations.
+ */
+export function createNotificationsService(deps: {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  outbox: Outbox;
+  accounts: AccountsService;
+  practices: PracticesService;
+}) {
+  const { store, clock, config, outbox, accounts, practices } = deps;
+  const db = store.db;
+
+  async function preferencesOf(userId: string): Promise<NotificationPreferences> {
+    const row = await db
+      .selectFrom('notification_preferences')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ? { email: row.email === 1, digest: row.digest === 1 } : DEFAULTS;
+  }
+
+  async function deliverMessageNotice(payload: unknown): Promise<void> {
+    const { userId, conversationId, seq } = payload as MessageNotice;
+    if (!(await preferencesOf(userId)).email) return;
+    const marker = await db
+      .selectFrom('read_markers')
+      .select('read_seq')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (marker && marker.read_seq >= seq) return;
+    const now = clock.now();
+    const last = await db
+      .selectFrom('notification_log')
+      .select('sent_at')
+      .where('conversation_id', '=', conversationId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (last && now - last.sent_at < config.notifications.batchMs) return;
+    const conversation = await db
+      .selectFrom('conversations')
+      .innerJoin('practices', 'practices.id', 'conversations.practice_id')
+      .select('practices.name')
+      .where('conversations.id', '=', conversationId)
+      .executeTakeFirst();
+    const user = await db
+      .selectFrom('users')
+      .select(['email', 'locale'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!conversation || !user) return;
+    await accounts.sendMailNow(user.email, user.locale, {
+      kind: 'new_message',
+      practiceName: conversation.name,
+      link: accounts.link('/messages'),
+    });
+    await db
+      .insertInto('notification_log')
+      .values({ conversation_id: conversationId, user_id: userId, sent_at: now })
+      .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doUpdateSet({ sent_at: now }))
+      .execute();
+  }
+
+  outbox.register('notify.message', deliverMessageNotice);
+
+  return {
+    preferencesOf,
+
+    async getPreferences(auth: AuthContext): Promise<NotificationPreferences> {
+      return preferencesOf(auth.user.id);
+    },
+
+    async updatePreferences(
+      auth: AuthContext,
+      body: NotificationPreferences,
+    ): Promise<NotificationPreferences> {
+      const now = clock.now();
+      const values = { email: body.email ? 1 : 0, digest: body.digest ? 1 : 0, updated_at: now };
+      await db
+        .insertInto('notification_preferences')
+        .values({ user_id: auth.user.id, ...values })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet(values))
+        .execute();
+      return preferencesOf(auth.user.id);
+    },
+
+    /** Queues the notice for each recipient inside the message's transaction, due after the configured delay. */
+    async queueMessageNotices(
+      trx: Kysely<Database>,
+      conversationId: string,
+      seq: number,
+      userIds: string[],
+    ): Promise<void> {
+      for (const userId of new Set(userIds)) {
+        await outbox.enqueueLater(
+          trx,
+          'notify.message',
+          { userId, conversationId, seq } satisfies MessageNotice,
+          config.notifications.delayMs,
+        );
+      }
+    },
+
+    /**
+     * Sends each practice member with the messaging right (and the digest on) one mail a day, at the
+     * configured local hour, counting conversations waiting for an answer and those overdue. Returns how many.
+     */
+    async sendDailyDigests(): Promise<number> {
+      const now = clock.now();
+      let sent = 0;
+      for (const practice of await practices.listPractices()) {
+        const local = DateTime.fromMillis(now, { zone: practice.timeZone });
+        if (local.hour < config.notifications.digestHour) continue;
+        const day = local.toISODate()!;
+        const counts = await db
+          .selectFrom('conversations')
+          .select((eb) => [
+            eb.fn.countAll<number>().as('waiting'),
+            eb.fn.sum<number>(eb.case().when('due_at', '<', now).then(1).else(0).end()).as('overdue'),
+          ])
+          .where('practice_id', '=', practice.id)
+          .where('status', '<>', 'closed')
+          .where('awaiting_reply_since', 'is not', null)
+          .executeTakeFirstOrThrow();
+        const waiting = Number(counts.waiting);
+        if (waiting === 0) continue;
+        const members = await db
+          .selectFrom('practice_members')
+          .innerJoin('users', 'users.id', 'practice_members.user_id')
+          .select(['users.id', 'users.email', 'users.locale', 'practice_members.rights'])
+          .where('practice_members.practice_id', '=', practice.id)
+          .execute();
+        for (const member of members) {
+          if (
+            !(JSON.parse(member.rights) as string[]).includes('messaging') ||
+            !(await preferencesOf(member.id)).digest
+          )
+            continue;
+          const claimed = await db
+            .insertInto('digest_log')
+            .values({ practice_id: practice.id, user_id: member.id, day })
+            .onConflict((oc) => oc.columns(['practice_id', 'user_id', 'day']).doNothing())
+            .executeTakeFirst();
+          // Another instance (or an earlier run today) already sent it.
+          if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 0) continue;
+          await accounts.sendMail(member.email, member.locale, {
+            kind: 'daily_digest',
+            practiceName: practice.name,
+            waiting,
+            overdue: Number(counts.overdue ?? 0),
+            link: accounts.link('/home'),
+          });
+          sent++;
+        }
+      }
+      return sent;
+    },
+  };
+}
