@@ -3,8 +3,10 @@ import { join, resolve } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
@@ -80,6 +82,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
   app.setValidatorCompiler(validatorCompiler);
+  // OpenAPI 3.1 generated from the same zod schemas that validate requests and responses.
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Missive API',
+        version: '1',
+        description:
+          'Secure messaging between patients and their own practitioners. Errors are `{ error: { code, message, requestId, issues? } }`.',
+      },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'missive_session' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
 
@@ -150,6 +166,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerSafetyRoutes(app);
   await registerNotificationsRoutes(app, { notifications: services.notifications });
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: false,
+    uiConfig: { docExpansion: 'list', deepLinking: false },
+  });
   await registerRealtimeRoutes(app, {
     bus: deps.bus,
     sessions,

@@ -4,10 +4,12 @@
  * comparable form so that the lexicons can stay small and readable.
  */
 
-/** Tokens of a message, in comparable ("skeleton") form, with the clause each belongs to. */
+/** Tokens of a message, in comparable ("skeleton") form, with the clause and sentence each belongs to. */
 export interface TokenStream {
   readonly words: readonly string[];
   readonly clauses: readonly number[];
+  /** Sentences end at ". ! ? …" and line breaks only; clauses also end at commas and conjunctions. */
+  readonly sentences: readonly number[];
 }
 
 /** Rewrites applied while tokenising; built once from the lexicons. */
@@ -100,6 +102,8 @@ export function splitWords(folded: string): RawToken[] {
   return out;
 }
 
+const SENTENCE_END = /^[.!?\n\u2026]$/;
+
 // French SMS writing glues the subject clitic to the verb: "jpeux", "jsuis", "jvais".
 const FRENCH_CLITIC = /^j([bcdfghklmnpqrstvwxz][a-z]{2,})$/;
 
@@ -107,8 +111,11 @@ const FRENCH_CLITIC = /^j([bcdfghklmnpqrstvwxz][a-z]{2,})$/;
 export function tokenise(text: string, config: TokeniseConfig): TokenStream {
   const raw: string[] = [];
   const rawClauses: number[] = [];
+  const rawSentences: number[] = [];
   let clause = 0;
+  let sentence = 0;
   let clauseHasWords = false;
+  let sentenceHasWords = false;
   const folded = foldText(text);
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(folded); match !== null; match = TOKEN.exec(folded)) {
@@ -117,21 +124,24 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
     if (number === undefined && word === undefined) {
       if (clauseHasWords) clause++;
       clauseHasWords = false;
+      if (sentenceHasWords && SENTENCE_END.test(match[0])) {
+        sentence++;
+        sentenceHasWords = false;
+      }
       continue;
     }
     clauseHasWords = true;
-    if (number !== undefined) {
-      raw.push(number.replace(',', '.'));
-      rawClauses.push(clause);
-      continue;
-    }
-    for (const w of expandCached(word as string, config)) {
+    sentenceHasWords = true;
+    const expanded = number !== undefined ? [number.replace(',', '.')] : expandCached(word as string, config);
+    for (const w of expanded) {
       raw.push(w);
       rawClauses.push(clause);
+      rawSentences.push(sentence);
     }
   }
   const words: string[] = [];
   const clauses: number[] = [];
+  const sentences: number[] = [];
   let shift = 0;
   for (let i = 0; i < raw.length; i++) {
     const word = raw[i] as string;
@@ -140,6 +150,7 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
       for (const w of rewrite.to) {
         words.push(w);
         clauses.push((rawClauses[i] as number) + shift);
+        sentences.push(rawSentences[i] as number);
       }
       i += rewrite.from.length - 1;
       continue;
@@ -150,8 +161,9 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
     }
     words.push(word);
     clauses.push((rawClauses[i] as number) + shift);
+    sentences.push(rawSentences[i] as number);
   }
-  return { words, clauses };
+  return { words, clauses, sentences };
 }
 
 // Patients retype the same words on every keystroke: expansions are remembered per shorthand table.
