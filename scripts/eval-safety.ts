@@ -1,10 +1,13 @@
 /**
  * Measures the red-flag detector on the labelled message sets in test/fixtures/safety.
  *
- *   npm run eval:safety                  # eval.jsonl in detail, holdout.jsonl as figures only
- *   npm run eval:safety -- --show-holdout  # also list the held-out misses
+ *   npm run eval:safety                     # eval.jsonl in detail, the held-out sets as figures only
+ *   npm run eval:safety -- --show-holdout   # also list the misses of holdout.jsonl
+ *   npm run eval:safety -- --show-holdout2  # also list the misses of holdout2.jsonl
  *
- * The held-out set stays unread while the lexicons are tuned, so its misses are hidden by default.
+ * The held-out sets stay unread while the rules are tuned, so their misses are hidden by default.
+ * holdout.jsonl has been read since it was written; holdout2.jsonl is the blind one: look only at its
+ * figures, never at its messages, while changing the detector.
  * Exits non-zero when a language misses the target on eval.jsonl.
  */
 import { readFileSync } from 'node:fs';
@@ -37,7 +40,10 @@ export const LANGS: readonly SafetyLang[] = ['fr', 'it', 'en'];
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../test/fixtures/safety');
 
-export function loadSet(name: 'eval' | 'holdout'): LabelledMessage[] {
+export const SETS = ['eval', 'holdout', 'holdout2'] as const;
+export type SetName = (typeof SETS)[number];
+
+export function loadSet(name: SetName): LabelledMessage[] {
   return readFileSync(resolve(FIXTURES, `${name}.jsonl`), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
@@ -104,13 +110,15 @@ function report(set: string, lang: SafetyLang, figures: Figures, details: boolea
 }
 
 function main(): void {
-  const showHoldout = process.argv.includes('--show-holdout');
+  const shown = new Set<SetName>(['eval']);
+  if (process.argv.includes('--show-holdout')) shown.add('holdout');
+  if (process.argv.includes('--show-holdout2')) shown.add('holdout2');
   let failed = false;
-  for (const set of ['eval', 'holdout'] as const) {
+  for (const set of SETS) {
     const messages = loadSet(set);
     for (const lang of LANGS) {
       const figures = evaluate(messages.filter((m) => m.lang === lang));
-      report(set, lang, figures, set === 'eval' || showHoldout);
+      report(set, lang, figures, shown.has(set));
       if (set === 'eval' && !meetsTargets(figures)) failed = true;
     }
   }

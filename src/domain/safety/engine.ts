@@ -10,6 +10,7 @@ import { lexiconIt } from './lexicon.it';
 import {
   foldText,
   lexiconWords,
+  NUMBER_WORDS,
   type PhraseRewrite,
   prefixWithinOneEdit,
   type TokeniseConfig,
@@ -32,52 +33,6 @@ export const CUE_KINDS: readonly CueKind[] = [
   'familyPast',
   'mention',
 ];
-
-// Number words are read as digits in every language, so "three times the dose" is "3 times the dose".
-// Left out on purpose: "one"/"un"/"uno" (articles) and Italian "sei" ("you are").
-const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  deux: '2',
-  trois: '3',
-  quatre: '4',
-  cinq: '5',
-  six: '6',
-  sept: '7',
-  huit: '8',
-  dix: '10',
-  douze: '12',
-  quinze: '15',
-  vingt: '20',
-  trente: '30',
-  cinquante: '50',
-  cent: '100',
-  due: '2',
-  tre: '3',
-  quattro: '4',
-  cinque: '5',
-  sette: '7',
-  otto: '8',
-  dieci: '10',
-  dodici: '12',
-  quindici: '15',
-  venti: '20',
-  trenta: '30',
-  cinquanta: '50',
-  cento: '100',
-  two: '2',
-  three: '3',
-  four: '4',
-  five: '5',
-  seven: '7',
-  eight: '8',
-  nine: '9',
-  ten: '10',
-  twelve: '12',
-  fifteen: '15',
-  twenty: '20',
-  thirty: '30',
-  fifty: '50',
-  hundred: '100',
-};
 
 // ---------------------------------------------------------------------------------------------------
 // Compiled structures

@@ -1,4 +1,4 @@
-import type { LexiconSource } from './detector';
+import type { LexiconSource } from './types';
 
 /**
  * English patterns. Contractions are expanded before matching ("can't" → "can not"), so negative

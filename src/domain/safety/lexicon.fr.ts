@@ -1,4 +1,4 @@
-import type { LexiconSource } from './detector';
+import type { LexiconSource } from './types';
 
 /**
  * French patterns. Written for how patients actually type: "jpeu pa respirer", "g mal o coeur",

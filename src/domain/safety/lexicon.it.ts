@@ -1,4 +1,4 @@
-import type { LexiconSource } from './detector';
+import type { LexiconSource } from './types';
 
 /**
  * Italian patterns. Italian negation sits before the verb ("non riesco a respirare"), so symptom
