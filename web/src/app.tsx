@@ -1,34 +1,72 @@
+import { type ComponentType, type LazyExoticComponent, lazy, Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Route, Routes } from 'react-router';
+import { PageLoading } from './components/spinner';
 import { AccountPage } from './features/account/account-page';
 import { AdminPage } from './features/admin/admin-page';
-import { AgendaPage } from './features/agenda/agenda-page';
-import { OpeningHoursPage } from './features/agenda/opening-hours-page';
-import { MyAppointmentsPage } from './features/appointments/my-appointments-page';
 import { ForgotPasswordPage } from './features/auth/forgot-password-page';
 import { InvitationPage } from './features/auth/invitation-page';
 import { ResetPasswordPage } from './features/auth/reset-password-page';
 import { SignInPage } from './features/auth/signin-page';
 import { SignUpPage } from './features/auth/signup-page';
 import { VerifyEmailPage } from './features/auth/verify-email-page';
-import { BookSearchPage } from './features/booking/search-page';
-import { BookSlotsPage } from './features/booking/slots-page';
 import { HomePage } from './features/home/home-page';
 import { AppLayout } from './features/layout/app-layout';
 import { PublicLayout } from './features/layout/public-layout';
 import { RouteEffects } from './features/layout/route-effects';
-import { OwnAccountPage } from './features/patient-links/own-account-page';
-import { PatientInvitationPage } from './features/patient-links/patient-invitation-page';
-import { ImportPage } from './features/patients/import-page';
-import { PatientsPage } from './features/patients/patients-page';
 import { LandingPage } from './features/public/landing-page';
 import { NotFoundPage } from './features/public/not-found-page';
 import { UnreachablePage } from './features/public/unreachable-page';
-import { RelativesPage } from './features/relatives/relatives-page';
 import { EnrolPage } from './features/security/enrol-page';
 import { VerifyPage } from './features/security/verify-page';
 import { TeamPage } from './features/team/team-page';
 import { RedirectIfSignedIn, RequireKind, RequireMfaState, RequireSignedIn } from './session/guards';
 import { useSession } from './session/session';
+
+// Booking, relatives, agenda, patients and import load on first use, keeping the first download small.
+const AgendaPage = lazy(() =>
+  import('./features/agenda/agenda-page').then((module) => ({ default: module.AgendaPage })),
+);
+const OpeningHoursPage = lazy(() =>
+  import('./features/agenda/opening-hours-page').then((module) => ({ default: module.OpeningHoursPage })),
+);
+const MyAppointmentsPage = lazy(() =>
+  import('./features/appointments/my-appointments-page').then((module) => ({
+    default: module.MyAppointmentsPage,
+  })),
+);
+const BookSearchPage = lazy(() =>
+  import('./features/booking/search-page').then((module) => ({ default: module.BookSearchPage })),
+);
+const BookSlotsPage = lazy(() =>
+  import('./features/booking/slots-page').then((module) => ({ default: module.BookSlotsPage })),
+);
+const OwnAccountPage = lazy(() =>
+  import('./features/patient-links/own-account-page').then((module) => ({ default: module.OwnAccountPage })),
+);
+const PatientInvitationPage = lazy(() =>
+  import('./features/patient-links/patient-invitation-page').then((module) => ({
+    default: module.PatientInvitationPage,
+  })),
+);
+const ImportPage = lazy(() =>
+  import('./features/patients/import-page').then((module) => ({ default: module.ImportPage })),
+);
+const PatientsPage = lazy(() =>
+  import('./features/patients/patients-page').then((module) => ({ default: module.PatientsPage })),
+);
+const RelativesPage = lazy(() =>
+  import('./features/relatives/relatives-page').then((module) => ({ default: module.RelativesPage })),
+);
+
+function Lazy({ page: Page }: { page: LazyExoticComponent<ComponentType> }) {
+  const { t } = useTranslation();
+  return (
+    <Suspense fallback={<PageLoading label={t('common.loading')} />}>
+      <Page />
+    </Suspense>
+  );
+}
 
 export function App() {
   const { status } = useSession();
@@ -60,8 +98,8 @@ export function App() {
             <Route path="reset-password" element={<ResetPasswordPage mode="reset" />} />
             <Route path="activate" element={<ResetPasswordPage mode="activate" />} />
             <Route path="invitation" element={<InvitationPage />} />
-            <Route path="patient-invitation" element={<PatientInvitationPage />} />
-            <Route path="own-account" element={<OwnAccountPage />} />
+            <Route path="patient-invitation" element={<Lazy page={PatientInvitationPage} />} />
+            <Route path="own-account" element={<Lazy page={OwnAccountPage} />} />
             <Route element={<RequireMfaState state="enrolment_required" />}>
               <Route path="security/enrol" element={<EnrolPage />} />
             </Route>
@@ -76,16 +114,19 @@ export function App() {
               <Route path="account" element={<AccountPage />} />
               <Route path="practices/:practiceId/team" element={<TeamPage />} />
               <Route element={<RequireKind kinds={['patient']} />}>
-                <Route path="book" element={<BookSearchPage />} />
-                <Route path="book/:practiceId/:practitionerId" element={<BookSlotsPage />} />
-                <Route path="appointments" element={<MyAppointmentsPage />} />
-                <Route path="relatives" element={<RelativesPage />} />
+                <Route path="book" element={<Lazy page={BookSearchPage} />} />
+                <Route path="book/:practiceId/:practitionerId" element={<Lazy page={BookSlotsPage} />} />
+                <Route path="appointments" element={<Lazy page={MyAppointmentsPage} />} />
+                <Route path="relatives" element={<Lazy page={RelativesPage} />} />
               </Route>
               <Route element={<RequireKind kinds={['staff']} />}>
-                <Route path="practices/:practiceId/agenda" element={<AgendaPage />} />
-                <Route path="practices/:practiceId/opening-hours" element={<OpeningHoursPage />} />
-                <Route path="practices/:practiceId/patients" element={<PatientsPage />} />
-                <Route path="practices/:practiceId/patients/import" element={<ImportPage />} />
+                <Route path="practices/:practiceId/agenda" element={<Lazy page={AgendaPage} />} />
+                <Route
+                  path="practices/:practiceId/opening-hours"
+                  element={<Lazy page={OpeningHoursPage} />}
+                />
+                <Route path="practices/:practiceId/patients" element={<Lazy page={PatientsPage} />} />
+                <Route path="practices/:practiceId/patients/import" element={<Lazy page={ImportPage} />} />
               </Route>
               <Route element={<RequireKind kinds={['admin']} />}>
                 <Route path="admin" element={<AdminPage />} />

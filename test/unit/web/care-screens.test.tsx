@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import { act } from 'react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MeResponse } from '../../../src/contracts/accounts';
@@ -128,6 +129,15 @@ async function renderApp(path: string) {
       </SessionProvider>
     </MemoryRouter>,
   );
+  // Pages load on first use (lazy routes): wait until the page and its data are there.
+  for (
+    let round = 0;
+    round < 50 && rendered.container.querySelector('.page-loading, [role=status] .spinner');
+    round++
+  )
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    });
   await settle(8);
   return rendered.container;
 }
