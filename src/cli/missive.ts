@@ -17,6 +17,7 @@ Commands:
                                        create an operator administrator; prints a link to choose the password
   verify-practitioner --email E        mark a practitioner's credentials as checked
   verify-audit                         check the hash chain of the audit log; exit code 1 if it is broken
+  backup --to FILE                     online copy of the embedded SQLite database (PostgreSQL: use pg_dump)
   demo                                 (re)load the demo practice (not in production)
 
 Configuration comes from the environment, as for the server (see README.md).`;
@@ -102,6 +103,23 @@ async function run(argv: string[]): Promise<number> {
           `Audit log BROKEN at entry #${result.brokenAtSeq} (${result.reason.replace(/_/g, ' ')}); ${result.entries} entries verified before it.`,
         );
         return 1;
+      }
+
+      case 'backup': {
+        const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });
+        if (!values.to) {
+          console.error('Usage: missive backup --to FILE');
+          return 64;
+        }
+        if (runtime.store.dialect !== 'sqlite') {
+          console.error('This deployment uses PostgreSQL: back it up with pg_dump (see docs/deployment.md).');
+          return 1;
+        }
+        await runtime.store.backupTo(values.to);
+        console.log(
+          `Database copied to ${values.to}. Keep the master key (MISSIVE_MASTER_KEY or ${config.dataDir}/master.key) in a separate, safe place: without it the copy cannot be read.`,
+        );
+        return 0;
       }
 
       case 'demo': {

@@ -13,6 +13,11 @@ export interface Store {
   /** PostgreSQL schema the store lives in (undefined on SQLite). */
   readonly schema: string | undefined;
   ping(): Promise<void>;
+  /**
+   * Online, consistent copy of the embedded database to a file (SQLite's backup API: writers are not
+   * blocked). PostgreSQL deployments use pg_dump instead (docs/deployment.md).
+   */
+  backupTo(path: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,6 +49,9 @@ function openSqlite(path: string): Store {
     schema: undefined,
     async ping() {
       await sql`select 1`.execute(db);
+    },
+    async backupTo(path) {
+      await connection.backup(path);
     },
     async close() {
       await db.destroy();
@@ -78,6 +86,9 @@ function openPostgres(url: string, options: StoreOptions): Store {
     schema: options.pgSchema ?? 'public',
     async ping() {
       await sql`select 1`.execute(db);
+    },
+    async backupTo() {
+      throw new Error('Back up PostgreSQL with pg_dump (see docs/deployment.md)');
     },
     async close() {
       await db.destroy();
