@@ -3,7 +3,7 @@
  * patterns keyed by their first word, then finds every pattern occurrence in a message in one pass over
  * its tokens. It knows nothing about what the patterns mean: context.ts decides.
  */
-import { SHARED_CLASSES, SHARED_RULES } from './concepts';
+import { CONCEPT_CLASSES, SHARED_CLASSES, SHARED_RULES } from './concepts';
 import { lexiconEn } from './lexicon.en';
 import { lexiconFr } from './lexicon.fr';
 import { lexiconIt } from './lexicon.it';
@@ -241,29 +241,13 @@ function addRule(
   });
 }
 
-function compileRule(
-  rule: RuleSource,
-  lexicon: LexiconSource,
-  classes: Readonly<Record<string, string>>,
-): void {
-  // "%name" stands for every phrasing of a concept in this language.
-  const expand = (sources: readonly string[]): string[] =>
-    sources.flatMap((source) => {
-      if (!source.startsWith('%')) return [source];
-      const phrasings = lexicon.concepts[source.slice(1)];
-      if (!phrasings) throw new Error(`${lexicon.lang} lexicon lacks concept ${source}`);
-      return phrasings;
-    });
+function compileRule(rule: RuleSource, classes: Readonly<Record<string, string>>): void {
   const single: RuleGroup[] = [];
-  if (rule.any?.length) single.push({ sources: expand(rule.any), weak: false, group: 0 });
-  if (rule.weak?.length) single.push({ sources: expand(rule.weak), weak: true, group: 0 });
+  if (rule.any?.length) single.push({ sources: rule.any, weak: false, group: 0 });
+  if (rule.weak?.length) single.push({ sources: rule.weak, weak: true, group: 0 });
   if (single.length) addRule(rule, 'any', single, 1, classes);
   for (const mode of ['all', 'near'] as const) {
-    const groups = (rule[mode] ?? []).map((sources, group) => ({
-      sources: expand(sources),
-      weak: false,
-      group,
-    }));
+    const groups = (rule[mode] ?? []).map((sources, group) => ({ sources, weak: false, group }));
     if (groups.length) addRule(rule, mode, groups, groups.length, classes);
   }
 }
@@ -275,6 +259,9 @@ for (const cue of CUE_KINDS) {
 
 for (const lexicon of LEXICONS) {
   const classes = { ...SHARED_CLASSES, ...lexicon.classes };
+  for (const name of CONCEPT_CLASSES) {
+    if (classes[name] === undefined) throw new Error(`${lexicon.lang} lexicon lacks concept class @${name}`);
+  }
   for (const cue of CUE_KINDS) {
     for (const source of lexicon.cues[cue])
       compilePattern(source, classes, cueOwner.get(cue) as number, false);
@@ -293,7 +280,7 @@ for (const lexicon of LEXICONS) {
       for (const w of lexiconWords(word, { shorthand: SHORTHAND })) breakers[lang].add(w);
   }
   // The shared concept rules are compiled once per language, with that language's words for each concept.
-  for (const rule of [...lexicon.rules, ...SHARED_RULES]) compileRule(rule, lexicon, classes);
+  for (const rule of [...lexicon.rules, ...SHARED_RULES]) compileRule(rule, classes);
 }
 
 const sortedPrefixLengths = [...prefixLengths].sort((a, b) => a - b);
