@@ -244,3 +244,15 @@ export const InboxQuerySchema = z.object({
 });
 
 export const UnreadSchema = z.object({ total: z.number().int() });
+
+/** Who at the practice opened a conversation, and when: shown to the patient. */
+export const AccessLogSchema = z.object({
+  entries: z.array(
+    z.object({
+      at: z.number().int(),
+      name: z.string(),
+      role: z.enum(['practitioner', 'assistant', 'former_member']),
+      action: z.enum(['opened', 'read_messages', 'downloaded_attachment']),
+    }),
+  ),
+});

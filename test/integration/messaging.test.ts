@@ -623,6 +623,13 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect(entries).toEqual([
       { actor_user_id: assistantId, action: 'conversation.opened', patient_profile_id: jeanneProfile },
     ]);
+    // The patient sees who at the practice opened it, with their role; their own readings are not listed.
+    await jeanne.get(`/api/v1/conversations/${conversation.id}`);
+    const log = (await jeanne.get(`/api/v1/conversations/${conversation.id}/access-log`)).json();
+    expect(log.entries).toEqual([
+      expect.objectContaining({ name: 'Sophie Bernard', role: 'assistant', action: 'opened' }),
+    ]);
+    expect((await paul.get(`/api/v1/conversations/${conversation.id}/access-log`)).statusCode).toBe(404);
   });
 
   it('closes idle conversations after the configured delay, with a notice', async () => {

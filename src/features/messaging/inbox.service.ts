@@ -86,6 +86,25 @@ export function createInboxService(deps: InboxDeps) {
   }
 
   return {
+    /** Who at the practice opened this conversation and when (names and roles), for the patient to see. */
+    async accessLog(auth: AuthContext, conversationId: string) {
+      const { row } = await access.requireConversation(auth, conversationId);
+      const rows = await repo.practiceAccesses(db, row.id, row.practice_id);
+      const actions = {
+        'conversation.opened': 'opened',
+        'conversation.messages_read': 'read_messages',
+        'attachment.downloaded': 'downloaded_attachment',
+      } as const;
+      return {
+        entries: rows.map((r) => ({
+          at: r.at,
+          name: `${r.first_name} ${r.last_name}`,
+          role: r.role ?? ('former_member' as const),
+          action: actions[r.action as keyof typeof actions],
+        })),
+      };
+    },
+
     async listForPatient(auth: AuthContext): Promise<ConversationSummary[]> {
       return withUnread(await patientConversations(auth.user.id), auth.user.id, 'patient');
     },

@@ -434,3 +434,44 @@ export async function decideRenewal(db: Db, id: string, changes: Partial<Renewal
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/** Practice-side accesses to a conversation, from the audit trail, newest first. */
+export function practiceAccesses(db: Db, conversationId: string, practiceId: string) {
+  return db
+    .selectFrom('audit_log')
+    .innerJoin('users', 'users.id', 'audit_log.actor_user_id')
+    .leftJoin('practice_members', (join) =>
+      join
+        .onRef('practice_members.user_id', '=', 'audit_log.actor_user_id')
+        .on('practice_members.practice_id', '=', practiceId),
+    )
+    .select([
+      'audit_log.at',
+      'audit_log.action',
+      'users.first_name',
+      'users.last_name',
+      'practice_members.role',
+    ])
+    .where('audit_log.actor_role', '=', 'staff')
+    .where((eb) =>
+      eb.or([
+        eb('audit_log.target_id', '=', conversationId),
+        eb(
+          'audit_log.target_id',
+          'in',
+          eb
+            .selectFrom('attachments')
+            .select('attachments.id')
+            .where('attachments.conversation_id', '=', conversationId),
+        ),
+      ]),
+    )
+    .where('audit_log.action', 'in', [
+      'conversation.opened',
+      'conversation.messages_read',
+      'attachment.downloaded',
+    ])
+    .orderBy('audit_log.seq', 'desc')
+    .limit(500)
+    .execute();
+}

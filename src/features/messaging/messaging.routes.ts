@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PracticePractitionerParamsSchema } from '../../contracts/care';
 import { ErrorResponseSchema } from '../../contracts/common';
 import {
+  AccessLogSchema,
   AttachmentSchema,
   ConversationDetailSchema,
   ConversationListSchema,
@@ -261,6 +262,19 @@ export async function registerMessagingRoutes(
       );
       return reply.status(created ? 201 : 200).send(message);
     },
+  );
+  app.get(
+    '/api/v1/conversations/:conversationId/access-log',
+    {
+      ...user,
+      schema: {
+        summary: 'Who at the practice opened this conversation, and when',
+        tags: ['messaging'],
+        params: ConversationParamsSchema,
+        response: { 200: AccessLogSchema, ...errors },
+      },
+    },
+    async (request) => inbox.accessLog(authOf(request), request.params.conversationId),
   );
   app.post(
     '/api/v1/conversations/:conversationId/read',
