@@ -11,9 +11,7 @@ import { PageHeader } from '../../components/page-header';
 import { PageLoading } from '../../components/spinner';
 import { TextField } from '../../components/text-field';
 import { useResource } from '../../lib/use-resource';
-
-export const bookingPath = (entry: { practiceId: string; practitionerId: string }) =>
-  `/book/${entry.practiceId}/${entry.practitionerId}`;
+import { bookingPath } from './paths';
 
 /** Find a practitioner by name, specialty or city; the search lives in the address, so "back" keeps it. */
 export function BookSearchPage() {

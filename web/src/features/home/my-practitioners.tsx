@@ -7,7 +7,7 @@ import { LoadError } from '../../components/load-error';
 import { Spinner } from '../../components/spinner';
 import { countryTimeZone, formatInstant } from '../../lib/time';
 import { useResource } from '../../lib/use-resource';
-import { bookingPath } from '../booking/search-page';
+import { bookingPath } from '../booking/paths';
 
 type Group = { key: string; first: MyPractitioner; visits: MyPractitioner[] };
 

@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { practicePatientsApi } from '../../api/endpoints';
 import { Button } from '../../components/button';
@@ -27,6 +27,7 @@ export function TagEditor({ practiceId, patientId, patientName, tags, knownTags,
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -82,8 +83,20 @@ export function TagEditor({ practiceId, patientId, patientName, tags, knownTags,
     setEditing(false);
     setMessage(null);
     setValue('');
-    requestAnimationFrame(() => editButton.current?.focus());
+    returnFocus.current = true;
   }
+
+  useEffect(() => {
+    if (editing) inputRef.current?.focus();
+  }, [editing]);
+
+  // Back from editing: focus returns to the button that opened the editor.
+  useEffect(() => {
+    if (!editing && returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
+    }
+  }, [editing]);
 
   if (!editing)
     return (
@@ -104,7 +117,6 @@ export function TagEditor({ practiceId, patientId, patientName, tags, knownTags,
           className="tags__edit"
           onClick={() => {
             setEditing(true);
-            requestAnimationFrame(() => inputRef.current?.focus());
           }}
         >
           {tags.length > 0 ? t('patients.editTags') : t('patients.addTags')}
