@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { generate } from 'otplib';
+import type { DestinationStream } from 'pino';
 import { buildApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import { luhnCheckDigit } from '../../src/domain/rpps';
@@ -34,7 +35,11 @@ export interface TestApp {
  * The whole application on a real store (SQLite in a temporary directory, or an isolated PostgreSQL
  * schema) with mail going through a real SMTP server on 127.0.0.1.
  */
-export async function createTestApp(kind: StoreKind, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: StoreKind,
+  env: Record<string, string> = {},
+  options: { logDestination?: DestinationStream } = {},
+): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'missive-test-'));
   const smtp = await startSmtpSink();
   const pgSchema = kind === 'postgres' ? await createPgSchema(process.env.DATABASE_URL!) : undefined;
@@ -56,7 +61,7 @@ export async function createTestApp(kind: StoreKind, env: Record<string, string>
     ...env,
   });
   const clock = new ManualClock(START_TIME);
-  const logger = createLogger(config);
+  const logger = createLogger(config, options.logDestination);
   const runtime = await openRuntime(config, clock, logger, {
     outboxIntervalMs: 100,
     ...(pgSchema ? { pgSchema: pgSchema.schema } : {}),
