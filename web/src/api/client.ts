@@ -142,8 +142,13 @@ export function uploadText<T>(
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.setRequestHeader('Content-Type', contentType);
     xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable)
-        onProgress({ phase: 'uploading', loaded: event.loaded, total: event.total });
+      if (!event.lengthComputable) return;
+      // Once every byte is sent the server is at work: from then on the wait is indeterminate.
+      onProgress(
+        event.loaded >= event.total
+          ? { phase: 'processing' }
+          : { phase: 'uploading', loaded: event.loaded, total: event.total },
+      );
     };
     xhr.upload.onload = () => onProgress({ phase: 'processing' });
     xhr.onerror = () =>
