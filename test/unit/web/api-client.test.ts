@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, NETWORK_ERROR, onSessionSignal, request } from '../../../web/src/api/client';
+import { ApiError, NETWORK_ERROR, onSessionSignal, request, uploadText } from '../../../web/src/api/client';
 
 function respond(status: number, body?: unknown) {
   return vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status }));
@@ -77,5 +77,80 @@ describe('API client', () => {
     await request('POST', '/api/v1/auth/login', {}).catch(() => undefined);
     stop();
     expect(signals).toEqual(['unauthenticated']);
+  });
+});
+
+describe('file upload with progress', () => {
+  type Listener = ((event: { lengthComputable: boolean; loaded: number; total: number }) => void) | null;
+
+  /** Just enough of XMLHttpRequest: the test drives the upload events and the answer. */
+  class FakeXhr {
+    static last: FakeXhr | undefined;
+    upload: { onprogress: Listener; onload: (() => void) | null } = { onprogress: null, onload: null };
+    headers: Record<string, string> = {};
+    method = '';
+    url = '';
+    body: unknown;
+    status = 0;
+    responseText = '';
+    onload: (() => void) | null = null;
+    onerror: (() => void) | null = null;
+    constructor() {
+      FakeXhr.last = this;
+    }
+    open(method: string, url: string) {
+      this.method = method;
+      this.url = url;
+    }
+    setRequestHeader(name: string, value: string) {
+      this.headers[name] = value;
+    }
+    send(body: unknown) {
+      this.body = body;
+    }
+    answer(status: number, body: unknown) {
+      this.status = status;
+      this.responseText = JSON.stringify(body);
+      this.onload?.();
+    }
+  }
+
+  it('reports the bytes sent, then an indeterminate wait, then resolves with the answer', async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    const phases: unknown[] = [];
+    const done = uploadText<{ imported: number }>('/api/v1/x', 'a,b\n1,2\n', 'text/csv', (phase) =>
+      phases.push(phase),
+    );
+    const xhr = FakeXhr.last as FakeXhr;
+    expect(xhr.method).toBe('POST');
+    expect(xhr.headers['Content-Type']).toBe('text/csv');
+    expect(xhr.body).toBe('a,b\n1,2\n');
+    xhr.upload.onprogress?.({ lengthComputable: true, loaded: 4, total: 8 });
+    xhr.upload.onprogress?.({ lengthComputable: true, loaded: 8, total: 8 });
+    xhr.answer(200, { imported: 1 });
+    await expect(done).resolves.toEqual({ imported: 1 });
+    expect(phases).toEqual([
+      { phase: 'uploading', loaded: 0, total: 8 },
+      { phase: 'uploading', loaded: 4, total: 8 },
+      { phase: 'processing' },
+    ]);
+  });
+
+  it("rejects with the server's error code and issues", async () => {
+    vi.stubGlobal('XMLHttpRequest', FakeXhr);
+    const done = uploadText('/api/v1/x', 'x', 'text/csv', () => {});
+    (FakeXhr.last as FakeXhr).answer(400, {
+      error: {
+        code: 'MISSIVE_IMPORT_INVALID',
+        message: 'bad',
+        requestId: 'r',
+        issues: [{ path: 'line 2.birthDate', reason: 'invalid_date' }],
+      },
+    });
+    await expect(done).rejects.toMatchObject({
+      code: 'MISSIVE_IMPORT_INVALID',
+      status: 400,
+      issues: [{ path: 'line 2.birthDate', reason: 'invalid_date' }],
+    });
   });
 });
