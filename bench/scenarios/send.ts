@@ -1,0 +1,204 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStore } from '../../src/platform/db/store';
+import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
+import { BENCH_PASSWORD, createFixture } from '../lib/fixture';
+import { percentiles, round } from '../lib/stats';
+
+export interface SendResult {
+  scenario: 'send';
+  store: 'sqlite' | 'postgres';
+  concurrency: number;
+  durationMs: number;
+  max: {
+    sendsPerSecond: number;
+    acknowledged: number;
+    errors: number;
+    p50: number;
+    p95: number;
+    p99: number;
+  };
+  half: {
+    targetPerSecond: number;
+    sendsPerSecond: number;
+    errors: number;
+    p50: number;
+    p95: number;
+    p99: number;
+  };
+  baseline: { commitsPerSecond: number };
+  ratioToBaseline: number;
+}
+
+const BODY = `${'Bonjour docteur, '.repeat(60)}`.slice(0, 1_000);
+
+async function signIn(base: string, email: string): Promise<string> {
+  const response = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
+  return response.headers.get('set-cookie')!.split(';')[0]!;
+}
+
+interface Sender {
+  cookie: string;
+  conversationId: string;
+}
+
+async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
+  const started = performance.now();
+  const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: sender.cookie },
+    body: JSON.stringify({ clientMessageId: randomUUID().replace(/-/g, ''), body: BODY }),
+  });
+  await response.arrayBuffer();
+  return { ok: response.status === 201, ms: performance.now() - started };
+}
+
+/** Closed loop: each of `concurrency` patients sends again as soon as the previous send is acknowledged. */
+async function closedLoop(base: string, senders: Sender[], durationMs: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + durationMs;
+  const started = performance.now();
+  await Promise.all(
+    senders.map(async (sender) => {
+      while (performance.now() < deadline) {
+        const r = await send(base, sender);
+        if (r.ok) latencies.push(r.ms);
+        else errors++;
+      }
+    }),
+  );
+  return { latencies, errors, elapsed: performance.now() - started };
+}
+
+/** Open loop at a fixed rate, spread over the senders: latency at a sustainable load. */
+async function openLoop(base: string, senders: Sender[], ratePerSecond: number, durationMs: number) {
+  const latencies: number[] = [];
+  let errors = 0;
+  const interval = 1_000 / ratePerSecond;
+  const inflight: Promise<void>[] = [];
+  const started = performance.now();
+  for (let i = 0; performance.now() - started < durationMs; i++) {
+    const due = started + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const sender = senders[i % senders.length]!;
+    inflight.push(
+      send(base, sender).then((r) => {
+        if (r.ok) latencies.push(r.ms);
+        else errors++;
+      }),
+    );
+  }
+  await Promise.all(inflight);
+  return { latencies, errors, elapsed: performance.now() - started };
+}
+
+/** One row per transaction with the same driver and durability settings, no HTTP: what a commit costs. */
+async function singleCommitBaseline(env: Record<string, string>, durationMs: number): Promise<number> {
+  const store = openStore({
+    databaseUrl: env.DATABASE_URL,
+    sqlitePath: join(env.DATA_DIR!, 'missive.sqlite'),
+  });
+  try {
+    await sql`create table if not exists bench_baseline (id text primary key, body text not null, created_at bigint not null)`.execute(
+      store.db,
+    );
+    let commits = 0;
+    const deadline = performance.now() + durationMs;
+    const started = performance.now();
+    while (performance.now() < deadline) {
+      await store.db
+        .transaction()
+        .execute((trx) =>
+          sql`insert into bench_baseline (id, body, created_at) values (${randomUUID()}, ${BODY}, ${Date.now()})`.execute(
+            trx,
+          ),
+        );
+      commits++;
+    }
+    return commits / ((performance.now() - started) / 1_000);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function runSend(options: {
+  store: 'sqlite' | 'postgres';
+  smoke: boolean;
+}): Promise<SendResult> {
+  const concurrency = options.smoke ? 8 : 64;
+  const durationMs = options.smoke ? 1_500 : 15_000;
+  const fixture = await createFixture(options.store, concurrency);
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer(fixture.env);
+    const base = server.url;
+    const senders: Sender[] = [];
+    for (const patient of fixture.patients) {
+      const cookie = await signIn(base, patient.email);
+      const response = await fetch(`${base}/api/v1/conversations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({
+          practitionerId: fixture.practitionerId,
+          practiceId: fixture.practiceId,
+          patientProfileId: patient.profileId,
+          category: 'administrative',
+          subject: 'Mesure',
+          clientMessageId: randomUUID().replace(/-/g, ''),
+          body: 'Premier message',
+        }),
+      });
+      if (response.status !== 201)
+        throw new Error(`could not start a conversation: ${response.status} ${await response.text()}`);
+      senders.push({
+        cookie,
+        conversationId: ((await response.json()) as { conversation: { id: string } }).conversation.id,
+      });
+    }
+    // Warm-up, then the two measured phases.
+    await closedLoop(base, senders, Math.min(1_000, durationMs / 3));
+    const max = await closedLoop(base, senders, durationMs);
+    const maxRate = max.latencies.length / (max.elapsed / 1_000);
+    const half = await openLoop(base, senders, Math.max(1, maxRate / 2), durationMs);
+    await server.stop();
+    server = undefined;
+    const baseline = await singleCommitBaseline(fixture.env, Math.min(durationMs, 5_000));
+    const m = percentiles(max.latencies);
+    const h = percentiles(half.latencies);
+    return {
+      scenario: 'send',
+      store: options.store,
+      concurrency,
+      durationMs,
+      max: {
+        sendsPerSecond: round(maxRate),
+        acknowledged: max.latencies.length,
+        errors: max.errors,
+        p50: round(m.p50),
+        p95: round(m.p95),
+        p99: round(m.p99),
+      },
+      half: {
+        targetPerSecond: round(maxRate / 2),
+        sendsPerSecond: round(half.latencies.length / (half.elapsed / 1_000)),
+        errors: half.errors,
+        p50: round(h.p50),
+        p95: round(h.p95),
+        p99: round(h.p99),
+      },
+      baseline: { commitsPerSecond: round(baseline) },
+      ratioToBaseline: round(maxRate / baseline, 2),
+    };
+  } finally {
+    await server?.stop();
+    await fixture.cleanup();
+  }
+}
