@@ -6,7 +6,7 @@ import { Button } from '../../components/button';
 import { Dialog } from '../../components/dialog';
 import { FormError } from '../../components/form-error';
 import { errorCode } from '../../i18n/errors';
-import { formatInstant, formatTime } from '../../lib/time';
+import { formatDay, formatTime, isoDateIn } from '../../lib/time';
 import { useSubmit } from '../../lib/use-submit';
 import { profileLabel } from '../relatives/profile-label';
 
@@ -79,7 +79,7 @@ export function BookingDialog({
       {slot ? (
         <div className="stack">
           <p className="booking-summary__when">
-            {formatInstant(slot.startsAt, timeZone, i18n.language, false)}
+            {formatDay(isoDateIn(slot.startsAt, timeZone), i18n.language, 'full')}
             <br />
             <strong>
               {formatTime(slot.startsAt, timeZone, i18n.language)} –{' '}
