@@ -10,7 +10,8 @@
  * The words live in lexicon.{fr,it,en}.ts; concepts.ts holds the rules shared by every language.
  */
 import { decide } from './context';
-import { atomsOf, describeOwner, findMatches, tokenStream } from './engine';
+import { atomsOf, describeOwner, findMatches } from './engine';
+import { tokenStream } from './lexicons';
 import { emergencyNumbers } from './numbers';
 import type { EmergencyKind, SafetyCountry, SafetyLang, SafetyResult } from './types';
 

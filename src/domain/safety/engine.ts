@@ -3,24 +3,11 @@
  * patterns keyed by their first word, then finds every pattern occurrence in a message in one pass over
  * its tokens. It knows nothing about what the patterns mean: context.ts decides.
  */
-import { CONCEPT_CLASSES, SHARED_CLASSES, SHARED_RULES } from './concepts';
-import { lexiconEn } from './lexicon.en';
-import { lexiconFr } from './lexicon.fr';
-import { lexiconIt } from './lexicon.it';
-import {
-  foldText,
-  lexiconWords,
-  NUMBER_WORDS,
-  type PhraseRewrite,
-  prefixWithinOneEdit,
-  type TokeniseConfig,
-  type TokenStream,
-  tokenise,
-  withinOneEdit,
-} from './normalise';
+import { SHARED_CLASSES, SHARED_RULES } from './concepts';
+import { LEXICONS, SHORTHAND } from './lexicons';
+import { lexiconWords, prefixWithinOneEdit, type TokenStream, withinOneEdit } from './normalise';
 import type { CueKind, EmergencyKind, LexiconSource, RuleSource, SafetyLang } from './types';
 
-const LEXICONS: readonly LexiconSource[] = [lexiconFr, lexiconIt, lexiconEn];
 const DEFAULT_GAP = 3;
 const DEFAULT_NEAR_WINDOW = 8;
 
@@ -114,46 +101,6 @@ function atomId(kind: AtomKind, text: string, fuzzy: boolean): number {
   return id;
 }
 
-function shorthandMap(): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const [from, to] of Object.entries(NUMBER_WORDS)) map.set(from, [to]);
-  for (const lexicon of LEXICONS) {
-    for (const [from, to] of Object.entries(lexicon.shorthand)) map.set(foldText(from), lexiconWords(to));
-  }
-  return map;
-}
-
-const SHORTHAND = shorthandMap();
-
-function buildTokeniseConfig(lang: SafetyLang): TokeniseConfig {
-  const phrases = new Map<string, PhraseRewrite[]>();
-  const clauseWords = new Set<string>();
-  for (const lexicon of LEXICONS) {
-    for (const [from, to] of Object.entries(lexicon.phrases)) {
-      const rewrite = { from: lexiconWords(from, { shorthand: SHORTHAND }), to: lexiconWords(to) };
-      const first = rewrite.from[0] as string;
-      phrases.set(
-        first,
-        [...(phrases.get(first) ?? []), rewrite].sort((a, b) => b.from.length - a.from.length),
-      );
-    }
-    const local = lexicon.lang === lang ? lexicon.localClauseWords : [];
-    for (const word of [...lexicon.clauseWords, ...local]) clauseWords.add(lexiconWords(word)[0] as string);
-  }
-  return { shorthand: SHORTHAND, phrases, clauseWords };
-}
-
-const TOKENISE: Record<SafetyLang, TokeniseConfig> = {
-  fr: buildTokeniseConfig('fr'),
-  it: buildTokeniseConfig('it'),
-  en: buildTokeniseConfig('en'),
-};
-
-/** Splits a message into comparable tokens, clauses and sentences with the patient's language settings. */
-export function tokenStream(text: string, lang: SafetyLang): TokenStream {
-  return tokenise(text, TOKENISE[lang]);
-}
-
 // Cue words match exactly: a typo-tolerant cue could silence a real emergency ("avoir" read as "avoid").
 function compileAlternative(
   alt: string,
@@ -218,13 +165,14 @@ function addRule(
   groups: readonly RuleGroup[],
   groupCount: number,
   classes: Readonly<Record<string, string>>,
+  unlessSources: readonly string[],
 ): void {
   const ruleIndex = rules.length;
   let unless = -1;
-  if (rule.unless?.length) {
+  if (unlessSources.length) {
     unless = owners.length;
     owners.push({ rule: ruleIndex, group: -1, weak: false });
-    for (const source of rule.unless) compilePattern(source, classes, unless, false);
+    for (const source of unlessSources) compilePattern(source, classes, unless, false);
   }
   for (const group of groups) {
     const owner = owners.length;
@@ -241,14 +189,31 @@ function addRule(
   });
 }
 
-function compileRule(rule: RuleSource, classes: Readonly<Record<string, string>>): void {
+function compileRule(
+  rule: RuleSource,
+  lexicon: LexiconSource,
+  classes: Readonly<Record<string, string>>,
+): void {
+  // "%name" stands for every phrasing of a concept in this language.
+  const expand = (sources: readonly string[]): string[] =>
+    sources.flatMap((source) => {
+      if (!source.startsWith('%')) return [source];
+      const phrasings = lexicon.concepts[source.slice(1)];
+      if (!phrasings) throw new Error(`${lexicon.lang} lexicon lacks concept ${source}`);
+      return phrasings;
+    });
+  const unless = expand(rule.unless ?? []);
   const single: RuleGroup[] = [];
-  if (rule.any?.length) single.push({ sources: rule.any, weak: false, group: 0 });
-  if (rule.weak?.length) single.push({ sources: rule.weak, weak: true, group: 0 });
-  if (single.length) addRule(rule, 'any', single, 1, classes);
+  if (rule.any?.length) single.push({ sources: expand(rule.any), weak: false, group: 0 });
+  if (rule.weak?.length) single.push({ sources: expand(rule.weak), weak: true, group: 0 });
+  if (single.length) addRule(rule, 'any', single, 1, classes, unless);
   for (const mode of ['all', 'near'] as const) {
-    const groups = (rule[mode] ?? []).map((sources, group) => ({ sources, weak: false, group }));
-    if (groups.length) addRule(rule, mode, groups, groups.length, classes);
+    const groups = (rule[mode] ?? []).map((sources, group) => ({
+      sources: expand(sources),
+      weak: false,
+      group,
+    }));
+    if (groups.length) addRule(rule, mode, groups, groups.length, classes, unless);
   }
 }
 
@@ -259,9 +224,6 @@ for (const cue of CUE_KINDS) {
 
 for (const lexicon of LEXICONS) {
   const classes = { ...SHARED_CLASSES, ...lexicon.classes };
-  for (const name of CONCEPT_CLASSES) {
-    if (classes[name] === undefined) throw new Error(`${lexicon.lang} lexicon lacks concept class @${name}`);
-  }
   for (const cue of CUE_KINDS) {
     for (const source of lexicon.cues[cue])
       compilePattern(source, classes, cueOwner.get(cue) as number, false);
@@ -280,7 +242,7 @@ for (const lexicon of LEXICONS) {
       for (const w of lexiconWords(word, { shorthand: SHORTHAND })) breakers[lang].add(w);
   }
   // The shared concept rules are compiled once per language, with that language's words for each concept.
-  for (const rule of [...lexicon.rules, ...SHARED_RULES]) compileRule(rule, classes);
+  for (const rule of [...lexicon.rules, ...SHARED_RULES]) compileRule(rule, lexicon, classes);
 }
 
 const sortedPrefixLengths = [...prefixLengths].sort((a, b) => a - b);

@@ -8,7 +8,10 @@
 export interface TokenStream {
   readonly words: readonly string[];
   readonly clauses: readonly number[];
-  /** Sentences end at ". ! ? …" and line breaks only; clauses also end at commas and conjunctions. */
+  /**
+   * Sentences end at ". ! ? …", line breaks and contrastive conjunctions ("but"); clauses also end at
+   * commas, colons and the like.
+   */
   readonly sentences: readonly number[];
 }
 
@@ -196,7 +199,7 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
       for (const w of rewrite.to) {
         words.push(w);
         clauses.push((rawClauses[i] as number) + shift);
-        sentences.push(rawSentences[i] as number);
+        sentences.push((rawSentences[i] as number) + shift);
       }
       i += rewrite.from.length - 1;
       continue;
@@ -207,7 +210,7 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
     }
     words.push(word);
     clauses.push((rawClauses[i] as number) + shift);
-    sentences.push(rawSentences[i] as number);
+    sentences.push((rawSentences[i] as number) + shift);
   }
   return { words, clauses, sentences };
 }

@@ -51,7 +51,8 @@ export interface RuleSource {
   readonly any?: readonly string[];
   /** Diagnosis nouns ("stroke", "infarctus"): also dropped when the message is about history or paperwork. */
   readonly weak?: readonly string[];
-  /** Every group needs one valid match somewhere in the message (baby + fever + floppy). */
+  /** Every group needs one valid match somewhere in the message (baby + fever + floppy). Groups, like
+   * `any`, may name a concept ("%despair") that each language phrases its own way. */
   readonly all?: readonly (readonly string[])[];
   /**
    * Concept combination: every group needs one valid match, all in the same sentence and within
@@ -85,11 +86,14 @@ export interface LexiconSource {
   readonly localBreakers: readonly string[];
   /** Words never corrected as typos because they are real words close to a lexicon word. */
   readonly protect: readonly string[];
-  /**
-   * Word classes. Besides its own, every language defines the concept classes that the shared rules of
-   * concepts.ts combine (CONCEPT_CLASSES lists them); compilation fails when one is missing.
-   */
+  /** Word classes ("@name"): one-word alternatives. The shared rules of concepts.ts use some of them. */
   readonly classes: Readonly<Record<string, string>>;
+  /**
+   * Concepts ("%name" in a rule group): every phrasing of one idea in this language, as patterns. The
+   * shared rules of concepts.ts combine them, so each language must define every concept they use;
+   * compilation fails when one is missing.
+   */
+  readonly concepts: Readonly<Record<string, readonly string[]>>;
   readonly cues: Readonly<Record<CueKind, readonly string[]>>;
   /** French "ne … pas" around a word: [before, after] pairs. */
   readonly frames: readonly (readonly [string, string])[];

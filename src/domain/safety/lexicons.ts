@@ -1,0 +1,59 @@
+/**
+ * The three lexicons, and the tokeniser settings built from them once: shorthand (with number words),
+ * phrase rewrites and clause-opening conjunctions.
+ */
+import { lexiconEn } from './lexicon.en';
+import { lexiconFr } from './lexicon.fr';
+import { lexiconIt } from './lexicon.it';
+import {
+  foldText,
+  lexiconWords,
+  NUMBER_WORDS,
+  type PhraseRewrite,
+  type TokeniseConfig,
+  type TokenStream,
+  tokenise,
+} from './normalise';
+import type { LexiconSource, SafetyLang } from './types';
+
+export const LEXICONS: readonly LexiconSource[] = [lexiconFr, lexiconIt, lexiconEn];
+
+function shorthandMap(): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const [from, to] of Object.entries(NUMBER_WORDS)) map.set(from, [to]);
+  for (const lexicon of LEXICONS) {
+    for (const [from, to] of Object.entries(lexicon.shorthand)) map.set(foldText(from), lexiconWords(to));
+  }
+  return map;
+}
+
+export const SHORTHAND = shorthandMap();
+
+function buildTokeniseConfig(lang: SafetyLang): TokeniseConfig {
+  const phrases = new Map<string, PhraseRewrite[]>();
+  const clauseWords = new Set<string>();
+  for (const lexicon of LEXICONS) {
+    for (const [from, to] of Object.entries(lexicon.phrases)) {
+      const rewrite = { from: lexiconWords(from, { shorthand: SHORTHAND }), to: lexiconWords(to) };
+      const first = rewrite.from[0] as string;
+      phrases.set(
+        first,
+        [...(phrases.get(first) ?? []), rewrite].sort((a, b) => b.from.length - a.from.length),
+      );
+    }
+    const local = lexicon.lang === lang ? lexicon.localClauseWords : [];
+    for (const word of [...lexicon.clauseWords, ...local]) clauseWords.add(lexiconWords(word)[0] as string);
+  }
+  return { shorthand: SHORTHAND, phrases, clauseWords };
+}
+
+const TOKENISE: Record<SafetyLang, TokeniseConfig> = {
+  fr: buildTokeniseConfig('fr'),
+  it: buildTokeniseConfig('it'),
+  en: buildTokeniseConfig('en'),
+};
+
+/** Splits a message into comparable tokens, clauses and sentences with the patient's language settings. */
+export function tokenStream(text: string, lang: SafetyLang): TokenStream {
+  return tokenise(text, TOKENISE[lang]);
+}
