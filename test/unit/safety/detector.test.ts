@@ -6,6 +6,7 @@ import {
   TARGET_FALSE_POSITIVE_RATE,
   TARGET_RECALL,
 } from '../../../scripts/eval-safety';
+import { SHARED_RULES } from '../../../src/domain/safety/concepts';
 import {
   checkEmergency,
   detectKind,
@@ -13,6 +14,9 @@ import {
   emergencyNumbers,
   type SafetyLang,
 } from '../../../src/domain/safety/detector';
+import { lexiconEn } from '../../../src/domain/safety/lexicon.en';
+import { lexiconFr } from '../../../src/domain/safety/lexicon.fr';
+import { lexiconIt } from '../../../src/domain/safety/lexicon.it';
 
 type Case = readonly [SafetyLang, string];
 
@@ -272,6 +276,71 @@ describe('detectKind', () => {
   });
 });
 
+describe('concept rules shared by every language', () => {
+  it.each([
+    ['en', "after eating kiwi my son's lips are huge", 'anaphylaxis'],
+    ['fr', 'après le kiwi, ses lèvres sont énormes', 'anaphylaxis'],
+    ['it', 'dopo il kiwi ha le labbra enormi', 'anaphylaxis'],
+    ['en', 'mum is passing a lot of bright red blood', 'bleeding'],
+    ['it', 'ha le feci nere ed è pallidissima', 'bleeding'],
+    ['fr', "j'ai acheté une corde, je ne vois plus d'autre solution", 'suicide'],
+    ['en', 'I bought a rope, there is no other way out', 'suicide'],
+    ['it', 'mi butto sotto il treno', 'suicide'],
+    ['en', 'mum took three times her digoxin dose', 'overdose'],
+    ['fr', 'il a pris trois fois sa dose de lithium', 'overdose'],
+    ['it', 'ha preso dieci volte la dose di metotrexato', 'overdose'],
+    ['en', 'the sight in my left eye went', 'vision_loss'],
+    ['it', "la vista dall'occhio sinistro se n'è andata", 'vision_loss'],
+    ['en', 'out of nowhere a terrible pain at the back of my head', 'headache'],
+    ['fr', 'nuque raide et 39 de fièvre', 'headache'],
+    ['en', 'my 5 week old has a fever', 'infant_fever'],
+    ['fr', 'enceinte de 8 mois, je crois que j’ai perdu les eaux', 'pregnancy'],
+    ['it', 'il mio compagno mi ha messo le mani al collo', 'violence'],
+    ['en', 'he is threatening me with a knife', 'violence'],
+    ['fr', 'essoufflé même au repos', 'breathing'],
+  ] as const)('[%s] fires: %s', (lang, text, kind) => {
+    expect(detectKind(text, lang)).toBe(kind);
+  });
+
+  it.each([
+    ['fr', "J'ai lu qu'il fallait appeler le 15 en cas d'AVC, c'est vrai la nuit aussi ?"],
+    ['en', '2 month old baby, vaccines tomorrow, can she get a fever afterwards?'],
+    ['fr', 'il doit prendre 3 fois par jour la dose de 500 mg ?'],
+    ['en', 'my lips are dry and my throat is sore'],
+    ['fr', 'il a du mal à avaler mais respire bien'],
+    ['en', 'I found out my mother overdosed on pills when she was young'],
+    ['en', 'small burn on my finger with a blister, what cream?'],
+    ['it', 'ho la nuca rigida dopo la palestra, niente febbre'],
+    ['fr', 'ma vue baisse un peu pour lire'],
+  ] as const)('[%s] stays quiet: %s', (lang, text) => {
+    expect(detectKind(text, lang)).toBeNull();
+  });
+
+  it('combines concepts in any order, but not across sentences or a "but"', () => {
+    expect(detectKind('huge lips after the peanut', 'en')).toBe('anaphylaxis');
+    expect(detectKind('my lips. The bill was huge.', 'en')).toBeNull();
+    expect(detectKind('I find it hard to swallow but I breathe fine', 'en')).toBeNull();
+  });
+
+  it('is phrased in every language', () => {
+    const used = new Set(
+      SHARED_RULES.flatMap((rule) =>
+        [rule.any, rule.unless, ...(rule.all ?? []), ...(rule.near ?? [])].flatMap((group) => group ?? []),
+      ).filter((source) => source.startsWith('%')),
+    );
+    expect(used.size).toBeGreaterThan(20);
+    for (const lexicon of [lexiconFr, lexiconIt, lexiconEn]) {
+      for (const concept of used)
+        expect(lexicon.concepts[concept.slice(1)], `${lexicon.lang} ${concept}`).toBeDefined();
+    }
+  });
+
+  it('reads number words as digits', () => {
+    expect(detectKind('she took twenty paracetamol', 'en')).toBe('overdose');
+    expect(detectKind('ha preso venti tachipirine', 'it')).toBe('overdose');
+  });
+});
+
 describe('checkEmergency', () => {
   it('returns the numbers for the situation and country', () => {
     const result = checkEmergency('je veux me suicider', 'fr', 'FR');
@@ -318,6 +387,18 @@ describe('emergencyNumbers', () => {
     const labels = (['fr', 'it', 'en'] as const).map((lang) => emergencyNumbers('IT', lang)[1]?.label);
     expect(new Set(labels).size).toBe(3);
     for (const n of emergencyNumbers('FR', 'it')) expect(n.label.length).toBeGreaterThan(3);
+  });
+});
+
+// holdout.jsonl was written before the rules but has been read since: its gate allows one slip per
+// language (about 24 emergencies and 33 routine messages each) rather than the eval target.
+describe('measured quality on test/fixtures/safety/holdout.jsonl', () => {
+  const messages = loadSet('holdout');
+
+  it.each(LANGS)('%s keeps recall >= 95 %% and at most one false positive', (lang) => {
+    const figures = evaluate(messages.filter((m) => m.lang === lang));
+    expect(figures.recall, figures.misses.map((m) => m.text).join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(figures.falsePositives.length).toBeLessThanOrEqual(1);
   });
 });
 

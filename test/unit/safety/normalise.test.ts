@@ -87,6 +87,13 @@ describe('tokenise', () => {
     expect(tokenise('jsuis mal', config).words).toEqual(['j', 'suis', 'mal']);
   });
 
+  it('numbers sentences: end punctuation, line breaks and conjunctions, not commas', () => {
+    const stream = tokenise('ça saigne, beaucoup. Sang\nmais ça va', config);
+    expect(stream.words).toEqual(['ca', 'saigne', 'beaucoup', 'sang', 'ca', 'va']);
+    expect(stream.clauses).toEqual([0, 0, 1, 2, 4, 4]);
+    expect(stream.sentences).toEqual([0, 0, 0, 1, 3, 3]);
+  });
+
   it('rewrites phrases and splits clauses on conjunctions', () => {
     const stream = tokenise('ça saigne sans arrêt mais ça va', config);
     expect(stream.words).toEqual(['ca', 'saigne', 'nonstop', 'ca', 'va']);
