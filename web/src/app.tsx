@@ -55,6 +55,30 @@ const ImportPage = lazy(() =>
 const PatientsPage = lazy(() =>
   import('./features/patients/patients-page').then((module) => ({ default: module.PatientsPage })),
 );
+// Messaging: patient conversations and compose, practice inbox and settings.
+const ConversationsPage = lazy(() =>
+  import('./features/messaging/patient/conversations-page').then((module) => ({
+    default: module.ConversationsPage,
+  })),
+);
+const NewMessagePage = lazy(() =>
+  import('./features/messaging/patient/new-message-page').then((module) => ({
+    default: module.NewMessagePage,
+  })),
+);
+const PatientThreadPage = lazy(() =>
+  import('./features/messaging/patient/thread-page').then((module) => ({
+    default: module.PatientThreadPage,
+  })),
+);
+const InboxPage = lazy(() =>
+  import('./features/messaging/practice/inbox-page').then((module) => ({ default: module.InboxPage })),
+);
+const MessagingSettingsPage = lazy(() =>
+  import('./features/messaging/practice/settings-page').then((module) => ({
+    default: module.MessagingSettingsPage,
+  })),
+);
 const RelativesPage = lazy(() =>
   import('./features/relatives/relatives-page').then((module) => ({ default: module.RelativesPage })),
 );
@@ -118,6 +142,9 @@ export function App() {
                 <Route path="book/:practiceId/:practitionerId" element={<Lazy page={BookSlotsPage} />} />
                 <Route path="appointments" element={<Lazy page={MyAppointmentsPage} />} />
                 <Route path="relatives" element={<Lazy page={RelativesPage} />} />
+                <Route path="messages" element={<Lazy page={ConversationsPage} />} />
+                <Route path="messages/new" element={<Lazy page={NewMessagePage} />} />
+                <Route path="messages/:conversationId" element={<Lazy page={PatientThreadPage} />} />
               </Route>
               <Route element={<RequireKind kinds={['staff']} />}>
                 <Route path="practices/:practiceId/agenda" element={<Lazy page={AgendaPage} />} />
@@ -127,6 +154,14 @@ export function App() {
                 />
                 <Route path="practices/:practiceId/patients" element={<Lazy page={PatientsPage} />} />
                 <Route path="practices/:practiceId/patients/import" element={<Lazy page={ImportPage} />} />
+                <Route
+                  path="practices/:practiceId/inbox/:conversationId?"
+                  element={<Lazy page={InboxPage} />}
+                />
+                <Route
+                  path="practices/:practiceId/messaging-settings"
+                  element={<Lazy page={MessagingSettingsPage} />}
+                />
               </Route>
               <Route element={<RequireKind kinds={['admin']} />}>
                 <Route path="admin" element={<AdminPage />} />

@@ -3,10 +3,10 @@ import { useTranslation } from 'react-i18next';
 import type { Country } from '../../../src/contracts/common';
 import { PhoneIcon } from './icons';
 
-type EmergencyLine = { number: string; scheme: 'tel' | 'sms'; labelKey: string };
+export type EmergencyLine = { number: string; scheme: 'tel' | 'sms'; labelKey: string };
 
 /** Emergency lines per country (PRODUCT.md, rule 7). 114 takes text messages for deaf and hard-of-hearing people. */
-const LINES: Record<Country, readonly EmergencyLine[]> = {
+export const EMERGENCY_LINES: Record<Country, readonly EmergencyLine[]> = {
   FR: [
     { number: '15', scheme: 'tel', labelKey: 'emergency.fr.samu' },
     { number: '112', scheme: 'tel', labelKey: 'emergency.fr.european' },
@@ -44,7 +44,7 @@ export function EmergencyNotice({ country, headingLevel = 2 }: EmergencyNoticePr
             <SubHeading className="emergency__country">{t(`countries.${code}`)}</SubHeading>
           ) : null}
           <ul className="emergency__list">
-            {LINES[code].map((line) => (
+            {EMERGENCY_LINES[code].map((line) => (
               <li key={`${code}-${line.number}`}>
                 <a className="emergency__link" href={`${line.scheme}:${line.number}`}>
                   <span className="emergency__number">

@@ -4,15 +4,23 @@ import type { MeResponse } from '../../../../src/contracts/accounts';
 import { Button } from '../../components/button';
 import { LanguageSwitcher } from '../../components/language-switcher';
 import { useSession } from '../../session/session';
+import {
+  type MessagingBadges,
+  patientMessagingItem,
+  practiceMessagingItems,
+  useMessagingBadges,
+} from '../messaging/nav';
+import { NavBadge } from '../messaging/nav-badge';
 import { Logo } from './logo';
 import { SiteFooter } from './site-footer';
 import { SkipLink } from './skip-link';
 
-type NavItem = { to: string; label: string; also?: readonly string[] };
+type NavItem = { to: string; label: string; also?: readonly string[]; badge?: number };
 
 function navItemsFor(
   me: MeResponse,
   t: (key: string, options?: Record<string, unknown>) => string,
+  badges: MessagingBadges,
 ): NavItem[] {
   if (me.user.kind === 'admin') {
     return [
@@ -23,6 +31,7 @@ function navItemsFor(
   if (me.user.kind === 'patient') {
     return [
       { to: '/home', label: t('nav.home') },
+      patientMessagingItem(t, badges),
       { to: '/appointments', label: t('nav.appointments'), also: ['/book'] },
       { to: '/relatives', label: t('nav.relatives') },
       { to: '/account', label: t('nav.account') },
@@ -33,7 +42,7 @@ function navItemsFor(
     several ? t('nav.ofPractice', { item: t(key), practice }) : t(key);
   const practiceItems = me.memberships.flatMap((membership): NavItem[] => {
     const base = `/practices/${membership.practiceId}`;
-    const items: NavItem[] = [];
+    const items: NavItem[] = [...practiceMessagingItems(membership, label, badges)];
     if (membership.rights.includes('agenda'))
       items.push({
         to: `${base}/agenda`,
@@ -64,8 +73,9 @@ export function AppLayout() {
   const { t } = useTranslation();
   const { me, locale, changeLocale, signOut } = useSession();
   const location = useLocation();
+  const badges = useMessagingBadges(me);
   if (!me) return null;
-  const items = navItemsFor(me, t);
+  const items = navItemsFor(me, t, badges);
   const home = me.user.kind === 'admin' ? '/admin' : '/home';
   return (
     <div className="shell">
@@ -94,6 +104,7 @@ export function AppLayout() {
                   aria-current={isCurrent(item, location.pathname) ? 'page' : undefined}
                 >
                   {item.label}
+                  <NavBadge count={item.badge} />
                 </Link>
               </li>
             ))}

@@ -1,0 +1,90 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Badge } from '../../../components/badge';
+import { ButtonLink } from '../../../components/button';
+import { LoadError } from '../../../components/load-error';
+import { PageHeader } from '../../../components/page-header';
+import { PageLoading } from '../../../components/spinner';
+import { useResource } from '../../../lib/use-resource';
+import { type ConversationSummary, messagingApi } from '../api';
+import { categoryLabel, formatFull, formatWhen, patientStatus, STATUS_TONE } from '../format';
+import { useLive } from '../live';
+import '../messaging.css';
+
+/** The patient's conversations and their relatives', most recent first. */
+export function ConversationsPage() {
+  const { t } = useTranslation();
+  const { resource, setData, reload } = useResource(() => messagingApi.mine(), 'my-conversations');
+  useLive(async () => setData(await messagingApi.mine()), { enabled: resource.status === 'ready' });
+  return (
+    <div className="stack-lg msg-page">
+      <PageHeader
+        title={t('messaging.list.title')}
+        description={t('messaging.list.description')}
+        actions={<ButtonLink to="/messages/new">{t('messaging.list.new')}</ButtonLink>}
+      />
+      {resource.status === 'loading' ? <PageLoading label={t('common.loading')} /> : null}
+      {resource.status === 'failed' ? <LoadError error={resource.error} onRetry={reload} /> : null}
+      {resource.status === 'ready' ? <ConversationList conversations={resource.data.conversations} /> : null}
+    </div>
+  );
+}
+
+function ConversationList({ conversations }: { conversations: readonly ConversationSummary[] }) {
+  const { t, i18n } = useTranslation();
+  if (conversations.length === 0)
+    return (
+      <div className="msg-empty">
+        <p>{t('messaging.list.empty')}</p>
+        <ButtonLink to="/messages/new" variant="secondary">
+          {t('messaging.list.writeFirst')}
+        </ButtonLink>
+      </div>
+    );
+  const sorted = [...conversations].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
+  return (
+    <ul className="msg-rows">
+      {sorted.map((conversation) => (
+        <li key={conversation.id} className={`msg-row${conversation.unread > 0 ? ' msg-row--unread' : ''}`}>
+          <div className="msg-row__main">
+            <Link to={`/messages/${conversation.id}`} className="msg-row__link">
+              {conversation.subject}
+              {conversation.unread > 0 ? (
+                <span className="visually-hidden">
+                  {' '}
+                  ({t('messaging.list.unread', { count: conversation.unread })})
+                </span>
+              ) : null}
+            </Link>
+            <span className="msg-row__meta">
+              {t('messaging.list.forWith', {
+                patient: conversation.patientName,
+                practitioner: conversation.practitionerName,
+              })}
+            </span>
+          </div>
+          <div className="msg-row__side">
+            <span className="cluster msg-row__badges">
+              {conversation.unread > 0 ? (
+                <Badge tone="primary">
+                  <span aria-hidden="true">{t('messaging.list.unread', { count: conversation.unread })}</span>
+                </Badge>
+              ) : null}
+              <Badge tone="neutral">{categoryLabel(t, conversation.category)}</Badge>
+              <Badge tone={STATUS_TONE[conversation.status]} dot>
+                {patientStatus(t, conversation.status)}
+              </Badge>
+            </span>
+            <time
+              className="small muted"
+              dateTime={new Date(conversation.lastMessageAt).toISOString()}
+              title={formatFull(conversation.lastMessageAt, i18n.language)}
+            >
+              {formatWhen(conversation.lastMessageAt, i18n.language)}
+            </time>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}

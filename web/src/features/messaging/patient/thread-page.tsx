@@ -1,0 +1,151 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useParams } from 'react-router';
+import { Alert } from '../../../components/alert';
+import { Badge } from '../../../components/badge';
+import { ButtonLink } from '../../../components/button';
+import { LoadError } from '../../../components/load-error';
+import { PageHeader } from '../../../components/page-header';
+import { PageLoading } from '../../../components/spinner';
+import { useSession } from '../../../session/session';
+import type { ConversationSummary } from '../api';
+import { Composer } from '../compose/composer';
+import { categoryLabel, consultationPath, patientStatus, STATUS_TONE } from '../format';
+import { MessageList } from '../thread/message-list';
+import { RenewalCard } from '../thread/renewal-card';
+import { ThreadHeading } from '../thread/thread-heading';
+import { useThread } from '../thread/use-thread';
+import '../messaging.css';
+
+/** A conversation seen by the patient (or the relative's account holder). */
+export function PatientThreadPage() {
+  const { t } = useTranslation();
+  const { conversationId = '' } = useParams();
+  const { me } = useSession();
+  const thread = useThread(conversationId, 'patient');
+  const location = useLocation();
+  const sent = (location.state as { sent?: boolean; responseDays?: number } | null) ?? null;
+  const safety = useMemo(() => (me ? { lang: me.user.locale, country: me.user.country } : null), [me]);
+  if (!me) return null;
+  const back = (
+    <p className="back-link msg-back">
+      <Link to="/messages">{t('messaging.list.back')}</Link>
+    </p>
+  );
+  if (thread.state.status === 'loading') return <PageLoading label={t('common.loading')} />;
+  if (thread.state.status === 'failed')
+    return (
+      <div className="stack-lg">
+        {back}
+        <PageHeader title={t('messaging.thread.title')} />
+        <LoadError error={thread.state.error} onRetry={thread.reload} />
+      </div>
+    );
+  const { detail, messages, hasEarlier } = thread.state;
+  const { conversation, renewal } = detail;
+  return (
+    <div className="stack-lg msg-page">
+      {back}
+      <ThreadHeading subject={conversation.subject}>
+        <ConversationFacts conversation={conversation} />
+      </ThreadHeading>
+      {sent?.sent ? (
+        <Alert tone="success" role="status" title={t('messaging.thread.sentTitle')}>
+          {sent.responseDays ? (
+            <p>
+              {t('messaging.new.expected', { count: sent.responseDays, name: conversation.practitionerName })}
+            </p>
+          ) : null}
+        </Alert>
+      ) : null}
+      {renewal ? (
+        <RenewalCard
+          renewal={renewal}
+          conversationId={conversation.id}
+          side="patient"
+          canDecide={false}
+          onDecided={() => undefined}
+        />
+      ) : null}
+      <MessageList
+        detail={detail}
+        messages={messages}
+        viewer={{ side: 'patient', userId: me.user.id }}
+        hasEarlier={hasEarlier}
+        onLoadEarlier={thread.loadEarlier}
+      />
+      <PatientReply conversation={conversation} safety={safety} onSent={thread.add} />
+    </div>
+  );
+}
+
+function ConversationFacts({ conversation }: { conversation: ConversationSummary }) {
+  const { t } = useTranslation();
+  return (
+    <span className="msg-facts">
+      <span>{t('messaging.thread.about', { name: conversation.patientName })}</span>
+      <span>
+        {t('messaging.thread.with', {
+          name: conversation.practitionerName,
+          practice: conversation.practiceName,
+        })}
+      </span>
+      <span className="cluster">
+        <Badge tone="neutral">{categoryLabel(t, conversation.category)}</Badge>
+        <Badge tone={STATUS_TONE[conversation.status]} dot>
+          {patientStatus(t, conversation.status)}
+        </Badge>
+      </span>
+    </span>
+  );
+}
+
+function PatientReply({
+  conversation,
+  safety,
+  onSent,
+}: {
+  conversation: ConversationSummary;
+  safety: { lang: 'fr' | 'it' | 'en'; country: 'FR' | 'IT' } | null;
+  onSent: Parameters<typeof Composer>[0]['onSent'];
+}) {
+  const { t } = useTranslation();
+  const newMessage = `/messages/new?${new URLSearchParams({
+    for: conversation.patientProfileId,
+    practitionerId: conversation.practitionerId,
+    practiceId: conversation.practiceId,
+  })}`;
+  const consultation = (
+    <p className="msg-consultation">
+      <Link to={consultationPath(conversation, conversation.patientProfileId)}>
+        {t('messaging.compose.ratherConsultation')}
+      </Link>
+    </p>
+  );
+  if (!conversation.patientMayReply)
+    return (
+      <Alert tone="info" title={t('messaging.thread.noReplyTitle')}>
+        <p>{t('messaging.thread.noReply')}</p>
+        {consultation}
+      </Alert>
+    );
+  if (conversation.status === 'closed')
+    return (
+      <Alert tone="info" title={t('messaging.thread.closedTitle')}>
+        <p>
+          {conversation.closedReason === 'idle'
+            ? t('messaging.thread.closedIdle')
+            : t('messaging.thread.closed')}
+        </p>
+        <div className="cluster">
+          <ButtonLink to={newMessage} variant="secondary" small>
+            {t('messaging.thread.writeAgain')}
+          </ButtonLink>
+          <Link to={consultationPath(conversation, conversation.patientProfileId)}>
+            {t('messaging.compose.ratherConsultation')}
+          </Link>
+        </div>
+      </Alert>
+    );
+  return <Composer conversationId={conversation.id} safety={safety} onSent={onSent} footer={consultation} />;
+}
