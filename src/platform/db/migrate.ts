@@ -3,6 +3,7 @@ import * as foundation from './migrations/0001-foundation';
 import * as care from './migrations/0002-care';
 import * as messaging from './migrations/0003-messaging';
 import * as notifications from './migrations/0004-notifications';
+import * as messageIndexes from './migrations/0005-message-indexes';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002-care': care,
   '0003-messaging': messaging,
   '0004-notifications': notifications,
+  '0005-message-indexes': messageIndexes,
 };
 
 class StaticProvider implements MigrationProvider {
