@@ -167,6 +167,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0002-care',
       '0003-messaging',
       '0004-notifications',
+      '0005-message-indexes',
     ]);
   });
 });
