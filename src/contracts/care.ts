@@ -155,6 +155,8 @@ export const PracticePatientSchema = z.object({
   birthDate: IsoDateSchema,
   /** Linked to a Missive account (by an attended consultation or an accepted invitation). */
   linked: z.boolean(),
+  /** The linked patient profile (to write to the patient), or null while the record is not linked. */
+  patientProfileId: IdSchema.nullable(),
   invited: z.boolean(),
   lastConsultationAt: EpochMsSchema.nullable(),
   practitioners: z.array(z.object({ id: IdSchema, name: z.string(), lastConsultationAt: EpochMsSchema })),

@@ -141,6 +141,7 @@ export function createCareService(deps: CareDeps) {
           lastName: row.last_name,
           birthDate: row.birth_date,
           linked: row.patient_profile_id !== null,
+          patientProfileId: row.patient_profile_id,
           invited: invitedIds.has(row.id),
           lastConsultationAt: mine.length ? Math.max(...mine.map((r) => r.last_consultation_at)) : null,
           practitioners: mine.map((r) => ({
