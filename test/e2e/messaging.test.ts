@@ -106,7 +106,9 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
     await lucas.getByLabel('Médicament').fill('Ventoline 100 µg');
     await lucas.getByLabel('Posologie').fill('2 bouffées si besoin, avant le sport');
     await lucas.getByLabel('Depuis combien de temps').fill('2 ans');
-    await lucas.getByLabel('Date de la dernière ordonnance').fill('2026-06-15');
+    await lucas.getByRole('textbox', { name: 'Jour', exact: true }).fill('15');
+    await lucas.getByRole('textbox', { name: 'Mois', exact: true }).fill('6');
+    await lucas.getByRole('textbox', { name: 'Année', exact: true }).fill('2026');
     await lucas.getByLabel(/Autre chose à préciser/).fill('Le flacon actuel est presque vide.');
     expect(await seriousViolations(lucas)).toEqual([]);
     await lucas.getByRole('button', { name: 'Envoyer la demande de renouvellement' }).click();

@@ -32,6 +32,11 @@ export function categoryLabel(t: TFunction, category: Category): string {
   return t(`messaging.categories.${category}.label`);
 }
 
+/** The kind of request in a few words, for badges in lists. */
+export function categoryShort(t: TFunction, category: Category): string {
+  return t(`messaging.categories.${category}.short`);
+}
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -7,7 +7,7 @@ import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useResource } from '../../../lib/use-resource';
 import { type ConversationSummary, messagingApi } from '../api';
-import { categoryLabel, formatFull, formatWhen, patientStatus, STATUS_TONE } from '../format';
+import { categoryShort, formatFull, formatWhen, patientStatus, STATUS_TONE } from '../format';
 import { useLive } from '../live';
 import '../messaging.css';
 
@@ -70,7 +70,7 @@ function ConversationList({ conversations }: { conversations: readonly Conversat
                   <span aria-hidden="true">{t('messaging.list.unread', { count: conversation.unread })}</span>
                 </Badge>
               ) : null}
-              <Badge tone="neutral">{categoryLabel(t, conversation.category)}</Badge>
+              <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
               <Badge tone={STATUS_TONE[conversation.status]} dot>
                 {patientStatus(t, conversation.status)}
               </Badge>

@@ -6,6 +6,12 @@ import type { MyPractitioner, Relative } from '../../../../../src/contracts/care
 import { Alert } from '../../../components/alert';
 import { Button, ButtonLink } from '../../../components/button';
 import { Card } from '../../../components/card';
+import {
+  type DateParts,
+  DatePartsField,
+  datePartsToIso,
+  EMPTY_DATE,
+} from '../../../components/date-parts-field';
 import { EmergencyAlert } from '../../../components/emergency-alert';
 import { EmergencyNotice } from '../../../components/emergency-notice';
 import { FormError } from '../../../components/form-error';
@@ -309,17 +315,15 @@ type Fields = {
   medication: string;
   dosage: string;
   takenFor: string;
-  lastPrescriptionOn: string;
 };
-type FieldName = keyof Fields | 'category';
 const EMPTY: Fields = {
   subject: '',
   body: '',
   medication: '',
   dosage: '',
   takenFor: '',
-  lastPrescriptionOn: '',
 };
+type FieldName = keyof Fields | 'category' | 'lastPrescriptionOn';
 
 function todayIso(): string {
   const now = new Date();
@@ -351,6 +355,8 @@ function ComposeForm({
   )?.category;
   const responseDays = offered.find((entry) => entry.category === category)?.responseDays;
   const [fields, setFields] = useState<Fields>(EMPTY);
+  const [lastPrescription, setLastPrescription] = useState<DateParts>(EMPTY_DATE);
+  const lastPrescriptionOn = datePartsToIso(lastPrescription);
   const [errors, setErrors] = useState<Partial<Record<FieldName, string>>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -380,10 +386,8 @@ function ComposeForm({
       if (!fields.medication.trim()) found.medication = required;
       if (!fields.dosage.trim()) found.dosage = required;
       if (!fields.takenFor.trim()) found.takenFor = required;
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(fields.lastPrescriptionOn))
-        found.lastPrescriptionOn = t('messaging.new.dateInvalid');
-      else if (fields.lastPrescriptionOn > todayIso())
-        found.lastPrescriptionOn = t('messaging.new.dateFuture');
+      if (!lastPrescriptionOn) found.lastPrescriptionOn = t('messaging.new.dateInvalid');
+      else if (lastPrescriptionOn > todayIso()) found.lastPrescriptionOn = t('messaging.new.dateFuture');
     } else {
       if (!fields.subject.trim()) found.subject = required;
       if (!fields.body.trim()) found.body = required;
@@ -449,7 +453,7 @@ function ComposeForm({
                 medication,
                 dosage: fields.dosage.trim(),
                 takenFor: fields.takenFor.trim(),
-                lastPrescriptionOn: fields.lastPrescriptionOn,
+                lastPrescriptionOn: lastPrescriptionOn ?? '',
                 ...(photo.ready[0] ? { photoAttachmentId: photo.ready[0].id } : {}),
               },
             }
@@ -588,26 +592,28 @@ function ComposeForm({
                   error={errors.dosage}
                   autoComplete="off"
                 />
-                <div className="form__row">
-                  <TextField
-                    label={t('messaging.renewal.takenFor')}
-                    hint={t('messaging.renewal.takenForHint')}
-                    value={fields.takenFor}
-                    maxLength={100}
-                    onChange={(event) => set('takenFor', event.target.value)}
-                    error={errors.takenFor}
-                    autoComplete="off"
-                  />
-                  <TextField
-                    label={t('messaging.renewal.lastPrescriptionOn')}
-                    hint={t('messaging.renewal.lastPrescriptionHint')}
-                    type="date"
-                    max={todayIso()}
-                    value={fields.lastPrescriptionOn}
-                    onChange={(event) => set('lastPrescriptionOn', event.target.value)}
-                    error={errors.lastPrescriptionOn}
-                  />
-                </div>
+                <TextField
+                  label={t('messaging.renewal.takenFor')}
+                  hint={t('messaging.renewal.takenForHint')}
+                  value={fields.takenFor}
+                  maxLength={100}
+                  onChange={(event) => set('takenFor', event.target.value)}
+                  error={errors.takenFor}
+                  autoComplete="off"
+                  className="msg-narrow"
+                />
+                <DatePartsField
+                  legend={t('messaging.renewal.lastPrescriptionOn')}
+                  hint={t('messaging.renewal.lastPrescriptionHint')}
+                  value={lastPrescription}
+                  onChange={(value) => {
+                    setLastPrescription(value);
+                    if (errors.lastPrescriptionOn)
+                      setErrors((previous) => ({ ...previous, lastPrescriptionOn: undefined }));
+                  }}
+                  error={errors.lastPrescriptionOn}
+                />
+
                 <AttachmentField
                   uploads={photo}
                   multiple={false}
@@ -651,6 +657,16 @@ function ComposeForm({
                 </div>
               ) : null}
             </div>
+            {redFlag.alert ? (
+              <EmergencyAlert
+                kind={redFlag.alert.kind}
+                numbers={redFlag.alert.numbers}
+                country={me.user.country}
+                headingRef={alertRef}
+                busy={busy}
+                onNotEmergency={() => void submit(true)}
+              />
+            ) : null}
             {renewal ? null : (
               <AttachmentField
                 uploads={uploads}
@@ -661,16 +677,6 @@ function ComposeForm({
           </>
         ) : null}
 
-        {redFlag.alert ? (
-          <EmergencyAlert
-            kind={redFlag.alert.kind}
-            numbers={redFlag.alert.numbers}
-            country={me.user.country}
-            headingRef={alertRef}
-            busy={busy}
-            onNotEmergency={() => void submit(true)}
-          />
-        ) : null}
         <FormError error={error} />
         <div aria-live="polite">
           {waiting ? (

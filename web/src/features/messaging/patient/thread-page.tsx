@@ -10,7 +10,7 @@ import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
-import { categoryLabel, consultationPath, patientStatus, STATUS_TONE } from '../format';
+import { categoryShort, consultationPath, patientStatus, STATUS_TONE } from '../format';
 import { MessageList } from '../thread/message-list';
 import { RenewalCard } from '../thread/renewal-card';
 import { ThreadHeading } from '../thread/thread-heading';
@@ -91,7 +91,7 @@ function ConversationFacts({ conversation }: { conversation: ConversationSummary
         })}
       </span>
       <span className="cluster">
-        <Badge tone="neutral">{categoryLabel(t, conversation.category)}</Badge>
+        <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
         <Badge tone={STATUS_TONE[conversation.status]} dot>
           {patientStatus(t, conversation.status)}
         </Badge>

@@ -16,7 +16,15 @@ import { formatNumericDate } from '../../../lib/time';
 import { useResource } from '../../../lib/use-resource';
 import { useSession } from '../../../session/session';
 import { type Category, type ConversationStatus, type ConversationSummary, messagingApi } from '../api';
-import { CATEGORIES, categoryLabel, durationText, practiceStatus, STATUS_TONE, STATUSES } from '../format';
+import {
+  CATEGORIES,
+  categoryLabel,
+  categoryShort,
+  durationText,
+  practiceStatus,
+  STATUS_TONE,
+  STATUSES,
+} from '../format';
 import { onLocalEvent, useLive } from '../live';
 import { SPLIT_VIEW, useMediaQuery } from '../use-media';
 import { PracticeThread } from './practice-thread';
@@ -377,7 +385,7 @@ function InboxList({
                   <span aria-hidden="true">{t('messaging.list.unread', { count: conversation.unread })}</span>
                 </Badge>
               ) : null}
-              <Badge tone="neutral">{categoryLabel(t, conversation.category)}</Badge>
+              <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
               <Badge tone={STATUS_TONE[conversation.status]} dot>
                 {practiceStatus(t, conversation.status)}
               </Badge>

@@ -12,7 +12,7 @@ import { formatNumericDate } from '../../../lib/time';
 import { useSubmit } from '../../../lib/use-submit';
 import { type ConversationDetail, type ConversationStatus, messagingApi } from '../api';
 import { Composer } from '../compose/composer';
-import { categoryLabel, durationText, practiceStatus, STATUS_TONE, STATUSES } from '../format';
+import { categoryShort, durationText, practiceStatus, STATUS_TONE, STATUSES } from '../format';
 import { announce } from '../live';
 import { MessageList } from '../thread/message-list';
 import { RenewalCard } from '../thread/renewal-card';
@@ -79,7 +79,7 @@ export function PracticeThread({ me, membership, conversationId, members, showBa
             </Badge>
           ) : null}
           {conversation.overdue ? <Badge tone="danger">{t('inbox.overdue')}</Badge> : null}
-          <Badge tone="neutral">{categoryLabel(t, conversation.category)}</Badge>
+          <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
           <Badge tone={STATUS_TONE[conversation.status]} dot>
             {practiceStatus(t, conversation.status)}
           </Badge>
