@@ -272,7 +272,6 @@ describe('messaging helpers', () => {
         patientProfileId: profile,
         patientName: name,
         lastConsultationAt: 0,
-        timeZone: 'Europe/Paris',
       }) as MyPractitioner;
     const rows = [
       row(CHILD, 'Emma Moreau', DOCTOR),
@@ -495,7 +494,6 @@ describe('patient screens', () => {
       patientProfileId: SELF,
       patientName: 'Lucas Moreau',
       lastConsultationAt: Date.now() - 86_400_000,
-      timeZone: 'Europe/Paris',
     },
   ] as MyPractitioner[];
   const eligibilityPath = `GET /api/v1/messaging/eligibility?practitionerId=${DOCTOR}&practiceId=${PRACTICE}&patientProfileId=${SELF}`;
