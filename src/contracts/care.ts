@@ -56,6 +56,8 @@ export const DirectoryQuerySchema = z.object({
   q: z.string().trim().max(100).optional(),
   specialty: z.string().trim().max(100).optional(),
   city: z.string().trim().max(100).optional(),
+  /** One practitioner (booking links). */
+  practitionerId: IdSchema.optional(),
 });
 
 export const DirectoryEntrySchema = z.object({
@@ -70,6 +72,7 @@ export const DirectoryEntrySchema = z.object({
   city: z.string(),
   timeZone: z.string(),
   bookable: z.boolean(),
+  phone: z.string().nullable(),
 });
 export type DirectoryEntry = z.infer<typeof DirectoryEntrySchema>;
 export const DirectoryResponseSchema = z.object({ practitioners: z.array(DirectoryEntrySchema) });
@@ -81,7 +84,12 @@ export const SlotsQuerySchema = z.object({
   days: z.coerce.number().int().min(1).max(31).default(7),
 });
 export const SlotSchema = z.object({ startsAt: EpochMsSchema, endsAt: EpochMsSchema });
-export const SlotsResponseSchema = z.object({ timeZone: z.string(), slots: z.array(SlotSchema) });
+export const SlotsResponseSchema = z.object({
+  timeZone: z.string(),
+  slots: z.array(SlotSchema),
+  /** No slot is offered after this instant (the practitioner's booking horizon). */
+  horizonEndsAt: EpochMsSchema.nullable(),
+});
 export const PractitionerParamsSchema = z.object({ practitionerId: IdSchema });
 
 export const AppointmentStatusSchema = z.enum(['booked', 'attended', 'no_show', 'cancelled']);
@@ -101,6 +109,9 @@ export const AppointmentSchema = z.object({
   cancelReason: z.string().nullable(),
   /** Whether the patient may still cancel it online (before the practice's deadline). */
   cancellable: z.boolean(),
+  /** Hours before the appointment until which patients may cancel online, and the practice's phone for later. */
+  cancellationDeadlineHours: z.number().int(),
+  practicePhone: z.string().nullable(),
 });
 export type Appointment = z.infer<typeof AppointmentSchema>;
 export const AppointmentListSchema = z.object({ appointments: z.array(AppointmentSchema) });
@@ -221,6 +232,8 @@ export const RelativeSchema = z.object({
   ownAccount: z.boolean(),
   /** Old enough to hold their own account. */
   mayHoldOwnAccount: z.boolean(),
+  /** This profile is the signed-in user's own (their account, or the one a teenager took over). */
+  isYou: z.boolean(),
 });
 export type Relative = z.infer<typeof RelativeSchema>;
 export const RelativesResponseSchema = z.object({ profiles: z.array(RelativeSchema) });
@@ -258,6 +271,7 @@ export const MyPractitionerSchema = z.object({
   patientProfileId: IdSchema,
   patientName: z.string(),
   lastConsultationAt: EpochMsSchema,
+  timeZone: z.string(),
 });
 export type MyPractitioner = z.infer<typeof MyPractitionerSchema>;
 export const MyPractitionersResponseSchema = z.object({ practitioners: z.array(MyPractitionerSchema) });

@@ -162,7 +162,21 @@ describe.each(storesUnderTest())('care relationships on %s', (kind) => {
     ).toHaveLength(1);
     expect((await jeanne.get('/api/v1/directory/practitioners?city=Lyon')).json().practitioners).toHaveLength(
       0,
-    );
+    ); // Several words, any order, without accents or capitals; and one practitioner by id (booking links).
+    const full = (
+      await jeanne.get('/api/v1/directory/practitioners?q=MARTIN%20claire&specialty=generale')
+    ).json().practitioners;
+    expect(full.map((p: { practitionerId: string }) => p.practitionerId)).toEqual([doctorId]);
+    expect(full[0].phone).toBeNull();
+    expect(
+      (await jeanne.get(`/api/v1/directory/practitioners?practitionerId=${doctorId}`)).json().practitioners,
+    ).toHaveLength(1);
+    expect(
+      (await jeanne.get('/api/v1/directory/practitioners?q=claire%20dupont')).json().practitioners,
+    ).toEqual([]);
+    expect((await jeanne.get('/api/v1/relatives')).json().profiles).toEqual([
+      expect.objectContaining({ relationship: 'self', isYou: true }),
+    ]);
   });
 
   it('books a free slot once, even when many patients try the same slot at the same moment', async () => {

@@ -50,11 +50,8 @@ export async function deleteException(db: Db, id: string, practitionerId: string
   return result.numDeletedRows > 0n;
 }
 
-/** Verified practitioners and the practices they consult in, filtered by name, specialty and city. */
-export function searchDirectory(
-  db: Db,
-  filters: { q?: string | undefined; specialty?: string | undefined; city?: string | undefined },
-) {
+/** Verified practitioners and the practices they consult in (the directory is small: filtered by the service). */
+export function listDirectory(db: Db, practitionerId?: string) {
   let query = db
     .selectFrom('practitioners')
     .innerJoin('users', 'users.id', 'practitioners.user_id')
@@ -80,27 +77,12 @@ export function searchDirectory(
       'practices.postcode',
       'practices.city',
       'practices.time_zone',
+      'practices.phone',
       'practitioner_schedules.periods',
     ])
     .where('practitioners.verified_at', 'is not', null);
-  const like = (value: string) => `%${value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (filters.q) {
-    const pattern = like(filters.q);
-    query = query.where((eb) =>
-      eb.or([
-        eb(eb.fn('lower', ['users.last_name']), 'like', pattern),
-        eb(eb.fn('lower', ['users.first_name']), 'like', pattern),
-        eb(eb.fn('lower', ['practices.name']), 'like', pattern),
-      ]),
-    );
-  }
-  if (filters.specialty)
-    query = query.where((eb) =>
-      eb(eb.fn('lower', ['practitioners.specialty']), 'like', like(filters.specialty!)),
-    );
-  if (filters.city)
-    query = query.where((eb) => eb(eb.fn('lower', ['practices.city']), 'like', like(filters.city!)));
-  return query.orderBy('users.last_name').orderBy('users.first_name').limit(100).execute();
+  if (practitionerId) query = query.where('practitioners.user_id', '=', practitionerId);
+  return query.orderBy('users.last_name').orderBy('users.first_name').limit(5_000).execute();
 }
 
 /** Whether patients may book this practitioner at this practice: verified, a practitioner member there. */
@@ -144,6 +126,7 @@ function appointmentDetails(db: Db) {
       'practices.name as practice_name',
       'practices.time_zone',
       'practices.cancellation_deadline_hours',
+      'practices.phone as practice_phone',
       'practitioner.first_name as practitioner_first_name',
       'practitioner.last_name as practitioner_last_name',
       'profile.first_name as patient_first_name',

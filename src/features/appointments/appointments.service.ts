@@ -51,6 +51,8 @@ export function createAppointmentsService(deps: AppointmentsDeps) {
       cancellable:
         row.status === 'booked' &&
         canPatientCancel(row.starts_at, clock.now(), row.cancellation_deadline_hours),
+      cancellationDeadlineHours: row.cancellation_deadline_hours,
+      practicePhone: row.practice_phone,
     };
   }
 

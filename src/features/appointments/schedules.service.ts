@@ -27,6 +27,15 @@ export type SchedulesService = ReturnType<typeof createSchedulesService>;
 
 const toPeriods = (json: string) => JSON.parse(json) as OpeningPeriod[];
 
+/** Lower case, no accents, single spaces: for searching names as people type them. */
+const fold = (value: string) =>
+  value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+
 /** Opening hours per practitioner and practice, and the free slots they produce. */
 export function createSchedulesService(deps: SchedulesDeps) {
   const { store, clock, practices } = deps;
@@ -78,15 +87,20 @@ export function createSchedulesService(deps: SchedulesDeps) {
     practiceId: string,
     from: number,
     to: number,
-  ): Promise<{ timeZone: string; slots: Slot[] }> {
+  ): Promise<{ timeZone: string; slots: Slot[]; horizonEndsAt: number | null }> {
     const practice = await practices.findPractice(practiceId);
     const schedule = await repo.findSchedule(db, practitionerId, practiceId);
     if (!practice || !schedule || !(await repo.isBookable(db, practitionerId, practiceId)))
-      return { timeZone: practice?.time_zone ?? 'Europe/Paris', slots: [] };
+      return { timeZone: practice?.time_zone ?? 'Europe/Paris', slots: [], horizonEndsAt: null };
     const now = clock.now();
     const start = Math.max(from, now);
     const end = Math.min(to, now + schedule.booking_horizon_days * 86_400_000);
-    if (end <= start) return { timeZone: practice.time_zone, slots: [] };
+    if (end <= start)
+      return {
+        timeZone: practice.time_zone,
+        slots: [],
+        horizonEndsAt: now + schedule.booking_horizon_days * 86_400_000,
+      };
     const fromDate = DateTime.fromMillis(start, { zone: practice.time_zone }).toISODate()!;
     const [exceptions, booked] = await Promise.all([
       repo.listExceptions(db, practitionerId, practiceId, fromDate),
@@ -101,7 +115,11 @@ export function createSchedulesService(deps: SchedulesDeps) {
       from: start,
       to: end,
     }).filter((slot) => !taken.has(slot.startsAt));
-    return { timeZone: practice.time_zone, slots };
+    return {
+      timeZone: practice.time_zone,
+      slots,
+      horizonEndsAt: now + schedule.booking_horizon_days * 86_400_000,
+    };
   }
 
   async function saveSchedule(
@@ -246,25 +264,46 @@ export function createSchedulesService(deps: SchedulesDeps) {
       return readSchedule(practiceId, practitionerId);
     },
 
+    /**
+     * Finds practitioners by name, practice, specialty and city: every word of the query must match one of
+     * the fields, ignoring case and accents ("claire martin", "pediatrie").
+     */
     async directory(filters: {
       q?: string | undefined;
       specialty?: string | undefined;
       city?: string | undefined;
+      practitionerId?: string | undefined;
     }): Promise<DirectoryEntry[]> {
-      const rows = await repo.searchDirectory(db, filters);
-      return rows.map((r) => ({
-        practitionerId: r.user_id,
-        firstName: r.first_name,
-        lastName: r.last_name,
-        specialty: r.specialty,
-        practiceId: r.practice_id,
-        practiceName: r.practice_name,
-        address: r.address,
-        postcode: r.postcode,
-        city: r.city,
-        timeZone: r.time_zone,
-        bookable: r.periods !== null && r.periods !== '[]',
-      }));
+      const rows = await repo.listDirectory(db, filters.practitionerId);
+      const words = (value: string | undefined) =>
+        fold(value ?? '')
+          .split(' ')
+          .filter(Boolean);
+      const [q, specialty, city] = [words(filters.q), words(filters.specialty), words(filters.city)];
+      return rows
+        .filter((r) => {
+          const names = fold(`${r.first_name} ${r.last_name} ${r.practice_name}`);
+          return (
+            q.every((w) => names.includes(w)) &&
+            specialty.every((w) => fold(r.specialty).includes(w)) &&
+            city.every((w) => fold(`${r.city} ${r.postcode}`).includes(w))
+          );
+        })
+        .slice(0, 100)
+        .map((r) => ({
+          practitionerId: r.user_id,
+          firstName: r.first_name,
+          lastName: r.last_name,
+          specialty: r.specialty,
+          practiceId: r.practice_id,
+          practiceName: r.practice_name,
+          address: r.address,
+          postcode: r.postcode,
+          city: r.city,
+          timeZone: r.time_zone,
+          phone: r.phone,
+          bookable: r.periods !== null && r.periods !== '[]',
+        }));
     },
   };
 }

@@ -211,6 +211,7 @@ export function practitionersOfProfiles(db: Db, profileIds: string[]) {
       'practices.id as practice_id',
       'practices.name as practice_name',
       'practices.city',
+      'practices.time_zone',
       'patient_profiles.id as profile_id',
       'patient_profiles.first_name as profile_first_name',
       'patient_profiles.last_name as profile_last_name',

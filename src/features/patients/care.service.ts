@@ -430,6 +430,7 @@ export function createCareService(deps: CareDeps) {
         practiceId: r.practice_id,
         practiceName: r.practice_name,
         city: r.city,
+        timeZone: r.time_zone,
         patientProfileId: r.profile_id,
         patientName: `${r.profile_first_name} ${r.profile_last_name}`,
         lastConsultationAt: r.last_consultation_at,

@@ -47,9 +47,10 @@ export function createPatientsService(deps: PatientsDeps) {
   const db = store.db;
   const today = () => DateTime.fromMillis(clock.now(), { zone: 'Europe/Paris' }).toISODate()!;
 
-  function toRelative(row: PatientProfileRow): Relative {
+  function toRelative(row: PatientProfileRow, viewerId: string): Relative {
     return {
       id: row.id,
+      isYou: row.user_id === viewerId,
       relationship: row.relationship,
       firstName: row.first_name,
       lastName: row.last_name,
@@ -109,7 +110,7 @@ export function createPatientsService(deps: PatientsDeps) {
         now,
       );
     });
-    return toRelative(row);
+    return toRelative(row, ownerUserId);
   }
 
   return {
@@ -118,7 +119,7 @@ export function createPatientsService(deps: PatientsDeps) {
     findProfile: (profileId: string) => repo.findProfile(db, profileId),
 
     async list(auth: AuthContext): Promise<Relative[]> {
-      return (await repo.profilesOfUser(db, auth.user.id)).map(toRelative);
+      return (await repo.profilesOfUser(db, auth.user.id)).map((row) => toRelative(row, auth.user.id));
     },
 
     createRelative: (auth: AuthContext, body: NewRelative, actor: Actor) =>
@@ -165,7 +166,7 @@ export function createPatientsService(deps: PatientsDeps) {
           now,
         );
       });
-      return toRelative({ ...profile, ...changes });
+      return toRelative({ ...profile, ...changes }, auth.user.id);
     },
 
     async removeRelative(auth: AuthContext, profileId: string, actor: Actor): Promise<void> {

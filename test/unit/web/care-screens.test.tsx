@@ -74,6 +74,7 @@ const profiles: Relative[] = [
     sex: null,
     ownAccount: false,
     mayHoldOwnAccount: false,
+    isYou: true,
   },
   {
     id: CHILD,
@@ -84,6 +85,7 @@ const profiles: Relative[] = [
     sex: 'female',
     ownAccount: false,
     mayHoldOwnAccount: false,
+    isYou: false,
   },
 ];
 
@@ -98,6 +100,7 @@ const entry: DirectoryEntry = {
   postcode: '69003',
   city: 'Lyon',
   timeZone: 'Europe/Paris',
+  phone: '+33 4 00 00 00 00',
   bookable: true,
 };
 
@@ -113,6 +116,8 @@ function appointment(overrides: Partial<Appointment>): Appointment {
     patientName: 'Lucas Moreau',
     startsAt,
     endsAt: startsAt + 20 * 60_000,
+    cancellationDeadlineHours: 24,
+    practicePhone: '+33 4 00 00 00 00',
     timeZone: 'Europe/Paris',
     status: 'booked',
     cancelReason: null,
