@@ -23,6 +23,22 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The parent's environment without Missive's own settings: the server gets only what the caller passes. */
+function inherited(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of [
+    'DATABASE_URL',
+    'REDIS_URL',
+    'SMTP_URL',
+    'PUBLIC_URL',
+    'DATA_DIR',
+    'MISSIVE_MASTER_KEY',
+    'MISSIVE_DEMO',
+  ])
+    delete env[key];
+  return env;
+}
+
 /** Starts the real server (`src/main.ts`) on a free port with a fresh data directory, as `npm start` would. */
 export async function startServer(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
@@ -32,7 +48,7 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
-      ...process.env,
+      ...inherited(),
       NODE_ENV: 'test',
       HOST: '127.0.0.1',
       PORT: String(port),
