@@ -576,3 +576,219 @@ describe('patient screens', () => {
     expect(page.querySelectorAll('[aria-invalid="true"]').length).toBeGreaterThanOrEqual(3);
   });
 });
+
+describe('practice screens', () => {
+  const ASSISTANT = '0190c7a0-0000-7000-8000-0000000000e1';
+  function staff(
+    role: 'practitioner' | 'assistant',
+    rights: Array<'messaging' | 'patients' | 'agenda'>,
+  ): MeResponse {
+    return {
+      ...patient(),
+      user: {
+        ...patient().user,
+        id: role === 'practitioner' ? DOCTOR : ASSISTANT,
+        kind: 'staff',
+        firstName: role === 'practitioner' ? 'Claire' : 'Sophie',
+        lastName: role === 'practitioner' ? 'Martin' : 'Bernard',
+      },
+      mfa: 'verified',
+      memberships: [
+        { practiceId: PRACTICE, practiceName: 'Cabinet des Tilleuls', role, isAdmin: false, rights },
+      ],
+    };
+  }
+  const members = {
+    practice: {
+      id: PRACTICE,
+      name: 'Cabinet des Tilleuls',
+      address: '12 rue des Tilleuls',
+      postcode: '69003',
+      city: 'Lyon',
+      country: 'FR',
+      timeZone: 'Europe/Paris',
+      phone: null,
+      isDemo: false,
+      cancellationDeadlineHours: 24,
+    },
+    members: [
+      {
+        userId: DOCTOR,
+        firstName: 'Claire',
+        lastName: 'Martin',
+        email: 'claire@example.org',
+        role: 'practitioner',
+        isAdmin: true,
+        rights: ['messaging', 'patients'],
+        mfaEnrolled: true,
+        since: 0,
+      },
+      {
+        userId: ASSISTANT,
+        firstName: 'Sophie',
+        lastName: 'Bernard',
+        email: 'sophie@example.org',
+        role: 'assistant',
+        isAdmin: false,
+        rights: ['messaging'],
+        mfaEnrolled: true,
+        since: 0,
+      },
+    ],
+    invitations: [],
+  };
+  const renewalConversation = summary({
+    category: 'renewal',
+    subject: 'Renewal: Ventolin',
+    emergencyFlagged: true,
+    patientName: 'Emma Moreau',
+    patientProfileId: CHILD,
+  });
+  const base = (me: MeResponse): Record<string, Handler> => ({
+    'GET /api/v1/me': { status: 200, body: me },
+    'GET /api/v1/unread': { status: 200, body: { total: 1 } },
+    [`GET /api/v1/practices/${PRACTICE}/members`]: { status: 200, body: members },
+    [`GET /api/v1/practices/${PRACTICE}/inbox?offset=0&limit=30`]: {
+      status: 200,
+      body: { conversations: [renewalConversation], total: 1 },
+    },
+  });
+
+  it('lets an assistant triage a medical request but neither decide nor answer it', async () => {
+    const calls = stubRoutes({
+      ...base(staff('assistant', ['messaging'])),
+      [`GET /api/v1/conversations/${CONVERSATION}`]: {
+        status: 200,
+        body: detail({
+          conversation: renewalConversation,
+          renewal: {
+            id: '0190c7a0-0000-7000-8000-0000000000f1',
+            details: {
+              medication: 'Ventolin',
+              dosage: '2 puffs',
+              takenFor: '2 years',
+              lastPrescriptionOn: '2026-06-15',
+            },
+            photo: null,
+            status: 'pending',
+            decisionReason: null,
+            pickup: null,
+            decidedAt: null,
+          },
+        }),
+      },
+      [`GET /api/v1/conversations/${CONVERSATION}/messages?limit=50`]: {
+        status: 200,
+        body: { messages: [message(1, { kind: 'renewal_request', body: 'Nearly empty.' })], hasMore: false },
+      },
+      [`PATCH /api/v1/conversations/${CONVERSATION}`]: (body) => ({
+        status: 200,
+        body: {
+          ...renewalConversation,
+          assignee: { userId: DOCTOR, name: 'Claire Martin' },
+          ...(body as object),
+        },
+      }),
+    });
+    // A wide screen: the inbox and the conversation side by side.
+    vi.stubGlobal('matchMedia', (query: string) => ({
+      matches: true,
+      media: query,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    }));
+    const page = await renderApp(`/practices/${PRACTICE}/inbox/${CONVERSATION}`);
+    expect(byText(page, '.site-nav__link', 'Inbox')?.querySelector('.nav-badge')?.textContent).toBe('1');
+    expect(page.querySelector('.inbox-row--emergency')?.textContent).toContain('Possible emergency');
+    expect(page.querySelector('h1')?.textContent).toBe('Renewal: Ventolin');
+    expect(document.title).not.toContain('Ventolin');
+    expect(byText(page, 'button', 'Approve')).toBeNull();
+    expect(page.textContent).toContain('Only a practitioner can approve or refuse this request');
+    expect(page.querySelector<HTMLTextAreaElement>('.msg-composer textarea')?.disabled).toBe(true);
+    const assignee = page.querySelectorAll<HTMLSelectElement>('.msg-triage select')[1] ?? null;
+    await act(async () => {
+      if (!assignee) return;
+      assignee.value = DOCTOR;
+      assignee.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await click(byText(page, '.msg-triage button', 'Assign'));
+    await settle();
+    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ assigneeUserId: DOCTOR });
+    expect(page.textContent).toContain('Assigned to Claire Martin.');
+  });
+
+  it('finds a linked patient and writes to them from the inbox', async () => {
+    const calls = stubRoutes({
+      ...base(staff('practitioner', ['messaging', 'patients'])),
+      [`GET /api/v1/practices/${PRACTICE}/patients?q=Emma&offset=0&limit=20`]: {
+        status: 200,
+        body: {
+          total: 2,
+          tags: [],
+          patients: [
+            {
+              id: 'r1',
+              firstName: 'Emma',
+              lastName: 'Moreau',
+              birthDate: '2017-04-08',
+              linked: true,
+              patientProfileId: CHILD,
+              invited: false,
+              lastConsultationAt: 0,
+              practitioners: [{ id: DOCTOR, name: 'Claire Martin', lastConsultationAt: 0 }],
+              tags: [],
+            },
+            {
+              id: 'r2',
+              firstName: 'Emma',
+              lastName: 'Durand',
+              birthDate: '2001-01-01',
+              linked: false,
+              patientProfileId: null,
+              invited: true,
+              lastConsultationAt: null,
+              practitioners: [],
+              tags: [],
+            },
+          ],
+        },
+      },
+      [`POST /api/v1/practices/${PRACTICE}/conversations`]: {
+        status: 201,
+        body: { conversation: summary({ status: 'waiting_patient' }), message: message(1) },
+      },
+      [`GET /api/v1/conversations/${CONVERSATION}`]: { status: 200, body: detail() },
+      [`GET /api/v1/conversations/${CONVERSATION}/messages?limit=50`]: {
+        status: 200,
+        body: { messages: [message(1)], hasMore: false },
+      },
+    });
+    const page = await renderApp(`/practices/${PRACTICE}/inbox`);
+    await click(byText(page, 'button', 'Write to a patient'));
+    const dialog = page.querySelector('dialog');
+    await typeText(dialog?.querySelector('input[type="search"]') ?? null, 'Emma');
+    await wait(400);
+    await settle();
+    // Only patients linked to an account can be written to.
+    const choices = [...(dialog?.querySelectorAll('.msg-choice') ?? [])].map((choice) => choice.textContent);
+    expect(choices).toEqual(['Emma Moreau08/04/2017']);
+    await click(dialog?.querySelector('.msg-choice input') ?? null);
+    await typeText(
+      byText(dialog ?? page, '.field', 'Subject')?.querySelector('input') ?? null,
+      'Flu vaccine',
+    );
+    await typeText(
+      dialog?.querySelector('textarea') ?? null,
+      'The flu vaccine is available at the practice.',
+    );
+    await click(byText(dialog ?? page, 'button', 'Send'));
+    await settle();
+    expect(calls.find((call) => call.method === 'POST')?.body).toMatchObject({
+      practitionerId: DOCTOR,
+      patientProfileId: CHILD,
+      category: 'health_question',
+      subject: 'Flu vaccine',
+      patientMayReply: true,
+    });
+  });
+});

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MyPractitioner, Relative } from '../../../../src/contracts/care';
+import type { MyPractitioner, PracticePatient, Relative } from '../../../../src/contracts/care';
 import type { Country, Locale } from '../../../../src/contracts/common';
 import type {
   Attachment,
@@ -98,6 +98,10 @@ export const messagingApi = {
     api.post<{ conversation: ConversationSummary; message: Message }>(
       `${practicePath(practiceId)}/conversations`,
       body,
+    ),
+  practicePatients: (practiceId: string, q: string) =>
+    api.get<{ patients: PracticePatient[]; total: number }>(
+      `${practicePath(practiceId)}/patients${queryString({ q, offset: 0, limit: 20 })}`,
     ),
   settings: (practiceId: string, practitionerId: string) =>
     api.get<MessagingSettingsBody>(

@@ -28,6 +28,7 @@ import {
 import { onLocalEvent, useLive } from '../live';
 import { SPLIT_VIEW, useMediaQuery } from '../use-media';
 import { PracticeThread } from './practice-thread';
+import { StartConversationDialog } from './start-conversation-dialog';
 import '../messaging.css';
 
 const PAGE = 30;
@@ -137,6 +138,7 @@ function Inbox({
     [refresh],
   );
 
+  const [writing, setWriting] = useState(false);
   const showList = wide || !conversationId;
   const title = t('inbox.title');
   const several = me.memberships.filter((candidate) => candidate.rights.includes('messaging')).length > 1;
@@ -150,6 +152,17 @@ function Inbox({
         {t('messaging.templates.manage')}
       </ButtonLink>
     );
+  // Finding a patient to write to needs the practice's patient list.
+  const actions = (
+    <>
+      {membership.rights.includes('patients') ? (
+        <Button small onClick={() => setWriting(true)} aria-haspopup="dialog">
+          {t('inbox.write.toPatient')}
+        </Button>
+      ) : null}
+      {settingsLink}
+    </>
+  );
 
   return (
     <div className={`inbox${conversationId ? ' inbox--thread' : ''}${wide ? ' inbox--split' : ''}`}>
@@ -158,13 +171,13 @@ function Inbox({
           {conversationId ? (
             <div className="inbox__list-header">
               <h2 className="inbox__list-title">{title}</h2>
-              {settingsLink}
+              <div className="cluster">{actions}</div>
             </div>
           ) : (
             <PageHeader
               title={title}
               description={several ? membership.practiceName : t('inbox.description')}
-              actions={settingsLink}
+              actions={actions}
             />
           )}
           <InboxFilters
@@ -219,6 +232,15 @@ function Inbox({
         <div className="inbox__placeholder">
           <p>{t('inbox.placeholder')}</p>
         </div>
+      ) : null}
+      {membership.rights.includes('patients') ? (
+        <StartConversationDialog
+          open={writing}
+          onClose={() => setWriting(false)}
+          membership={membership}
+          members={memberList}
+          meId={me.user.id}
+        />
       ) : null}
     </div>
   );

@@ -133,6 +133,7 @@ export function PracticeThread({ me, membership, conversationId, members, showBa
         onClose={() => setWriting(false)}
         membership={membership}
         members={members}
+        meId={me.user.id}
         patient={{
           patientProfileId: conversation.patientProfileId,
           name: conversation.patientName,

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { Membership } from '../../../../../src/contracts/accounts';
@@ -10,6 +10,8 @@ import { FormError } from '../../../components/form-error';
 import { Select } from '../../../components/select';
 import { TextField } from '../../../components/text-field';
 import { issuesByField } from '../../../i18n/errors';
+import { formatNumericDate } from '../../../lib/time';
+import { useResource } from '../../../lib/use-resource';
 import { useSubmit } from '../../../lib/use-submit';
 import { type Category, messagingApi } from '../api';
 import { AttachmentField, useUploads } from '../compose/attachments';
@@ -17,21 +19,31 @@ import { MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS } from '../constants';
 import { CATEGORIES, categoryLabel, newClientMessageId } from '../format';
 import { announce } from '../live';
 
+type PatientChoice = { patientProfileId: string; name: string; practitionerId: string };
+
 type StartConversationDialogProps = {
   open: boolean;
   onClose: () => void;
   membership: Membership;
   members: readonly Member[];
-  patient: { patientProfileId: string; name: string; practitionerId: string };
+  /** The patient of the conversation being read; without one, the dialog searches the practice's patients. */
+  patient?: PatientChoice;
+  meId: string;
 };
 
 /** "Write to this patient": the practice starts a conversation, and decides whether the patient may reply. */
-export function StartConversationDialog({
+export function StartConversationDialog(props: StartConversationDialogProps) {
+  // A fresh form for each patient.
+  return <StartConversationForm key={props.patient?.patientProfileId ?? 'search'} {...props} />;
+}
+
+function StartConversationForm({
   open,
   onClose,
   membership,
   members,
-  patient,
+  patient: given,
+  meId,
 }: StartConversationDialogProps) {
   const { t } = useTranslation();
   const id = useId();
@@ -40,14 +52,21 @@ export function StartConversationDialog({
   // Assistants write administrative messages only (the server refuses anything else).
   const categories: readonly Category[] =
     membership.role === 'practitioner' ? CATEGORIES : ['administrative'];
-  const [practitionerId, setPractitionerId] = useState(patient.practitionerId);
+  const [chosen, setChosen] = useState<PatientChoice | null>(null);
+  const patient = given ?? chosen;
+  const [practitionerChoice, setPractitionerId] = useState('');
+  // Members may still be loading when the dialog is created: the default is worked out at each render.
+  const practitionerId =
+    practitionerChoice ||
+    given?.practitionerId ||
+    (practitioners.some((member) => member.userId === meId) ? meId : (practitioners[0]?.userId ?? ''));
   const [category, setCategory] = useState<Category>(
     categories.includes('health_question') ? 'health_question' : 'administrative',
   );
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [mayReply, setMayReply] = useState(true);
-  const [errors, setErrors] = useState<{ subject?: string; body?: string }>({});
+  const [errors, setErrors] = useState<{ subject?: string; body?: string; patient?: string }>({});
   const clientId = useRef(newClientMessageId());
   const formRef = useRef<HTMLFormElement>(null);
   const uploads = useUploads();
@@ -55,6 +74,10 @@ export function StartConversationDialog({
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (!patient) {
+      setErrors({ patient: t('inbox.write.choosePatient') });
+      return;
+    }
     const found = {
       subject: subject.trim() ? undefined : t('messaging.new.required'),
       body: body.trim() ? undefined : t('messaging.new.required'),
@@ -73,7 +96,7 @@ export function StartConversationDialog({
     const outcome = await run(() =>
       messagingApi.startByPractice(membership.practiceId, {
         practitionerId,
-        patientProfileId: patient.patientProfileId,
+        patientProfileId: (patient as PatientChoice).patientProfileId,
         category,
         subject: subject.trim(),
         clientMessageId: clientId.current,
@@ -99,7 +122,7 @@ export function StartConversationDialog({
   return (
     <Dialog
       open={open}
-      title={t('inbox.write.title', { name: patient.name })}
+      title={given ? t('inbox.write.title', { name: given.name }) : t('inbox.write.titleSearch')}
       onClose={() => {
         if (!busy) {
           setError(null);
@@ -109,6 +132,19 @@ export function StartConversationDialog({
     >
       <form ref={formRef} className="form" onSubmit={submit} noValidate>
         <FormError error={error} />
+        {given ? null : (
+          <PatientSearch
+            practiceId={membership.practiceId}
+            chosen={chosen}
+            error={errors.patient}
+            onChoose={(choice) => {
+              setChosen(choice);
+              setErrors((previous) => ({ ...previous, patient: undefined }));
+              if (choice && practitioners.some((member) => member.userId === choice.practitionerId))
+                setPractitionerId(choice.practitionerId);
+            }}
+          />
+        )}
         {practitioners.length > 1 ? (
           <Select
             label={t('inbox.write.practitioner')}
@@ -183,5 +219,86 @@ export function StartConversationDialog({
         </div>
       </form>
     </Dialog>
+  );
+}
+
+/** Finds a linked patient of the practice (the list needs the "patients" right). */
+function PatientSearch({
+  practiceId,
+  chosen,
+  error,
+  onChoose,
+}: {
+  practiceId: string;
+  chosen: PatientChoice | null;
+  error: string | undefined;
+  onChoose: (choice: PatientChoice | null) => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const id = useId();
+  const [q, setQ] = useState('');
+  const [query, setQuery] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setQuery(q.trim()), 300);
+    return () => clearTimeout(timer);
+  }, [q]);
+  const { resource } = useResource(
+    () => (query.length >= 2 ? messagingApi.practicePatients(practiceId, query) : Promise.resolve(null)),
+    `patients-${practiceId}-${query}`,
+  );
+  const linked =
+    resource.status === 'ready' && resource.data
+      ? resource.data.patients.filter((patient) => patient.patientProfileId !== null)
+      : [];
+  return (
+    <fieldset className="fieldset field" aria-describedby={error ? `${id}-error` : undefined}>
+      <legend className="fieldset__legend">{t('inbox.write.patient')}</legend>
+      <TextField
+        label={t('inbox.write.search')}
+        hint={t('inbox.write.searchHint')}
+        value={q}
+        onChange={(event) => setQ(event.target.value)}
+        autoComplete="off"
+        type="search"
+      />
+      <div aria-live="polite">
+        {query.length >= 2 && resource.status === 'ready' && linked.length === 0 ? (
+          <p className="small muted">{t('inbox.write.noPatient')}</p>
+        ) : null}
+        {resource.status === 'failed' ? <p className="small muted">{t('inbox.write.searchFailed')}</p> : null}
+      </div>
+      {linked.length > 0 ? (
+        <div className="msg-choices msg-choices--compact">
+          {linked.slice(0, 8).map((patient) => {
+            const name = `${patient.firstName} ${patient.lastName}`;
+            return (
+              <label key={patient.id} className="msg-choice">
+                <input
+                  type="radio"
+                  name={`${id}-patient`}
+                  checked={chosen?.patientProfileId === patient.patientProfileId}
+                  onChange={() =>
+                    onChoose({
+                      patientProfileId: patient.patientProfileId as string,
+                      name,
+                      practitionerId: patient.practitioners[0]?.id ?? '',
+                    })
+                  }
+                />
+                <span className="msg-choice__text">
+                  <strong>{name}</strong>
+                  <span className="small muted">{formatNumericDate(patient.birthDate, i18n.language)}</span>
+                </span>
+              </label>
+            );
+          })}
+        </div>
+      ) : null}
+      {error ? (
+        <div id={`${id}-error`} className="field__error">
+          {error}
+        </div>
+      ) : null}
+    </fieldset>
   );
 }
