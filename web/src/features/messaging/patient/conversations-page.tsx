@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import type { MyPractitioner, Relative } from '../../../../../src/contracts/care';
 import { Badge } from '../../../components/badge';
 import { ButtonLink } from '../../../components/button';
 import { LoadError } from '../../../components/load-error';
@@ -26,6 +27,7 @@ export function ConversationsPage() {
       {resource.status === 'loading' ? <PageLoading label={t('common.loading')} /> : null}
       {resource.status === 'failed' ? <LoadError error={resource.error} onRetry={reload} /> : null}
       {resource.status === 'ready' ? <ConversationList conversations={resource.data.conversations} /> : null}
+      <WriteTo />
     </div>
   );
 }
@@ -86,5 +88,70 @@ function ConversationList({ conversations }: { conversations: readonly Conversat
         </li>
       ))}
     </ul>
+  );
+}
+
+/** "Write" per practitioner and per person: everyone in the family who consulted each practitioner. */
+function WriteTo() {
+  const { t } = useTranslation();
+  const { resource } = useResource(async () => {
+    const [practitioners, profiles] = await Promise.all([
+      messagingApi.myPractitioners(),
+      messagingApi.profiles().catch(() => ({ profiles: [] as Relative[] })),
+    ]);
+    return { rows: practitioners.practitioners, profiles: profiles.profiles };
+  }, 'write-to');
+  if (resource.status !== 'ready' || resource.data.rows.length === 0) return null;
+  const you = new Set(resource.data.profiles.filter((profile) => profile.isYou).map((profile) => profile.id));
+  const groups = new Map<string, MyPractitioner[]>();
+  for (const row of resource.data.rows) {
+    const key = `${row.practitionerId}/${row.practiceId}`;
+    groups.set(key, [...(groups.get(key) ?? []), row]);
+  }
+  return (
+    <section className="stack" aria-labelledby="write-to">
+      <h2 id="write-to" className="section-title">
+        {t('messaging.list.writeTo')}
+      </h2>
+      <ul className="msg-practitioners">
+        {[...groups.entries()].map(([key, rows]) => {
+          const first = rows[0] as MyPractitioner;
+          const name = `${first.firstName} ${first.lastName}`;
+          return (
+            <li key={key} className="msg-practitioner">
+              <div>
+                <p className="msg-practitioner__name">{name}</p>
+                <p className="small muted">
+                  {first.specialty} · {first.practiceName}
+                </p>
+              </div>
+              <div className="cluster">
+                {rows.map((row) => {
+                  const self = you.has(row.patientProfileId);
+                  const params = new URLSearchParams({
+                    for: row.patientProfileId,
+                    practitionerId: row.practitionerId,
+                    practiceId: row.practiceId,
+                  });
+                  return (
+                    <ButtonLink
+                      key={row.patientProfileId}
+                      to={`/messages/new?${params}`}
+                      variant="secondary"
+                      small
+                    >
+                      {self
+                        ? t('messaging.list.writeSelf')
+                        : t('messaging.list.writeFor', { name: row.patientName.split(' ')[0] })}
+                      <span className="visually-hidden"> ({name})</span>
+                    </ButtonLink>
+                  );
+                })}
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -46,7 +46,7 @@ export function peopleOf(
   for (const row of rows) {
     if (seen.has(row.patientProfileId)) continue;
     const profile = byId.get(row.patientProfileId);
-    const self = profile?.relationship === 'self';
+    const self = profile ? profile.isYou : false;
     const label = self
       ? t('messaging.new.myself', { name: row.patientName })
       : profile
