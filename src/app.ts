@@ -12,6 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
+import { registerCampaignsRoutes } from './features/campaigns/campaigns.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerNotificationsRoutes } from './features/notifications/notifications.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
@@ -41,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** The feature services, when the caller already built them (main.ts shares one graph with its jobs). */
   services?: Services;
+  /** Called when a campaign is created, so that the sending job looks at once. */
+  onCampaignCreated?: () => void;
   /** WebSocket heartbeat period (tests shorten it). */
   heartbeatMs?: number;
   /** Directory of the built web app; omitted in API-only tests. */
@@ -166,6 +169,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await registerSafetyRoutes(app);
   await registerNotificationsRoutes(app, { notifications: services.notifications });
+  await registerCampaignsRoutes(app, {
+    campaigns: services.campaigns,
+    onCreated: () => deps.onCampaignCreated?.(),
+  });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, {

@@ -31,7 +31,27 @@ async function main(): Promise<void> {
     console.log(`\n${formatDemoLogins(logins)}\n`);
   }
 
-  const app = await buildApp({ config, clock, logger, ...runtime, services, webRoot: DEFAULT_WEB_ROOT });
+  // Campaign sending: a resumable job, looked at every few seconds and right after a campaign is created.
+  let campaignRun: Promise<unknown> | undefined;
+  const runCampaigns = () => {
+    campaignRun ??= services.campaigns
+      .runDue()
+      .catch((err) => logger.warn({ err }, 'campaign sending failed'))
+      .finally(() => {
+        campaignRun = undefined;
+      });
+  };
+  const campaignTimer = setInterval(runCampaigns, 5_000);
+  campaignTimer.unref();
+  const app = await buildApp({
+    config,
+    clock,
+    logger,
+    ...runtime,
+    services,
+    webRoot: DEFAULT_WEB_ROOT,
+    onCampaignCreated: runCampaigns,
+  });
   runtime.outbox.start();
   // Hourly housekeeping: expired sessions, conversations idle past their practitioner's delay, daily digests.
   const purge = setInterval(() => {
@@ -49,6 +69,8 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(purge);
+    clearInterval(campaignTimer);
+    await campaignRun;
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

@@ -4,6 +4,7 @@ import { createAccountsService } from './features/accounts/accounts.service';
 import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
+import { createCampaignsService } from './features/campaigns/campaigns.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
 import { createConversationsService } from './features/messaging/conversations.service';
@@ -88,6 +89,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const attachments = createAttachmentsService({ store, keys, clock, access });
   const sync = createSyncService({ store, practices, patients, access });
+  const campaigns = createCampaignsService({ store, keys, clock, practices, patients, conversations });
   return {
     accounts,
     sessions,
@@ -105,6 +107,7 @@ export function createServices(deps: ServiceDeps) {
     access,
     sync,
     notifications,
+    campaigns,
   };
 }
 

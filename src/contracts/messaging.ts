@@ -139,7 +139,7 @@ export const ConversationSummarySchema = z.object({
   category: CategorySchema,
   subject: z.string(),
   status: ConversationStatusSchema,
-  origin: z.enum(['patient', 'practice']),
+  origin: z.enum(['patient', 'practice', 'campaign']),
   assignee: z.object({ userId: IdSchema, name: z.string() }).nullable(),
   patientMayReply: z.boolean(),
   emergencyFlagged: z.boolean(),

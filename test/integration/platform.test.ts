@@ -168,6 +168,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0003-messaging',
       '0004-notifications',
       '0005-message-indexes',
+      '0006-campaigns',
     ]);
   });
 });

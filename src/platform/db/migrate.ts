@@ -4,6 +4,7 @@ import * as care from './migrations/0002-care';
 import * as messaging from './migrations/0003-messaging';
 import * as notifications from './migrations/0004-notifications';
 import * as messageIndexes from './migrations/0005-message-indexes';
+import * as campaigns from './migrations/0006-campaigns';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003-messaging': messaging,
   '0004-notifications': notifications,
   '0005-message-indexes': messageIndexes,
+  '0006-campaigns': campaigns,
 };
 
 class StaticProvider implements MigrationProvider {

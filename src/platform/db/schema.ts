@@ -34,6 +34,9 @@ export interface Database {
   notification_preferences: NotificationPreferencesRow;
   notification_log: NotificationLogRow;
   digest_log: DigestLogRow;
+  campaigns: CampaignRow;
+  campaign_recipients: CampaignRecipientRow;
+  campaign_optouts: CampaignOptoutRow;
 }
 
 export interface UserRow {
@@ -303,7 +306,7 @@ export interface ConversationRow {
   practitioner_user_id: string;
   patient_profile_id: string;
   created_by_user_id: string;
-  origin: 'patient' | 'practice';
+  origin: 'patient' | 'practice' | 'campaign';
   category: 'health_question' | 'renewal' | 'test_results' | 'administrative';
   subject: Uint8Array;
   status: 'open' | 'in_progress' | 'waiting_patient' | 'closed';
@@ -388,4 +391,34 @@ export interface DigestLogRow {
   practice_id: string;
   user_id: string;
   day: string;
+}
+
+export interface CampaignRow {
+  id: string;
+  practice_id: string;
+  author_user_id: string;
+  kind: 'prevention' | 'practice_info';
+  title: Uint8Array;
+  body: Uint8Array;
+  patients_may_reply: number;
+  audience: string;
+  status: 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  scheduled_at: number | null;
+  started_at: number | null;
+  completed_at: number | null;
+  total_recipients: number | null;
+  created_at: number;
+}
+
+export interface CampaignRecipientRow {
+  campaign_id: string;
+  patient_profile_id: string;
+  conversation_id: string | null;
+  delivered_at: number | null;
+}
+
+export interface CampaignOptoutRow {
+  practice_id: string;
+  patient_profile_id: string;
+  created_at: number;
 }

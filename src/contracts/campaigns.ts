@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { IdSchema } from './common';
+import { MessageTextSchema } from './messaging';
+
+export const AudienceSchema = z.object({
+  lastConsultationMonths: z.number().int().min(1).max(240).nullable(),
+  minAge: z.number().int().min(0).max(130).nullable(),
+  maxAge: z.number().int().min(0).max(130).nullable(),
+  sex: z.enum(['female', 'male']).nullable(),
+  tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(10),
+  includeRelatives: z.boolean(),
+});
+
+export const AudienceCountBodySchema = z.object({
+  audience: AudienceSchema,
+  sendAt: z.number().int().optional(),
+});
+export const AudienceCountSchema = z.object({ recipients: z.number().int(), optedOut: z.number().int() });
+
+export const CreateCampaignBodySchema = z.object({
+  kind: z.enum(['prevention', 'practice_info']),
+  title: z.string().trim().min(1).max(120),
+  body: MessageTextSchema,
+  patientsMayReply: z.boolean(),
+  audience: AudienceSchema,
+  /** When to send (epoch ms); now when omitted. */
+  sendAt: z.number().int().optional(),
+  /** The author confirms the content rules: prevention or practice information, no advertising. */
+  contentRulesAccepted: z.literal(true),
+});
+
+export const CampaignSchema = z.object({
+  id: IdSchema,
+  kind: z.enum(['prevention', 'practice_info']),
+  title: z.string(),
+  status: z.enum(['scheduled', 'sending', 'sent', 'cancelled']),
+  scheduledAt: z.number().int().nullable(),
+  startedAt: z.number().int().nullable(),
+  completedAt: z.number().int().nullable(),
+  totalRecipients: z.number().int().nullable(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  replied: z.number().int(),
+  patientsMayReply: z.boolean(),
+});
+export type Campaign = z.infer<typeof CampaignSchema>;
+export const CampaignListSchema = z.object({ campaigns: z.array(CampaignSchema) });
+export const CampaignParamsSchema = z.object({ practiceId: IdSchema, campaignId: IdSchema });
+export const OptOutBodySchema = z.object({ patientProfileId: IdSchema, optedOut: z.boolean() });

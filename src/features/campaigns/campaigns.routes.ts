@@ -1,0 +1,134 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  AudienceCountBodySchema,
+  AudienceCountSchema,
+  CampaignListSchema,
+  CampaignParamsSchema,
+  CampaignSchema,
+  CreateCampaignBodySchema,
+  OptOutBodySchema,
+} from '../../contracts/campaigns';
+import { ErrorResponseSchema } from '../../contracts/common';
+import { PracticeParamsSchema } from '../../contracts/practices';
+import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
+import type { CampaignsService } from './campaigns.service';
+
+const errors = {
+  400: ErrorResponseSchema,
+  401: ErrorResponseSchema,
+  403: ErrorResponseSchema,
+  404: ErrorResponseSchema,
+  409: ErrorResponseSchema,
+};
+
+export async function registerCampaignsRoutes(
+  root: FastifyInstance,
+  deps: { campaigns: CampaignsService; onCreated: () => void },
+): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { campaigns } = deps;
+  const user = { preHandler: requireAuth('user') };
+  const patient = { preHandler: requireAuth('patient') };
+
+  app.post(
+    '/api/v1/practices/:practiceId/campaigns/audience',
+    {
+      ...user,
+      schema: {
+        summary: 'Count the recipients of an audience (live, while editing)',
+        tags: ['campaigns'],
+        params: PracticeParamsSchema,
+        body: AudienceCountBodySchema,
+        response: { 200: AudienceCountSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.countAudience(
+        authOf(request),
+        request.params.practiceId,
+        request.body.audience,
+        request.body.sendAt,
+      ),
+  );
+  app.post(
+    '/api/v1/practices/:practiceId/campaigns',
+    {
+      ...user,
+      schema: {
+        summary: 'Send or schedule a prevention campaign or practice news',
+        tags: ['campaigns'],
+        params: PracticeParamsSchema,
+        body: CreateCampaignBodySchema,
+        response: { 201: CampaignSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const campaign = await campaigns.create(
+        authOf(request),
+        request.params.practiceId,
+        request.body,
+        actorOf(request),
+      );
+      deps.onCreated();
+      return reply.status(201).send(campaign);
+    },
+  );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns',
+    {
+      ...user,
+      schema: {
+        summary: "The practice's campaigns with delivery progress and statistics",
+        tags: ['campaigns'],
+        params: PracticeParamsSchema,
+        response: { 200: CampaignListSchema, ...errors },
+      },
+    },
+    async (request) => ({
+      campaigns: await campaigns.list(authOf(request), request.params.practiceId),
+    }),
+  );
+  app.post(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId/cancel',
+    {
+      ...user,
+      schema: {
+        summary: 'Cancel a scheduled campaign',
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { 200: CampaignSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.cancel(
+        authOf(request),
+        request.params.practiceId,
+        request.params.campaignId,
+        actorOf(request),
+      ),
+  );
+  app.put(
+    '/api/v1/practices/:practiceId/campaign-optout',
+    {
+      ...patient,
+      schema: {
+        summary: "Opt a profile out of (or back into) a practice's campaigns",
+        tags: ['campaigns'],
+        params: PracticeParamsSchema,
+        body: OptOutBodySchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await campaigns.setOptOut(
+        authOf(request),
+        request.params.practiceId,
+        request.body.patientProfileId,
+        request.body.optedOut,
+      );
+      return reply.status(204).send(null);
+    },
+  );
+}

@@ -1,0 +1,347 @@
+import { DateTime } from 'luxon';
+import { v7 as uuidv7 } from 'uuid';
+import type { Campaign } from '../../contracts/campaigns';
+import { type AudienceDefinition, selectAudience } from '../../domain/campaigns';
+import type { Clock } from '../../platform/clock/clock';
+import type { Keyring } from '../../platform/crypto/keyring';
+import type { CampaignRow } from '../../platform/db/schema';
+import type { Store } from '../../platform/db/store';
+import { AppError } from '../../platform/http/errors';
+import type { AuthContext } from '../accounts/sessions.service';
+import { type Actor, appendAudit, SYSTEM_ACTOR } from '../audit/audit.service';
+import { subjectAad } from '../messaging/conversation-access';
+import type { ConversationsService } from '../messaging/conversations.service';
+import type { PatientsService } from '../patients/patients.service';
+import type { PracticesService } from '../practices/practices.service';
+import * as repo from './campaigns.repository';
+
+const BATCH = 200;
+const titleAad = (id: string) => `campaigns.title:${id}`;
+const bodyAad = (id: string) => `campaigns.body:${id}`;
+
+export type CampaignsService = ReturnType<typeof createCampaignsService>;
+
+/**
+ * Prevention campaigns and practice news. Delivery is a resumable job: recipients are fixed when sending
+ * starts, each one is claimed and delivered in one transaction (a conversation with one message), so a
+ * crash or a second instance never delivers twice and a restart finishes what was left.
+ */
+export function createCampaignsService(deps: {
+  store: Store;
+  keys: Keyring;
+  clock: Clock;
+  practices: PracticesService;
+  patients: PatientsService;
+  conversations: ConversationsService;
+}) {
+  const { store, keys, clock, practices, patients, conversations } = deps;
+  const db = store.db;
+
+  async function audienceOf(practiceId: string, audience: AudienceDefinition, sendAt: number) {
+    const practice = (await practices.findPractice(practiceId))!;
+    const sendDate = DateTime.fromMillis(sendAt, { zone: practice.time_zone }).toISODate()!;
+    const windowStart =
+      audience.lastConsultationMonths === null
+        ? null
+        : DateTime.fromMillis(sendAt).minus({ months: audience.lastConsultationMonths }).toMillis();
+    const rows = await repo.audienceCandidates(db, practiceId);
+    return selectAudience(
+      rows.map((r) => ({
+        profileId: r.profile_id,
+        birthDate: r.birth_date,
+        sex: r.sex,
+        relationship: r.relationship,
+        tags: JSON.parse(r.tags) as string[],
+        lastConsultationAt: Number(r.last_consultation_at),
+        optedOut: r.opted_out_at !== null,
+      })),
+      audience,
+      sendDate,
+      windowStart,
+    );
+  }
+
+  async function toCampaign(row: CampaignRow): Promise<Campaign> {
+    const stats = await repo.campaignStats(db, row.id);
+    return {
+      id: row.id,
+      kind: row.kind,
+      title: await keys.decryptText(row.title, titleAad(row.id)),
+      status: row.status,
+      scheduledAt: row.scheduled_at,
+      startedAt: row.started_at,
+      completedAt: row.completed_at,
+      totalRecipients: row.total_recipients,
+      patientsMayReply: row.patients_may_reply === 1,
+      ...stats,
+    };
+  }
+
+  /** Delivers one batch of a campaign's remaining recipients; returns how many were delivered. */
+  async function deliverBatch(campaign: CampaignRow, batchSize: number): Promise<number> {
+    const title = await keys.decryptText(campaign.title, titleAad(campaign.id));
+    const body = await keys.decryptText(campaign.body, bodyAad(campaign.id));
+    const pending = await db
+      .selectFrom('campaign_recipients')
+      .select('patient_profile_id')
+      .where('campaign_id', '=', campaign.id)
+      .where('delivered_at', 'is', null)
+      .limit(batchSize)
+      .execute();
+    if (pending.length === 0) return 0;
+    const delivered: { id: string; profileId: string; cursor: number }[] = [];
+    await db.transaction().execute(async (trx) => {
+      const now = clock.now();
+      for (const { patient_profile_id: profileId } of pending) {
+        // Claim the recipient: a concurrent worker (another instance) finds it taken and moves on.
+        const claimed = await trx
+          .updateTable('campaign_recipients')
+          .set({ delivered_at: now })
+          .where('campaign_id', '=', campaign.id)
+          .where('patient_profile_id', '=', profileId)
+          .where('delivered_at', 'is', null)
+          .executeTakeFirst();
+        if (claimed.numUpdatedRows !== 1n) continue;
+        const conversationId = uuidv7();
+        await trx
+          .insertInto('conversations')
+          .values({
+            id: conversationId,
+            practice_id: campaign.practice_id,
+            practitioner_user_id: campaign.author_user_id,
+            patient_profile_id: profileId,
+            created_by_user_id: campaign.author_user_id,
+            origin: 'campaign',
+            category: 'administrative',
+            subject: keys.encrypt(title, subjectAad(conversationId)),
+            status: campaign.patients_may_reply === 1 ? 'waiting_patient' : 'closed',
+            assignee_user_id: null,
+            patient_may_reply: campaign.patients_may_reply,
+            emergency_flagged_at: null,
+            last_seq: 0,
+            last_message_at: now,
+            awaiting_reply_since: null,
+            due_at: null,
+            closed_at: campaign.patients_may_reply === 1 ? null : now,
+            closed_reason: campaign.patients_may_reply === 1 ? null : 'practice',
+            change_cursor: 0,
+            created_at: now,
+          })
+          .execute();
+        const message = await conversations.appendMessage(
+          trx,
+          { conversationId, senderUserId: campaign.author_user_id, side: 'practice', kind: 'text', body },
+          { ...SYSTEM_ACTOR, userId: campaign.author_user_id, role: 'staff' },
+          { practiceId: campaign.practice_id, patientProfileId: profileId },
+        );
+        await trx
+          .updateTable('campaign_recipients')
+          .set({ conversation_id: conversationId })
+          .where('campaign_id', '=', campaign.id)
+          .where('patient_profile_id', '=', profileId)
+          .execute();
+        await conversations.noticePatients(trx, conversationId, message.seq);
+        delivered.push({ id: conversationId, profileId, cursor: message.change_cursor });
+      }
+    });
+    for (const d of delivered)
+      await conversations.publish(
+        { id: d.id, practice_id: campaign.practice_id, patient_profile_id: d.profileId },
+        'conversation.created',
+        d.cursor,
+      );
+    return delivered.length;
+  }
+
+  return {
+    async countAudience(
+      auth: AuthContext,
+      practiceId: string,
+      audience: AudienceDefinition,
+      sendAt?: number,
+    ) {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      const { recipients, optedOut } = await audienceOf(practiceId, audience, sendAt ?? clock.now());
+      return { recipients: recipients.length, optedOut };
+    },
+
+    async create(
+      auth: AuthContext,
+      practiceId: string,
+      body: {
+        kind: 'prevention' | 'practice_info';
+        title: string;
+        body: string;
+        patientsMayReply: boolean;
+        audience: AudienceDefinition;
+        sendAt?: number | undefined;
+      },
+      actor: Actor,
+    ): Promise<Campaign> {
+      const member = await practices.requireRight(auth, practiceId, 'campaigns');
+      if (member.role !== 'practitioner') throw new AppError('MISSIVE_PRACTITIONERS_ONLY');
+      const now = clock.now();
+      if (body.sendAt !== undefined && body.sendAt < now - 60_000)
+        throw new AppError('MISSIVE_VALIDATION', [{ path: 'sendAt', reason: 'in_the_past' }]);
+      const id = uuidv7();
+      const row: CampaignRow = {
+        id,
+        practice_id: practiceId,
+        author_user_id: auth.user.id,
+        kind: body.kind,
+        title: keys.encrypt(body.title, titleAad(id)),
+        body: keys.encrypt(body.body, bodyAad(id)),
+        patients_may_reply: body.patientsMayReply ? 1 : 0,
+        audience: JSON.stringify(body.audience),
+        status: 'scheduled',
+        scheduled_at: body.sendAt ?? now,
+        started_at: null,
+        completed_at: null,
+        total_recipients: null,
+        created_at: now,
+      };
+      await db.transaction().execute(async (trx) => {
+        await repo.insertCampaign(trx, row);
+        // The audience definition is in the trail: who was targeted, and why.
+        await appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'campaign.created',
+            targetType: 'campaign',
+            targetId: id,
+            practiceId,
+            details: { kind: body.kind, audience: row.audience, sendAt: row.scheduled_at },
+          },
+          now,
+        );
+      });
+      return toCampaign(row);
+    },
+
+    async list(auth: AuthContext, practiceId: string): Promise<Campaign[]> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      return Promise.all((await repo.listCampaigns(db, practiceId)).map(toCampaign));
+    },
+
+    async cancel(auth: AuthContext, practiceId: string, campaignId: string, actor: Actor): Promise<Campaign> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      const now = clock.now();
+      await db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('campaigns')
+          .set({ status: 'cancelled' })
+          .where('id', '=', campaignId)
+          .where('practice_id', '=', practiceId)
+          .where('status', '=', 'scheduled')
+          .executeTakeFirst();
+        if (result.numUpdatedRows !== 1n)
+          throw new AppError(
+            (await repo.findCampaign(trx, practiceId, campaignId))
+              ? 'MISSIVE_INVALID_TRANSITION'
+              : 'MISSIVE_NOT_FOUND',
+          );
+        await appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          { action: 'campaign.cancelled', targetType: 'campaign', targetId: campaignId, practiceId },
+          now,
+        );
+      });
+      return toCampaign((await repo.findCampaign(db, practiceId, campaignId))!);
+    },
+
+    /** A patient (or the relative managing them) opts a profile out of, or back into, a practice's campaigns. */
+    async setOptOut(
+      auth: AuthContext,
+      practiceId: string,
+      patientProfileId: string,
+      optedOut: boolean,
+    ): Promise<void> {
+      await patients.requireProfile(auth.user.id, patientProfileId);
+      if (optedOut) {
+        await db
+          .insertInto('campaign_optouts')
+          .values({ practice_id: practiceId, patient_profile_id: patientProfileId, created_at: clock.now() })
+          .onConflict((oc) => oc.columns(['practice_id', 'patient_profile_id']).doNothing())
+          .execute();
+      } else {
+        await db
+          .deleteFrom('campaign_optouts')
+          .where('practice_id', '=', practiceId)
+          .where('patient_profile_id', '=', patientProfileId)
+          .execute();
+      }
+    },
+
+    /**
+     * Starts due campaigns (fixing their recipients, opt-outs honoured at that moment) and delivers what
+     * remains of those already sending. Safe to run from several instances and after a crash.
+     */
+    async runDue(options: { maxBatches?: number; batchSize?: number } = {}): Promise<number> {
+      const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
+      const batchSize = options.batchSize ?? BATCH;
+      let delivered = 0;
+      let batches = 0;
+      for (const campaign of await repo.dueCampaigns(db, clock.now())) {
+        if (campaign.status === 'scheduled') {
+          const { recipients } = await audienceOf(
+            campaign.practice_id,
+            JSON.parse(campaign.audience) as AudienceDefinition,
+            clock.now(),
+          );
+          const started = await db.transaction().execute(async (trx) => {
+            const claimed = await trx
+              .updateTable('campaigns')
+              .set({ status: 'sending', started_at: clock.now(), total_recipients: recipients.length })
+              .where('id', '=', campaign.id)
+              .where('status', '=', 'scheduled')
+              .executeTakeFirst();
+            if (claimed.numUpdatedRows !== 1n) return false;
+            for (let i = 0; i < recipients.length; i += 500) {
+              await trx
+                .insertInto('campaign_recipients')
+                .values(
+                  recipients
+                    .slice(i, i + 500)
+                    .map((profileId) => ({
+                      campaign_id: campaign.id,
+                      patient_profile_id: profileId,
+                      conversation_id: null,
+                      delivered_at: null,
+                    })),
+                )
+                .execute();
+            }
+            return true;
+          });
+          if (!started) continue;
+        }
+        for (;;) {
+          if (batches >= maxBatches) return delivered;
+          const count = await deliverBatch(campaign, batchSize);
+          batches++;
+          delivered += count;
+          if (count === 0) break;
+        }
+        const remaining = await db
+          .selectFrom('campaign_recipients')
+          .select('patient_profile_id')
+          .where('campaign_id', '=', campaign.id)
+          .where('delivered_at', 'is', null)
+          .limit(1)
+          .executeTakeFirst();
+        if (!remaining)
+          await db
+            .updateTable('campaigns')
+            .set({ status: 'sent', completed_at: clock.now() })
+            .where('id', '=', campaign.id)
+            .where('status', '=', 'sending')
+            .execute();
+      }
+      return delivered;
+    },
+  };
+}
