@@ -304,14 +304,12 @@ export function createCampaignsService(deps: {
               await trx
                 .insertInto('campaign_recipients')
                 .values(
-                  recipients
-                    .slice(i, i + 500)
-                    .map((profileId) => ({
-                      campaign_id: campaign.id,
-                      patient_profile_id: profileId,
-                      conversation_id: null,
-                      delivered_at: null,
-                    })),
+                  recipients.slice(i, i + 500).map((profileId) => ({
+                    campaign_id: campaign.id,
+                    patient_profile_id: profileId,
+                    conversation_id: null,
+                    delivered_at: null,
+                  })),
                 )
                 .execute();
             }
