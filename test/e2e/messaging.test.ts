@@ -171,6 +171,20 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
       .poll(() => lucas.locator('.msg--mine .msg__tick--read').count(), { timeout: 20_000 })
       .toBe(1);
     expect(await lucas.locator('.msg--mine .msg__tick--read').textContent()).toContain('Lu');
+
+    // ----- A reply typed offline waits in the reply box's queue and goes out once the connection is back.
+    const lucasContext = browsers[1]?.context;
+    await lucasContext?.setOffline(true);
+    await lucas.getByLabel('Votre message').fill('Merci, je passerai à la pharmacie demain.');
+    await lucas.getByRole('button', { name: 'Envoyer', exact: true }).click();
+    await expect.poll(() => visible(lucas, /En attente de connexion/), { timeout: 10_000 }).toBe(true);
+    expect(await lucas.getByLabel('Votre message').inputValue()).toBe('');
+    await lucasContext?.setOffline(false);
+    await expect.poll(() => lucas.locator('.msg-pending').count(), { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(() => lucas.locator('.msg--mine .msg__body').last().textContent(), { timeout: 20_000 })
+      .toBe('Merci, je passerai à la pharmacie demain.');
+    expect(await lucas.locator('.msg--mine').count()).toBe(2);
   });
 
   // Dr Martin opened her messaging in the first test.
