@@ -200,6 +200,7 @@ function Inbox({
               practiceId={practiceId}
               conversations={list.data.conversations}
               currentId={conversationId}
+              meId={me.user.id}
               filtered={activeFilterCount(filters) > 0}
             />
           ) : (
@@ -342,11 +343,13 @@ function InboxList({
   practiceId,
   conversations,
   currentId,
+  meId,
   filtered,
 }: {
   practiceId: string;
   conversations: readonly ConversationSummary[];
   currentId: string | undefined;
+  meId: string;
   filtered: boolean;
 }) {
   const { t, i18n } = useTranslation();
@@ -415,7 +418,9 @@ function InboxList({
             <p className="inbox-row__meta small muted">
               {conversation.practitionerName} ·{' '}
               {conversation.assignee
-                ? t('inbox.assignedTo', { name: conversation.assignee.name })
+                ? conversation.assignee.userId === meId
+                  ? t('inbox.assignedToMe')
+                  : t('inbox.assignedTo', { name: conversation.assignee.name })
                 : t('inbox.unassigned')}
             </p>
           </li>
