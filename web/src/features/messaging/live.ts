@@ -182,6 +182,8 @@ export function watch(
   idleTimer = undefined;
   listenToPage();
   startPolling();
+  // A new screen after the session ended means someone signed in again: the socket may try once more.
+  sessionEnded = false;
   connect();
   return () => {
     watchers.delete(watcher);
