@@ -140,7 +140,7 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect(eligibility.json()).toMatchObject({
       eligible: false,
       reason: 'MISSIVE_MESSAGING_CLOSED',
-      bookingPath: `/book/${doctorId}?practiceId=${practiceId}`,
+      bookingPath: `/book/${practiceId}/${doctorId}`,
     });
     const refused = await start(jeanne, jeanneProfile);
     expect(refused.statusCode).toBe(403);

@@ -294,7 +294,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         reason,
         bookingPath:
           reason && BOOKING_SUGGESTED.has(reason)
-            ? `/book/${query.practitionerId}?practiceId=${query.practiceId}`
+            ? `/book/${query.practiceId}/${query.practitionerId}`
             : null,
         categories: (Object.entries(s.categories) as [Category, { enabled: boolean; responseDays: number }][])
           .filter(([, c]) => c.enabled)

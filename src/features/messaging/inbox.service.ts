@@ -207,6 +207,8 @@ export function createInboxService(deps: InboxDeps) {
             .where('delivered_seq', '<', highest)
             .execute();
         }
+        // An empty page (nothing new since the last poll) discloses nothing: it is not an access to record.
+        if (slice.length === 0) return;
         await appendAudit(
           trx,
           store.dialect,
