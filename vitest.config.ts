@@ -32,6 +32,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // Browser tests share two cores with the server and Chromium: one retry absorbs a slow machine,
+          // and a test that fails twice still fails the run.
+          retry: 1,
         },
       },
     ],
