@@ -519,7 +519,10 @@ describe('patient screens', () => {
       'GET /api/v1/me': me,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
-      'GET /api/v1/relatives': { status: 200, body: { profiles: [{ id: SELF, relationship: 'self', isYou: true }] } },
+      'GET /api/v1/relatives': {
+        status: 200,
+        body: { profiles: [{ id: SELF, relationship: 'self', isYou: true }] },
+      },
       [eligibilityPath]: {
         status: 200,
         body: {
@@ -543,7 +546,10 @@ describe('patient screens', () => {
       'GET /api/v1/me': me,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
-      'GET /api/v1/relatives': { status: 200, body: { profiles: [{ id: SELF, relationship: 'self', isYou: true }] } },
+      'GET /api/v1/relatives': {
+        status: 200,
+        body: { profiles: [{ id: SELF, relationship: 'self', isYou: true }] },
+      },
       'POST /api/v1/safety/check': { status: 200, body: { emergency: false, kind: null, numbers: [] } },
       [eligibilityPath]: {
         status: 200,
