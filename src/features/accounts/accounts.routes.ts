@@ -14,8 +14,9 @@ import {
   TotpSetupResponseSchema,
   UpdateMeBodySchema,
 } from '../../contracts/accounts';
-import { AcceptedResponseSchema, ErrorResponseSchema } from '../../contracts/common';
+import { AcceptedResponseSchema } from '../../contracts/common';
 import { actorOf, authOf, requireAuth, type SessionCookie } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { PracticesService } from '../practices/practices.service';
 import type { PractitionersService } from '../practitioners/practitioners.service';
 import type { AccountsService } from './accounts.service';
@@ -29,12 +30,7 @@ export interface AccountsRoutesDeps {
   cookie: SessionCookie;
 }
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  429: ErrorResponseSchema,
-};
+const errors = errorResponses;
 const accepted = { 202: AcceptedResponseSchema, ...errors };
 const noContent = { 204: z.null(), ...errors };
 
@@ -174,7 +170,7 @@ export async function registerAccountsRoutes(root: FastifyInstance, deps: Accoun
       schema: {
         summary: 'Start two-step verification enrolment',
         tags: ['auth'],
-        response: { 200: TotpSetupResponseSchema, 409: ErrorResponseSchema, ...errors },
+        response: { 200: TotpSetupResponseSchema, ...errors },
       },
       preHandler: requireAuth('session'),
     },
@@ -190,7 +186,7 @@ export async function registerAccountsRoutes(root: FastifyInstance, deps: Accoun
         summary: 'Confirm two-step verification enrolment',
         tags: ['auth'],
         body: TotpCodeBodySchema,
-        response: { 200: MeResponseSchema, 409: ErrorResponseSchema, ...errors },
+        response: { 200: MeResponseSchema, ...errors },
       },
       preHandler: requireAuth('session'),
     },

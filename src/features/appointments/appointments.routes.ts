@@ -23,20 +23,14 @@ import {
   SlotsResponseSchema,
   UpdateScheduleBodySchema,
 } from '../../contracts/care';
-import { ErrorResponseSchema } from '../../contracts/common';
 import { PracticeParamsSchema, PracticeSchema } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { PracticesService } from '../practices/practices.service';
 import type { AppointmentsService } from './appointments.service';
 import type { SchedulesService } from './schedules.service';
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  404: ErrorResponseSchema,
-  409: ErrorResponseSchema,
-};
+const errors = errorResponses;
 
 export async function registerAppointmentsRoutes(
   root: FastifyInstance,

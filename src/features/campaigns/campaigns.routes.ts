@@ -10,18 +10,12 @@ import {
   CreateCampaignBodySchema,
   OptOutBodySchema,
 } from '../../contracts/campaigns';
-import { ErrorResponseSchema } from '../../contracts/common';
 import { PracticeParamsSchema } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { CampaignsService } from './campaigns.service';
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  404: ErrorResponseSchema,
-  409: ErrorResponseSchema,
-};
+const errors = errorResponses;
 
 export async function registerCampaignsRoutes(
   root: FastifyInstance,

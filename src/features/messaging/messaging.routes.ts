@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PracticePractitionerParamsSchema } from '../../contracts/care';
-import { ErrorResponseSchema } from '../../contracts/common';
 import {
   AccessLogSchema,
   AttachmentSchema,
@@ -35,23 +34,14 @@ import {
 import { PracticeParamsSchema } from '../../contracts/practices';
 import { MAX_ATTACHMENT_BYTES } from '../../domain/attachments';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { AttachmentsService } from './attachments.service';
 import type { ConversationsService } from './conversations.service';
 import type { InboxService } from './inbox.service';
 import type { MessagingSettingsService } from './settings.service';
 import type { TriageService } from './triage.service';
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  404: ErrorResponseSchema,
-  409: ErrorResponseSchema,
-  413: ErrorResponseSchema,
-  415: ErrorResponseSchema,
-  422: ErrorResponseSchema,
-  429: ErrorResponseSchema,
-};
+const errors = errorResponses;
 const UPLOAD_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'];
 
 export async function registerMessagingRoutes(

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ErrorResponseSchema } from '../../contracts/common';
 import { NotificationPreferencesSchema } from '../../contracts/notifications';
 import { authOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { NotificationsService } from './notifications.service';
 
 export async function registerNotificationsRoutes(
@@ -10,7 +10,7 @@ export async function registerNotificationsRoutes(
   deps: { notifications: NotificationsService },
 ): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const errors = { 400: ErrorResponseSchema, 401: ErrorResponseSchema, 403: ErrorResponseSchema };
+  const errors = errorResponses;
   app.get(
     '/api/v1/me/notifications',
     {

@@ -22,19 +22,14 @@ import {
   UpdateRelativeBodySchema,
   UpdateTagsBodySchema,
 } from '../../contracts/care';
-import { AcceptedResponseSchema, ErrorResponseSchema } from '../../contracts/common';
+import { AcceptedResponseSchema } from '../../contracts/common';
 import { PracticeParamsSchema } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { CareService } from './care.service';
 import type { PatientsService } from './patients.service';
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  404: ErrorResponseSchema,
-  409: ErrorResponseSchema,
-};
+const errors = errorResponses;
 /** A 50,000-row consultation list is about 4 MB of CSV. */
 const IMPORT_BODY_LIMIT = 16 * 1024 * 1024;
 

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { TokenBodySchema } from '../../contracts/accounts';
-import { ErrorResponseSchema } from '../../contracts/common';
 import {
   AcceptInvitationBodySchema,
   AcceptInvitationResponseSchema,
@@ -17,15 +16,10 @@ import {
   UpdateMemberBodySchema,
 } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { PracticesService } from './practices.service';
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  404: ErrorResponseSchema,
-  409: ErrorResponseSchema,
-};
+const errors = errorResponses;
 
 export async function registerPracticesRoutes(
   root: FastifyInstance,

@@ -7,20 +7,14 @@ import {
   CreatePractitionerBodySchema,
   UserParamsSchema,
 } from '../../contracts/admin';
-import { ErrorResponseSchema } from '../../contracts/common';
 import { CreatePracticeBodySchema, PracticeSchema } from '../../contracts/practices';
 import type { Store } from '../../platform/db/store';
 import { actorOf, requireAuth } from '../../platform/http/auth';
+import { errorResponses } from '../../platform/http/error-responses';
 import type { PracticesService } from '../practices/practices.service';
 import type { PractitionersService } from './practitioners.service';
 
-const errors = {
-  400: ErrorResponseSchema,
-  401: ErrorResponseSchema,
-  403: ErrorResponseSchema,
-  404: ErrorResponseSchema,
-  409: ErrorResponseSchema,
-};
+const errors = errorResponses;
 
 export async function registerAdminRoutes(
   root: FastifyInstance,
