@@ -21,7 +21,8 @@ export default defineConfig({
     // The web app imports the shared contracts from ../src/contracts.
     fs: { allow: [repoRoot] },
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: false },
+      // ws: the live-update socket at /api/v1/ws goes through the dev proxy too.
+      '/api': { target: apiTarget, changeOrigin: false, ws: true },
       '/healthz': { target: apiTarget, changeOrigin: false },
     },
   },
