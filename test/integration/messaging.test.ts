@@ -265,6 +265,9 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     const page = (await doctor.get(`/api/v1/conversations/${conversation.id}/messages?limit=50`)).json();
     expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(page.hasMore).toBe(false);
+    // Each message says who wrote it, with their role in the practice.
+    const roles = new Set(page.messages.map((m: { sender: { role: string } }) => m.sender.role));
+    expect(roles).toEqual(new Set(['patient', 'assistant']));
     // Paging by sequence.
     const older = (
       await doctor.get(`/api/v1/conversations/${conversation.id}/messages?before=5&limit=2`)

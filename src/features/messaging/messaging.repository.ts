@@ -258,21 +258,34 @@ export function findMessageByClientId(db: Db, senderUserId: string, clientMessag
     .executeTakeFirst();
 }
 
+/**
+ * Messages with their sender's name and role: the practice role (practitioner, assistant) for staff,
+ * so that the thread says who answered; the account kind otherwise.
+ */
+function withSender(db: Db) {
+  return db
+    .selectFrom('messages')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .leftJoin('users', 'users.id', 'messages.sender_user_id')
+    .leftJoin('practice_members', (join) =>
+      join
+        .onRef('practice_members.user_id', '=', 'messages.sender_user_id')
+        .onRef('practice_members.practice_id', '=', 'conversations.practice_id'),
+    )
+    .selectAll('messages')
+    .select((eb) => [
+      'users.first_name as sender_first_name',
+      'users.last_name as sender_last_name',
+      eb.fn.coalesce('practice_members.role', 'users.kind').as('sender_kind'),
+    ]);
+}
+
 export function messagePage(
   db: Db,
   conversationId: string,
   page: { after?: number | undefined; before?: number | undefined; limit: number },
 ) {
-  let query = db
-    .selectFrom('messages')
-    .leftJoin('users', 'users.id', 'messages.sender_user_id')
-    .selectAll('messages')
-    .select([
-      'users.first_name as sender_first_name',
-      'users.last_name as sender_last_name',
-      'users.kind as sender_kind',
-    ])
-    .where('messages.conversation_id', '=', conversationId);
+  let query = withSender(db).where('messages.conversation_id', '=', conversationId);
   if (page.after !== undefined)
     query = query.where('messages.seq', '>', page.after).orderBy('messages.seq', 'asc');
   else {
@@ -284,17 +297,7 @@ export function messagePage(
 export type MessageWithSender = Awaited<ReturnType<typeof messagePage>>[number];
 
 export function findMessage(db: Db, id: string) {
-  return db
-    .selectFrom('messages')
-    .leftJoin('users', 'users.id', 'messages.sender_user_id')
-    .selectAll('messages')
-    .select([
-      'users.first_name as sender_first_name',
-      'users.last_name as sender_last_name',
-      'users.kind as sender_kind',
-    ])
-    .where('messages.id', '=', id)
-    .executeTakeFirstOrThrow();
+  return withSender(db).where('messages.id', '=', id).executeTakeFirstOrThrow();
 }
 
 /** Unread messages for a reader: from the other side, after their read marker. */
