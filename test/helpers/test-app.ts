@@ -12,7 +12,7 @@ import { createLogger } from '../../src/platform/logging';
 import { openRuntime, type Runtime } from '../../src/platform/runtime';
 import { createServices, type Services } from '../../src/services';
 import { type SmtpSink, startSmtpSink, tokenFrom } from './smtp-sink';
-import { createPgSchema, type StoreKind } from './stores';
+import { createPgSchema, type StoreKind, withSchemaLock } from './stores';
 
 export const START_TIME = Date.UTC(2026, 10, 2, 9, 0, 0);
 export const PUBLIC_URL = 'http://localhost:3000';
@@ -62,10 +62,13 @@ export async function createTestApp(
   });
   const clock = new ManualClock(START_TIME);
   const logger = createLogger(config, options.logDestination);
-  const runtime = await openRuntime(config, clock, logger, {
-    outboxIntervalMs: 100,
-    ...(pgSchema ? { pgSchema: pgSchema.schema } : {}),
-  });
+  const open = () =>
+    openRuntime(config, clock, logger, {
+      outboxIntervalMs: 100,
+      ...(pgSchema ? { pgSchema: pgSchema.schema } : {}),
+    });
+  // Migrations list every schema's tables: on PostgreSQL they wait for other workers' schema drops.
+  const runtime = pgSchema ? await withSchemaLock(process.env.DATABASE_URL!, open) : await open();
   const services = createServices({ config, clock, logger, ...runtime });
   const app = await buildApp({ config, clock, logger, ...runtime, services });
   await app.ready();
