@@ -20,3 +20,25 @@ export function readLinkToken(): string | null {
 export function forgetLinkToken(): void {
   remembered = null;
 }
+
+/**
+ * A link token that must survive a detour through sign-in or sign-up (same tab only): kept in session
+ * storage under `key` until `forgetStoredLinkToken(key)`.
+ */
+export function readStoredLinkToken(key: string): string | null {
+  const fromLink = readLinkToken();
+  try {
+    if (fromLink) sessionStorage.setItem(key, fromLink);
+    return fromLink ?? sessionStorage.getItem(key);
+  } catch {
+    return fromLink;
+  }
+}
+
+export function forgetStoredLinkToken(key: string): void {
+  try {
+    sessionStorage.removeItem(key);
+  } catch {
+    // Nothing stored.
+  }
+}

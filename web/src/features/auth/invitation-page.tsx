@@ -11,7 +11,7 @@ import { PasswordField } from '../../components/password-field';
 import { PageLoading } from '../../components/spinner';
 import { TextField } from '../../components/text-field';
 import { errorCode, errorText, issuesByField } from '../../i18n/errors';
-import { readLinkToken } from '../../lib/link-token';
+import { forgetStoredLinkToken, readStoredLinkToken } from '../../lib/link-token';
 import { isLongEnough } from '../../lib/password-policy';
 import { rememberReturnTo } from '../../lib/return-to';
 import { focusFirstInvalid, useSubmit } from '../../lib/use-submit';
@@ -22,25 +22,6 @@ import { AuthCard } from './auth-card';
 
 const STORAGE_KEY = 'missive.invitationToken';
 
-/** The invitation token survives a detour through sign-in (same tab only), then is forgotten. */
-function readInvitationToken(): string | null {
-  const fromLink = readLinkToken();
-  try {
-    if (fromLink) sessionStorage.setItem(STORAGE_KEY, fromLink);
-    return fromLink ?? sessionStorage.getItem(STORAGE_KEY);
-  } catch {
-    return fromLink;
-  }
-}
-
-function forgetInvitationToken(): void {
-  try {
-    sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Nothing stored.
-  }
-}
-
 type Preview =
   | { step: 'loading' }
   | { step: 'ready'; preview: InvitationPreview }
@@ -49,7 +30,7 @@ type Accepted = { membership: Membership; newAccount: boolean };
 
 export function InvitationPage() {
   const { t } = useTranslation();
-  const [token] = useState(readInvitationToken);
+  const [token] = useState(() => readStoredLinkToken(STORAGE_KEY));
   const [preview, setPreview] = useState<Preview>({ step: 'loading' });
   const [accepted, setAccepted] = useState<Accepted | null>(null);
   const started = useRef(false);
@@ -99,7 +80,7 @@ export function InvitationPage() {
       token={token}
       preview={preview.preview}
       onAccepted={(value) => {
-        forgetInvitationToken();
+        forgetStoredLinkToken(STORAGE_KEY);
         setAccepted(value);
       }}
     />

@@ -11,7 +11,7 @@ import { LoadError } from '../../components/load-error';
 import { PageLoading } from '../../components/spinner';
 import { errorCode, errorText } from '../../i18n/errors';
 import { formatCalendarDate } from '../../lib/format';
-import { readLinkToken } from '../../lib/link-token';
+import { forgetStoredLinkToken, readStoredLinkToken } from '../../lib/link-token';
 import { rememberReturnTo } from '../../lib/return-to';
 import { ageOn, countryTimeZone, todayIn } from '../../lib/time';
 import { useResource } from '../../lib/use-resource';
@@ -23,25 +23,6 @@ import { asSeenBy, profileLabel } from '../relatives/profile-label';
 const STORAGE_KEY = 'missive.patientInvitationToken';
 const PATH = '/patient-invitation';
 
-/** The token survives a detour through sign-in or sign-up (same tab only), then is forgotten. */
-function readToken(): string | null {
-  const fromLink = readLinkToken();
-  try {
-    if (fromLink) sessionStorage.setItem(STORAGE_KEY, fromLink);
-    return fromLink ?? sessionStorage.getItem(STORAGE_KEY);
-  } catch {
-    return fromLink;
-  }
-}
-
-function forgetToken(): void {
-  try {
-    sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Nothing stored.
-  }
-}
-
 type Preview =
   | { step: 'loading' }
   | { step: 'ready'; preview: PatientInvitationPreview }
@@ -50,7 +31,7 @@ type Preview =
 /** A practice invites a patient (after importing past consultations) to link their record to their account. */
 export function PatientInvitationPage() {
   const { t } = useTranslation();
-  const [token] = useState(readToken);
+  const [token] = useState(() => readStoredLinkToken(STORAGE_KEY));
   const [preview, setPreview] = useState<Preview>({ step: 'loading' });
   const [linkedTo, setLinkedTo] = useState<string | null>(null);
   const started = useRef(false);
@@ -103,7 +84,7 @@ export function PatientInvitationPage() {
       token={token}
       preview={preview.preview}
       onLinked={(name) => {
-        forgetToken();
+        forgetStoredLinkToken(STORAGE_KEY);
         setLinkedTo(name);
       }}
     />
