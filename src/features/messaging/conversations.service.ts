@@ -330,6 +330,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       const id = uuidv7();
       const audit = { practiceId: body.practiceId, patientProfileId: profile.id };
       let cursor = 0;
+      let messageId = '';
       try {
         await db.transaction().execute(async (trx) => {
           const conversation: ConversationRow = {
@@ -371,6 +372,7 @@ export function createConversationsService(deps: ConversationsDeps) {
             audit,
           );
           cursor = message.change_cursor;
+          messageId = message.id;
           if (body.renewal) {
             const { photoAttachmentId, ...details } = body.renewal;
             const renewalId = uuidv7();
@@ -400,12 +402,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       }
       const row = (await repo.findConversation(db, id))!;
       await publish(row, 'conversation.created', cursor);
-      const [message] = await access.toMessages([
-        await repo.findMessage(
-          db,
-          (await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId))!.id,
-        ),
-      ]);
+      const [message] = await access.toMessages([await repo.findMessage(db, messageId)]);
       return { conversation: await access.toSummary(row, 0), message: message!, created: true };
     },
 
