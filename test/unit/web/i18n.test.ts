@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../src/contracts/errors';
-import en from '../../../web/src/i18n/en.json';
-import fr from '../../../web/src/i18n/fr.json';
-import itTranslations from '../../../web/src/i18n/it.json';
-
-type Tree = { [key: string]: string | Tree };
+import { type TranslationTree as Tree, catalogues as trees } from '../../../web/src/i18n/catalogue';
 
 function flatten(tree: Tree, prefix = ''): Map<string, string> {
   const entries = new Map<string, string>();
@@ -16,7 +12,7 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return entries;
 }
 
-const catalogues = { en: flatten(en), fr: flatten(fr), it: flatten(itTranslations) };
+const catalogues = { en: flatten(trees.en), fr: flatten(trees.fr), it: flatten(trees.it) };
 
 describe('translations', () => {
   it('have the same keys in French, Italian and English', () => {

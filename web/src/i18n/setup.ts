@@ -1,15 +1,13 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type { Locale } from '../../../src/contracts/common';
-import en from './en.json';
-import fr from './fr.json';
-import it from './it.json';
+import { catalogues } from './catalogue';
 import { readSavedLocale, resolveLocale } from './locale';
 
 export const resources = {
-  en: { translation: en },
-  fr: { translation: fr },
-  it: { translation: it },
+  en: { translation: catalogues.en },
+  fr: { translation: catalogues.fr },
+  it: { translation: catalogues.it },
 } as const;
 
 function applyDocumentLanguage(locale: string): void {
