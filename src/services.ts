@@ -20,6 +20,7 @@ import { createSyncService } from './features/realtime/sync.service';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
+import { createGroupCommit } from './platform/db/group-commit';
 import type { Store } from './platform/db/store';
 import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
@@ -59,6 +60,7 @@ export function createServices(deps: ServiceDeps) {
   const access = createConversationAccess({ store, keys, practices, clock });
   const conversations = createConversationsService({
     store,
+    writes: createGroupCommit(store.db),
     keys,
     clock,
     bus,
@@ -89,7 +91,15 @@ export function createServices(deps: ServiceDeps) {
   });
   const attachments = createAttachmentsService({ store, keys, clock, access });
   const sync = createSyncService({ store, practices, patients, access });
-  const campaigns = createCampaignsService({ store, keys, clock, practices, patients, conversations });
+  const campaigns = createCampaignsService({
+    store,
+    keys,
+    clock,
+    practices,
+    patients,
+    notifications,
+    bus,
+  });
   return {
     accounts,
     sessions,

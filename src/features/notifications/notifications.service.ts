@@ -16,7 +16,7 @@ export interface NotificationPreferences {
 
 const DEFAULTS: NotificationPreferences = { email: true, digest: true };
 
-interface MessageNotice {
+export interface MessageNotice {
   userId: string;
   conversationId: string;
   seq: number;
@@ -129,6 +129,11 @@ export function createNotificationsService(deps: {
           config.notifications.delayMs,
         );
       }
+    },
+
+    /** The same notices for many new conversations at once (a campaign's fan-out), in the caller's transaction. */
+    async queueMessageNoticesMany(trx: Kysely<Database>, notices: readonly MessageNotice[]): Promise<void> {
+      await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
     },
 
     /**
