@@ -4,32 +4,8 @@ import { sql } from 'kysely';
 import { openStore } from '../../src/platform/db/store';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
 import { BENCH_PASSWORD, createFixture } from '../lib/fixture';
-import { percentiles, round } from '../lib/stats';
-
-export interface SendResult {
-  scenario: 'send';
-  store: 'sqlite' | 'postgres';
-  concurrency: number;
-  durationMs: number;
-  max: {
-    sendsPerSecond: number;
-    acknowledged: number;
-    errors: number;
-    p50: number;
-    p95: number;
-    p99: number;
-  };
-  half: {
-    targetPerSecond: number;
-    sendsPerSecond: number;
-    errors: number;
-    p50: number;
-    p95: number;
-    p99: number;
-  };
-  baseline: { commitsPerSecond: number };
-  ratioToBaseline: number;
-}
+import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
+import { round } from '../lib/stats';
 
 const BODY = `${'Bonjour docteur, '.repeat(60)}`.slice(0, 1_000);
 
@@ -62,6 +38,7 @@ async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: nu
 /** Closed loop: each of `concurrency` patients sends again as soon as the previous send is acknowledged. */
 async function closedLoop(base: string, senders: Sender[], durationMs: number) {
   const latencies: number[] = [];
+  const meter = new RateMeter();
   let errors = 0;
   const deadline = performance.now() + durationMs;
   const started = performance.now();
@@ -69,17 +46,20 @@ async function closedLoop(base: string, senders: Sender[], durationMs: number) {
     senders.map(async (sender) => {
       while (performance.now() < deadline) {
         const r = await send(base, sender);
-        if (r.ok) latencies.push(r.ms);
-        else errors++;
+        if (r.ok) {
+          latencies.push(r.ms);
+          meter.mark();
+        } else errors++;
       }
     }),
   );
-  return { latencies, errors, elapsed: performance.now() - started };
+  return { latencies, errors, elapsed: performance.now() - started, meter };
 }
 
 /** Open loop at a fixed rate, spread over the senders: latency at a sustainable load. */
 async function openLoop(base: string, senders: Sender[], ratePerSecond: number, durationMs: number) {
   const latencies: number[] = [];
+  const meter = new RateMeter();
   let errors = 0;
   const interval = 1_000 / ratePerSecond;
   const inflight: Promise<void>[] = [];
@@ -91,13 +71,15 @@ async function openLoop(base: string, senders: Sender[], ratePerSecond: number, 
     const sender = senders[i % senders.length]!;
     inflight.push(
       send(base, sender).then((r) => {
-        if (r.ok) latencies.push(r.ms);
-        else errors++;
+        if (r.ok) {
+          latencies.push(r.ms);
+          meter.mark();
+        } else errors++;
       }),
     );
   }
   await Promise.all(inflight);
-  return { latencies, errors, elapsed: performance.now() - started };
+  return { latencies, errors, elapsed: performance.now() - started, meter };
 }
 
 /** One row per transaction with the same driver and durability settings, no HTTP: what a commit costs. */
@@ -129,10 +111,7 @@ async function singleCommitBaseline(env: Record<string, string>, durationMs: num
   }
 }
 
-export async function runSend(options: {
-  store: 'sqlite' | 'postgres';
-  smoke: boolean;
-}): Promise<SendResult> {
+export async function runSend(options: ScenarioOptions): Promise<BenchResult> {
   const concurrency = options.smoke ? 8 : 64;
   const durationMs = options.smoke ? 1_500 : 15_000;
   const fixture = await createFixture(options.store, concurrency);
@@ -171,31 +150,44 @@ export async function runSend(options: {
     await server.stop();
     server = undefined;
     const baseline = await singleCommitBaseline(fixture.env, Math.min(durationMs, 5_000));
-    const m = percentiles(max.latencies);
-    const h = percentiles(half.latencies);
+    const latencyMax = latencySeries('closed loop, 64 clients', max.latencies);
+    const latencyHalf = latencySeries('open loop at 50 % of the maximum', half.latencies);
+    const halfRate = half.latencies.length / (half.elapsed / 1_000);
+    const ratio = maxRate / baseline;
+    const errors = max.errors + half.errors;
     return {
       scenario: 'send',
       store: options.store,
-      concurrency,
-      durationMs,
-      max: {
-        sendsPerSecond: round(maxRate),
-        acknowledged: max.latencies.length,
-        errors: max.errors,
-        p50: round(m.p50),
-        p95: round(m.p95),
-        p99: round(m.p99),
+      smoke: options.smoke,
+      summary: {
+        [`sends/s (${concurrency} clients)`]: round(maxRate),
+        'p50 / p95 / p99 ms at max': `${latencyMax.p50} / ${latencyMax.p95} / ${latencyMax.p99}`,
+        'sends/s at 50 %': round(halfRate),
+        'p99 ms at 50 %': latencyHalf.p99,
+        'single-commit baseline /s': round(baseline),
+        'ratio to baseline': round(ratio, 2),
+        errors,
       },
-      half: {
-        targetPerSecond: round(maxRate / 2),
-        sendsPerSecond: round(half.latencies.length / (half.elapsed / 1_000)),
-        errors: half.errors,
-        p50: round(h.p50),
-        p95: round(h.p95),
-        p99: round(h.p99),
+      goals: [
+        goal('throughput', '≥ 3,000 sends/s', `${round(maxRate)} sends/s`, maxRate >= 3_000),
+        goal('ratio to single-commit baseline', '≥ 1.0×', `${round(ratio, 2)}×`, ratio >= 1),
+        goal('p99 at 50 % of the maximum rate', '≤ 25 ms', `${latencyHalf.p99} ms`, latencyHalf.p99 <= 25),
+        goal('errors', '0', String(errors), errors === 0),
+      ],
+      latency: [latencyMax, latencyHalf],
+      throughput: [
+        max.meter.series('closed loop (max)', 'sends/s'),
+        half.meter.series('open loop (50 %)', 'sends/s'),
+      ],
+      details: {
+        concurrency,
+        durationMs,
+        acknowledged: max.latencies.length + half.latencies.length,
+        maxErrors: max.errors,
+        halfErrors: half.errors,
+        targetHalfRate: round(maxRate / 2),
+        baselineCommitsPerSecond: round(baseline),
       },
-      baseline: { commitsPerSecond: round(baseline) },
-      ratioToBaseline: round(maxRate / baseline, 2),
     };
   } finally {
     await server?.stop();
