@@ -3,13 +3,13 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/platform/db/store';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
-import { BENCH_PASSWORD, createFixture } from '../lib/fixture';
+import { BENCH_PASSWORD, createFixture, type Fixture } from '../lib/fixture';
 import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
 import { round } from '../lib/stats';
 
 const BODY = `${'Bonjour docteur, '.repeat(60)}`.slice(0, 1_000);
 
-async function signIn(base: string, email: string): Promise<string> {
+export async function signIn(base: string, email: string): Promise<string> {
   const response = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -19,12 +19,12 @@ async function signIn(base: string, email: string): Promise<string> {
   return response.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-interface Sender {
+export interface Sender {
   cookie: string;
   conversationId: string;
 }
 
-async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
+export async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
     method: 'POST',
@@ -35,8 +35,36 @@ async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: nu
   return { ok: response.status === 201, ms: performance.now() - started };
 }
 
+/** Signs each fixture patient in and opens their conversation with the practitioner: one sender each. */
+export async function startSenders(base: string, fixture: Fixture): Promise<Sender[]> {
+  const senders: Sender[] = [];
+  for (const patient of fixture.patients) {
+    const cookie = await signIn(base, patient.email);
+    const response = await fetch(`${base}/api/v1/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({
+        practitionerId: fixture.practitionerId,
+        practiceId: fixture.practiceId,
+        patientProfileId: patient.profileId,
+        category: 'administrative',
+        subject: 'Mesure',
+        clientMessageId: randomUUID().replace(/-/g, ''),
+        body: 'Premier message',
+      }),
+    });
+    if (response.status !== 201)
+      throw new Error(`could not start a conversation: ${response.status} ${await response.text()}`);
+    senders.push({
+      cookie,
+      conversationId: ((await response.json()) as { conversation: { id: string } }).conversation.id,
+    });
+  }
+  return senders;
+}
+
 /** Closed loop: each of `concurrency` patients sends again as soon as the previous send is acknowledged. */
-async function closedLoop(base: string, senders: Sender[], durationMs: number) {
+export async function closedLoop(base: string, senders: Sender[], durationMs: number) {
   const latencies: number[] = [];
   const meter = new RateMeter();
   let errors = 0;
@@ -56,15 +84,24 @@ async function closedLoop(base: string, senders: Sender[], durationMs: number) {
   return { latencies, errors, elapsed: performance.now() - started, meter };
 }
 
-/** Open loop at a fixed rate, spread over the senders: latency at a sustainable load. */
-async function openLoop(base: string, senders: Sender[], ratePerSecond: number, durationMs: number) {
+/**
+ * Open loop at a fixed rate, spread over the senders: latency at a sustainable load. Stops after
+ * `durationMs`, or earlier once `until()` says so.
+ */
+export async function openLoop(
+  base: string,
+  senders: Sender[],
+  ratePerSecond: number,
+  durationMs: number,
+  until: () => boolean = () => false,
+) {
   const latencies: number[] = [];
   const meter = new RateMeter();
   let errors = 0;
   const interval = 1_000 / ratePerSecond;
   const inflight: Promise<void>[] = [];
   const started = performance.now();
-  for (let i = 0; performance.now() - started < durationMs; i++) {
+  for (let i = 0; performance.now() - started < durationMs && !until(); i++) {
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
@@ -119,29 +156,7 @@ export async function runSend(options: ScenarioOptions): Promise<BenchResult> {
   try {
     server = await startServer(fixture.env);
     const base = server.url;
-    const senders: Sender[] = [];
-    for (const patient of fixture.patients) {
-      const cookie = await signIn(base, patient.email);
-      const response = await fetch(`${base}/api/v1/conversations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({
-          practitionerId: fixture.practitionerId,
-          practiceId: fixture.practiceId,
-          patientProfileId: patient.profileId,
-          category: 'administrative',
-          subject: 'Mesure',
-          clientMessageId: randomUUID().replace(/-/g, ''),
-          body: 'Premier message',
-        }),
-      });
-      if (response.status !== 201)
-        throw new Error(`could not start a conversation: ${response.status} ${await response.text()}`);
-      senders.push({
-        cookie,
-        conversationId: ((await response.json()) as { conversation: { id: string } }).conversation.id,
-      });
-    }
+    const senders = await startSenders(base, fixture);
     // Warm-up, then the two measured phases.
     await closedLoop(base, senders, Math.min(1_000, durationMs / 3));
     const max = await closedLoop(base, senders, durationMs);
