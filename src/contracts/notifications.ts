@@ -18,7 +18,9 @@ export type NotificationPreferencesUpdate = z.infer<typeof NotificationPreferenc
 
 /** Base64url without padding (browsers send it so), or with: length checked without decoding. */
 const base64url = (chars: number, pad: string, label: string) =>
-  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${chars}}(${pad})?$`), `${label} has the wrong length or alphabet`);
+  z
+    .string()
+    .regex(new RegExp(`^[A-Za-z0-9_-]{${chars}}(${pad})?$`), `${label} has the wrong length or alphabet`);
 
 /** A browser's PushSubscription as `subscription.toJSON()` gives it. */
 export const PushSubscriptionSchema = z.object({

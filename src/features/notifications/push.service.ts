@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
-import type { PushPayload, PushSubscriptionBody } from '../../contracts/notifications';
 import type { Config } from '../../config';
+import type { PushPayload, PushSubscriptionBody } from '../../contracts/notifications';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { Database } from '../../platform/db/schema';
@@ -167,7 +167,9 @@ export function createPushService(deps: {
       endpoint: row.endpoint,
       keys: JSON.parse(await keys.decryptText(row.keys, keysAad(row.id))) as PushTarget['keys'],
     };
-    const status = await (await senderOf()).send(target, JSON.stringify(payload), { ttlSeconds: TTL_SECONDS });
+    const status = await (await senderOf()).send(target, JSON.stringify(payload), {
+      ttlSeconds: TTL_SECONDS,
+    });
     if (status === 404 || status === 410) {
       // The browser dropped the subscription (or it expired): forget it.
       await db.deleteFrom('push_subscriptions').where('id', '=', row.id).execute();
@@ -175,7 +177,11 @@ export function createPushService(deps: {
     }
     // Anything else (429, 5xx, a refused token …) is retried by the outbox with backoff.
     if (status < 200 || status > 299) throw new Error(`push service answered HTTP ${status}`);
-    await db.updateTable('push_subscriptions').set({ last_success_at: clock.now() }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('push_subscriptions')
+      .set({ last_success_at: clock.now() })
+      .where('id', '=', row.id)
+      .execute();
   }
 
   outbox.register('notify.push', deliverNotice);
@@ -247,12 +253,21 @@ export function createPushService(deps: {
     },
 
     async subscriptionCount(userId: string): Promise<number> {
-      const rows = await db.selectFrom('push_subscriptions').select('id').where('user_id', '=', userId).execute();
+      const rows = await db
+        .selectFrom('push_subscriptions')
+        .select('id')
+        .where('user_id', '=', userId)
+        .execute();
       return rows.length;
     },
 
     /** Queues the push notices with the message, in its transaction, due after the same delay as the mails. */
-    async queueNotices(trx: Kysely<Database>, conversationId: string, seq: number, userIds: string[]): Promise<void> {
+    async queueNotices(
+      trx: Kysely<Database>,
+      conversationId: string,
+      seq: number,
+      userIds: string[],
+    ): Promise<void> {
       if (userIds.length === 0) return;
       // Only for those who chose push; the rest of the rules are checked when the notice is due.
       const chosen = await trx

@@ -173,7 +173,9 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
       });
 
       sockets.add(socket);
-      subscribe()
+      // Ready once present too: from then on, no push is sent to this user.
+      presenceId
+        .then(() => subscribe())
         .then(() => sync.currentCursor())
         .then((cursor) => send({ type: 'ready', cursor }))
         .catch(() => socket.close(1011, 'unavailable'));

@@ -33,7 +33,8 @@ const aad = `web-push.vapid:${KEY_ID}`;
  * restarts. Concurrent first starts agree: the first insert wins and everyone reads it back.
  */
 export async function loadVapidKeys(store: Store, keys: Keyring, clock: Clock): Promise<VapidKeys> {
-  const read = () => store.db.selectFrom('web_push_keys').selectAll().where('id', '=', KEY_ID).executeTakeFirst();
+  const read = () =>
+    store.db.selectFrom('web_push_keys').selectAll().where('id', '=', KEY_ID).executeTakeFirst();
   let row = await read();
   if (!row) {
     const generated = webPush.generateVAPIDKeys();

@@ -26,11 +26,7 @@ export async function up(db: Kysely<unknown>, { binaryType }: MigrationContext):
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('last_success_at', 'bigint')
     .execute();
-  await db.schema
-    .createIndex('push_subscriptions_user')
-    .on('push_subscriptions')
-    .column('user_id')
-    .execute();
+  await db.schema.createIndex('push_subscriptions_user').on('push_subscriptions').column('user_id').execute();
 
   await db.schema
     .alterTable('notification_preferences')
