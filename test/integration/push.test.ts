@@ -284,4 +284,15 @@ describe.each(storesUnderTest())('Web Push on %s', (kind) => {
     await push.waitFor('/jeanne', before + 3);
     await expect.poll(async () => (await subscriptionsOf(jeanneId)).length).toBe(0);
   });
+
+  it('makes instances starting together on an empty store agree on one key pair', async () => {
+    // Runs last: it replaces the pair the running app published.
+    await t.runtime.store.db.deleteFrom('web_push_keys').execute();
+    const [a, b] = await Promise.all([
+      loadVapidKeys(t.runtime.store, t.runtime.keys, t.clock),
+      loadVapidKeys(t.runtime.store, t.runtime.keys, t.clock),
+    ]);
+    expect(a).toEqual(b);
+    expect(await t.runtime.store.db.selectFrom('web_push_keys').selectAll().execute()).toHaveLength(1);
+  });
 });
