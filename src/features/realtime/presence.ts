@@ -16,11 +16,8 @@ export function createPresence(deps: { store: Store; clock: Clock }) {
     async open(userId: string, leaseMs: number): Promise<string> {
       const id = uuidv7();
       const now = clock.now();
-      await db
-        .deleteFrom('live_connections')
-        .where('user_id', '=', userId)
-        .where('expires_at', '<', now)
-        .execute();
+      // Leases left behind by an instance that died: the table stays as small as the live connections.
+      await db.deleteFrom('live_connections').where('expires_at', '<', now).execute();
       await db
         .insertInto('live_connections')
         .values({ id, user_id: userId, expires_at: now + leaseMs })
