@@ -12,10 +12,12 @@ import { createInboxService } from './features/messaging/inbox.service';
 import { createMessagingSettingsService } from './features/messaging/settings.service';
 import { createTriageService } from './features/messaging/triage.service';
 import { createNotificationsService } from './features/notifications/notifications.service';
+import { createPushService } from './features/notifications/push.service';
 import { createCareService } from './features/patients/care.service';
 import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
+import { createPresence } from './features/realtime/presence';
 import { createSyncService } from './features/realtime/sync.service';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
@@ -43,7 +45,17 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });
-  const notifications = createNotificationsService({ store, clock, config, outbox, accounts, practices });
+  const presence = createPresence({ store, clock });
+  const push = createPushService({ store, keys, clock, config, outbox, presence });
+  const notifications = createNotificationsService({
+    store,
+    clock,
+    config,
+    outbox,
+    accounts,
+    practices,
+    push,
+  });
   const patients = createPatientsService({ store, clock, config, accounts });
   const care = createCareService({ store, clock, outbox, accounts, practices, patients });
   const schedules = createSchedulesService({ store, clock, practices });
@@ -117,6 +129,8 @@ export function createServices(deps: ServiceDeps) {
     access,
     sync,
     notifications,
+    push,
+    presence,
     campaigns,
   };
 }
