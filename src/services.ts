@@ -45,7 +45,9 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });
-  const presence = createPresence({ store, clock });
+  // Writers that may come in bursts share commits (see platform/db/group-commit).
+  const writes = createGroupCommit(store.db);
+  const presence = createPresence({ store, clock, writes });
   const push = createPushService({ store, keys, clock, config, outbox, presence });
   const notifications = createNotificationsService({
     store,
@@ -72,7 +74,7 @@ export function createServices(deps: ServiceDeps) {
   const access = createConversationAccess({ store, keys, practices, clock });
   const conversations = createConversationsService({
     store,
-    writes: createGroupCommit(store.db),
+    writes,
     keys,
     clock,
     bus,

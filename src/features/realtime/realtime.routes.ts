@@ -52,6 +52,7 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
   app.addHook('onClose', async () => {
+    presence.stop();
     for (const socket of sockets) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
   });
 
@@ -97,7 +98,6 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
       const unsubscribers: (() => void)[] = [];
       const delivered = new Map<string, number>();
       let alive = true;
-      let closed = false;
       const presenceId = presence.open(auth.user.id, leaseMs).catch(() => null);
 
       const onEvent = (event: BusEvent) => {
@@ -137,11 +137,7 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
         socket.ping();
         const current = await sessions.authenticate(token).catch(() => null);
         if (!current) socket.close(CLOSE_SESSION_ENDED, 'session ended');
-        else {
-          auth = current;
-          const id = await presenceId;
-          if (id && !closed) await presence.renew(id, leaseMs).catch(() => undefined);
-        }
+        else auth = current;
       }, heartbeatMs);
       heartbeat.unref();
 
@@ -165,7 +161,6 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
       });
       socket.on('error', () => socket.terminate());
       socket.on('close', () => {
-        closed = true;
         clearInterval(heartbeat);
         void presenceId.then((id) => (id ? presence.close(id) : undefined)).catch(() => undefined);
         for (const stop of unsubscribers) stop();
