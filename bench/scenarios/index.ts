@@ -1,6 +1,7 @@
 import type { Scenario } from '../lib/result';
 import { runCampaign } from './campaign';
 import { runCrash } from './crash';
+import { runInbox } from './inbox';
 import { runSend } from './send';
 
 /** Every scenario, by the name given to `npm run bench -- <name>`; `all` runs them in this order. */
@@ -8,4 +9,5 @@ export const SCENARIOS: Record<string, Scenario> = {
   send: runSend,
   campaign: runCampaign,
   crash: runCrash,
+  inbox: runInbox,
 };
