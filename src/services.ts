@@ -87,6 +87,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const inbox = createInboxService({
     store,
+    writes,
     clock,
     practices,
     patients,
