@@ -50,6 +50,8 @@ const KIND_RANK = Object.fromEntries(KIND_PRIORITY.map((kind, rank) => [kind, ra
 class Context {
   private readonly cues: Match[][] = CUE_KINDS.map(() => []);
   private readonly urgent: Set<number>;
+  private readonly topic: Set<number>;
+  private readonly onset: Set<number>;
   private readonly lastUrgent: number;
   private readonly pastOrInfo: Set<number>;
   private readonly pastOrInfoInMessage: boolean;
@@ -68,6 +70,8 @@ class Context {
     for (const match of cueMatches) this.cues[match.owner]?.push(match);
     this.urgent = new Set(this.of('urgent').map((m) => m.clause));
     this.lastUrgent = Math.max(-1, ...this.urgent);
+    this.topic = new Set(this.of('topic').map((m) => m.sentence));
+    this.onset = new Set(this.of('onset').map((m) => m.sentence));
     this.pastOrInfo = new Set([...this.of('history'), ...this.of('info')].map((m) => m.clause));
     this.pastOrInfoInMessage = [...this.pastOrInfo].some((c) => !this.urgent.has(c));
     // "It stopped on its own" also settles what the earlier clauses described, unless it starts again.
@@ -116,10 +120,11 @@ class Context {
   valid(match: Match, weak: boolean): boolean {
     if (this.inScope('negation', match, NEGATION_WINDOW) || this.framed(match)) return false;
     const urgentHere = this.urgent.has(match.clause);
-    if (
-      !urgentHere &&
-      (this.pastOrInfo.has(match.clause) || this.inScope('familyPast', match, FAMILY_WINDOW))
-    )
+    if (!urgentHere && this.pastOrInfo.has(match.clause)) return false;
+    // A film, a leaflet, a school project, a curiosity: the whole sentence is about the topic, not a patient.
+    if (!urgentHere && this.topic.has(match.sentence)) return false;
+    // "My father had a stroke" is his history, "my sister had a sudden headache" is happening.
+    if (!urgentHere && !this.onset.has(match.sentence) && this.inScope('familyPast', match, FAMILY_WINDOW))
       return false;
     if (this.lastResolved >= match.clause && this.lastUrgent < match.clause) return false;
     if (!weak) return true;
@@ -155,7 +160,10 @@ export function decide(
 ): EmergencyKind | null {
   const cueMatches: Match[] = [];
   const ruleMatches: Match[] = [];
-  for (const match of matches) (match.owner < CUE_KINDS.length ? cueMatches : ruleMatches).push(match);
+  for (const match of matches) {
+    if (match.owner < CUE_KINDS.length) cueMatches.push(match);
+    else if (rules[(owners[match.owner] as RuleOwner).rule]?.lang === lang) ruleMatches.push(match);
+  }
   if (ruleMatches.length === 0) return null;
   const context = new Context(stream, tokenAtoms, cueMatches, ruleMatches, lang);
 

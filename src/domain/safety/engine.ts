@@ -9,6 +9,8 @@ import { lexiconWords, prefixWithinOneEdit, type TokenStream, withinOneEdit } fr
 import type { CueKind, EmergencyKind, LexiconSource, RuleSource, SafetyLang } from './types';
 
 const DEFAULT_GAP = 3;
+// Cue phrases are idioms ("in the past", "le passé"): their words follow each other unless told otherwise.
+const CUE_GAP = 1;
 const DEFAULT_NEAR_WINDOW = 8;
 
 export const CUE_KINDS: readonly CueKind[] = [
@@ -19,6 +21,8 @@ export const CUE_KINDS: readonly CueKind[] = [
   'urgent',
   'familyPast',
   'mention',
+  'topic',
+  'onset',
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -51,6 +55,8 @@ export type Owner = { readonly cue: CueKind } | RuleOwner;
 export type RuleMode = 'any' | 'all' | 'near';
 export interface CompiledRule {
   readonly kind: EmergencyKind;
+  /** The lexicon the rule was compiled with: it only reads messages in that language. */
+  readonly lang: SafetyLang;
   readonly mode: RuleMode;
   readonly groups: number;
   readonly window: number;
@@ -134,10 +140,11 @@ function compilePattern(
   classes: Readonly<Record<string, string>>,
   owner: number,
   fuzzy = true,
+  defaultGap = DEFAULT_GAP,
 ): void {
   const terms: Set<number>[] = [];
   const gaps: number[] = [];
-  let gap = DEFAULT_GAP;
+  let gap = defaultGap;
   for (const part of source.split(/\s+/).filter(Boolean)) {
     if (/^~\d+$/.test(part)) {
       gap = Number(part.slice(1));
@@ -147,7 +154,7 @@ function compilePattern(
     for (const alt of part.split('|')) compileAlternative(alt, classes, term, fuzzy);
     if (terms.length > 0) gaps.push(gap);
     terms.push(term);
-    gap = DEFAULT_GAP;
+    gap = defaultGap;
   }
   const pattern: Pattern = { id: patternCount++, terms, gaps, owner };
   for (const id of terms[0] ?? []) patternsByStart.set(id, [...(patternsByStart.get(id) ?? []), pattern]);
@@ -160,6 +167,7 @@ interface RuleGroup {
 }
 
 function addRule(
+  lang: SafetyLang,
   rule: RuleSource,
   mode: RuleMode,
   groups: readonly RuleGroup[],
@@ -181,6 +189,7 @@ function addRule(
   }
   rules.push({
     kind: rule.kind,
+    lang,
     mode,
     groups: groupCount,
     window: rule.window ?? DEFAULT_NEAR_WINDOW,
@@ -206,14 +215,14 @@ function compileRule(
   const single: RuleGroup[] = [];
   if (rule.any?.length) single.push({ sources: expand(rule.any), weak: false, group: 0 });
   if (rule.weak?.length) single.push({ sources: expand(rule.weak), weak: true, group: 0 });
-  if (single.length) addRule(rule, 'any', single, 1, classes, unless);
+  if (single.length) addRule(lexicon.lang, rule, 'any', single, 1, classes, unless);
   for (const mode of ['all', 'near'] as const) {
     const groups = (rule[mode] ?? []).map((sources, group) => ({
       sources: expand(sources),
       weak: false,
       group,
     }));
-    if (groups.length) addRule(rule, mode, groups, groups.length, classes, unless);
+    if (groups.length) addRule(lexicon.lang, rule, mode, groups, groups.length, classes, unless);
   }
 }
 
@@ -226,7 +235,7 @@ for (const lexicon of LEXICONS) {
   const classes = { ...SHARED_CLASSES, ...lexicon.classes };
   for (const cue of CUE_KINDS) {
     for (const source of lexicon.cues[cue])
-      compilePattern(source, classes, cueOwner.get(cue) as number, false);
+      compilePattern(source, classes, cueOwner.get(cue) as number, false, CUE_GAP);
   }
   for (const [before, after] of lexicon.frames) {
     const b = new Set<number>();
