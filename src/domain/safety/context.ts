@@ -7,6 +7,7 @@ import {
   breakers,
   type CompiledRule,
   CUE_KINDS,
+  commonWords,
   cueOwner,
   frames,
   hasAny,
@@ -151,6 +152,23 @@ function nearSatisfied(rule: CompiledRule, groups: readonly Match[][]): boolean 
   );
 }
 
+const LANGS: readonly SafetyLang[] = ['fr', 'it', 'en'];
+
+/**
+ * Languages whose rules read the message: the patient's, and any other of which the message has at least
+ * as many common words (an Italian patient may write in Italian with the app in French).
+ */
+export function messageLanguages(words: readonly string[], lang: SafetyLang): Set<SafetyLang> {
+  const score = (l: SafetyLang): number => words.filter((w) => commonWords[l].has(w)).length;
+  const own = score(lang);
+  const langs = new Set<SafetyLang>([lang]);
+  for (const other of LANGS) {
+    const s = other === lang ? 0 : score(other);
+    if (s > 0 && s >= own) langs.add(other);
+  }
+  return langs;
+}
+
 /** Which situation, if any, the matches describe. */
 export function decide(
   stream: TokenStream,
@@ -160,9 +178,11 @@ export function decide(
 ): EmergencyKind | null {
   const cueMatches: Match[] = [];
   const ruleMatches: Match[] = [];
+  const langs = messageLanguages(stream.words, lang);
   for (const match of matches) {
     if (match.owner < CUE_KINDS.length) cueMatches.push(match);
-    else if (rules[(owners[match.owner] as RuleOwner).rule]?.lang === lang) ruleMatches.push(match);
+    else if (langs.has((rules[(owners[match.owner] as RuleOwner).rule] as CompiledRule).lang))
+      ruleMatches.push(match);
   }
   if (ruleMatches.length === 0) return null;
   const context = new Context(stream, tokenAtoms, cueMatches, ruleMatches, lang);

@@ -4,7 +4,7 @@
  * its tokens. It knows nothing about what the patterns mean: context.ts decides.
  */
 import { SHARED_CLASSES, SHARED_RULES } from './concepts';
-import { LEXICONS, SHORTHAND } from './lexicons';
+import { LEXICONS, SHORTHANDS } from './lexicons';
 import { lexiconWords, prefixWithinOneEdit, type TokenStream, withinOneEdit } from './normalise';
 import type { CueKind, EmergencyKind, LexiconSource, RuleSource, SafetyLang } from './types';
 
@@ -73,6 +73,8 @@ export interface Match {
 }
 
 const atoms: Atom[] = [];
+// Shorthand of the lexicon being compiled.
+let shorthand: ReadonlyMap<string, readonly string[]> = SHORTHANDS.en;
 const atomIds = new Map<string, number>();
 const exactIndex = new Map<string, number[]>();
 const prefixIndex = new Map<string, number[]>();
@@ -87,6 +89,8 @@ export const rules: CompiledRule[] = [];
 export const breakers: Record<SafetyLang, Set<string>> = { fr: new Set(), it: new Set(), en: new Set() };
 export const frames: { before: ReadonlySet<number>; after: ReadonlySet<number> }[] = [];
 export const cueOwner = new Map<CueKind, number>();
+/** Each language's common words, in token form, to tell which languages a message is written in. */
+export const commonWords: Record<SafetyLang, Set<string>> = { fr: new Set(), it: new Set(), en: new Set() };
 
 function atomId(kind: AtomKind, text: string, fuzzy: boolean): number {
   const key = `${kind}:${fuzzy ? '~' : '='}${text}`;
@@ -130,7 +134,7 @@ function compileAlternative(
   const exact = alt.startsWith('=');
   const prefix = alt.endsWith('*');
   const body = alt.slice(exact ? 1 : 0, prefix ? -1 : undefined);
-  const words = prefix ? lexiconWords(body) : lexiconWords(body, { shorthand: SHORTHAND });
+  const words = prefix ? lexiconWords(body) : lexiconWords(body, { shorthand });
   if (words.length !== 1) throw new Error(`Lexicon term must be one word: ${alt}`);
   out.add(atomId(prefix ? 'prefix' : 'word', words[0] as string, fuzzy && !exact));
 }
@@ -233,6 +237,8 @@ for (const cue of CUE_KINDS) {
 
 for (const lexicon of LEXICONS) {
   const classes = { ...SHARED_CLASSES, ...lexicon.classes };
+  // A lexicon's words are read with its own language's shorthand, as its messages are.
+  shorthand = SHORTHANDS[lexicon.lang];
   for (const cue of CUE_KINDS) {
     for (const source of lexicon.cues[cue])
       compilePattern(source, classes, cueOwner.get(cue) as number, false, CUE_GAP);
@@ -245,10 +251,12 @@ for (const lexicon of LEXICONS) {
     frames.push({ before: b, after: a });
   }
   for (const word of lexicon.protect) protectedWords.add(lexiconWords(word)[0] as string);
+  for (const word of lexicon.commonWords)
+    for (const w of lexiconWords(word, { shorthand })) commonWords[lexicon.lang].add(w);
   for (const lang of ['fr', 'it', 'en'] as const) {
     const words = lang === lexicon.lang ? [...lexicon.breakers, ...lexicon.localBreakers] : lexicon.breakers;
     for (const word of words)
-      for (const w of lexiconWords(word, { shorthand: SHORTHAND })) breakers[lang].add(w);
+      for (const w of lexiconWords(word, { shorthand: SHORTHANDS[lexicon.lang] })) breakers[lang].add(w);
   }
   // The shared concept rules are compiled once per language, with that language's words for each concept.
   for (const rule of [...lexicon.rules, ...SHARED_RULES]) compileRule(rule, lexicon, classes);

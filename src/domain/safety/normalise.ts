@@ -129,8 +129,13 @@ interface RawToken {
   clause: number;
 }
 
-// Numbers keep their decimal part ("38,5" → "38.5"); a dash only breaks a clause when spaced (" - ").
-const TOKEN = /(\d+(?:[.,]\d+)?(?![a-z0-9]))|([a-z0-9]+)|([.!?;:,\n()[\]\u2026/]| -(?= ))/g;
+// Numbers keep their decimal part ("38,5" → "38.5") and come apart from a unit glued to them ("39.5c",
+// "2yo", "20min"); a word starts with a letter ("b4"); a dash only breaks a clause when spaced (" - ").
+const TOKEN =
+  /(\d+(?:[.,]\d+)?(?![0-9]))(?:[cf](?![a-z0-9]))?|([a-z][a-z0-9]*)|([.!?;:,\n()[\]\u2026/]| -(?= ))/g;
+// French and Italian write a temperature "39°5" as well as "39,5°".
+const DEGREE_DECIMAL = /(\d)\s*\u00b0\s*(\d)/g;
+const DEGREE_UNIT = /\u00b0\s*[cf]?(?![a-z])/g;
 
 /** Splits folded text into words and numbers, tracking clauses. */
 export function splitWords(folded: string): RawToken[] {
@@ -165,7 +170,7 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
   let sentence = 0;
   let clauseHasWords = false;
   let sentenceHasWords = false;
-  const folded = foldText(text);
+  const folded = foldText(text).replace(DEGREE_DECIMAL, '$1.$2').replace(DEGREE_UNIT, ' ');
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(folded); match !== null; match = TOKEN.exec(folded)) {
     const number = match[1];

@@ -88,6 +88,11 @@ export interface RuleSource {
  */
 export interface LexiconSource {
   readonly lang: SafetyLang;
+  /**
+   * Frequent words found in no other of the three languages ("the", "est", "della"). A message is read
+   * with the rules of the patient's language and of any other language it has at least as many of.
+   */
+  readonly commonWords: readonly string[];
   readonly shorthand: Readonly<Record<string, string>>;
   readonly phrases: Readonly<Record<string, string>>;
   /** Conjunctions that open a new clause, in any language / only when the patient's language is this one. */
