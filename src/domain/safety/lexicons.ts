@@ -10,6 +10,7 @@ import {
   lexiconWords,
   NUMBER_WORDS,
   type PhraseRewrite,
+  skeleton,
   type TokeniseConfig,
   type TokenStream,
   tokenise,
@@ -27,7 +28,13 @@ function shorthandMap(lang: SafetyLang): Map<string, string[]> {
   for (const [from, to] of Object.entries(NUMBER_WORDS)) map.set(from, [to]);
   const ordered = [...LEXICONS.filter((l) => l.lang !== lang), ...LEXICONS.filter((l) => l.lang === lang)];
   for (const lexicon of ordered) {
-    for (const [from, to] of Object.entries(lexicon.shorthand)) map.set(foldText(from), lexiconWords(to));
+    for (const [from, to] of Object.entries(lexicon.shorthand)) {
+      // Both the typed form and its skeleton ("jarrive", "jarive"), as messages are looked up by both;
+      // not a one- or two-letter skeleton ("nn" → "n"), which is a word of its own ("n'arrive").
+      const typed = foldText(from);
+      map.set(typed, lexiconWords(to));
+      if (skeleton(typed).length > 2 && !map.has(skeleton(typed))) map.set(skeleton(typed), lexiconWords(to));
+    }
   }
   return map;
 }

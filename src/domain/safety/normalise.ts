@@ -84,6 +84,11 @@ const APOSTROPHES = /[\u2018\u2019\u02bc\u00b4`]/g;
 const CANT = /\bcan'?t\b/g;
 const WONT = /\bwon't\b/g;
 const NT = /\b([a-z]+)n't\b/g;
+const HAVE = /\b(i|you|we|they|he|she|would|could|should|might|must)'ve\b/g;
+const AM = /\bi'm\b/g;
+const ARE = /\b(you|we|they)'re\b/g;
+const WILL = /\b(i|you|we|they|he|she|it)'ll\b/g;
+const WOULD = /\b(i|you|we|they|he|she)'d\b/g;
 
 /** Lowercase, strip diacritics and ligatures, unify apostrophes, expand English contractions. */
 export function foldText(text: string): string {
@@ -97,11 +102,19 @@ export function foldText(text: string): string {
         .replace(/\u00df/g, 'ss')
         .replace(APOSTROPHES, "'")
     : lower;
-  return folded.includes("'t") || folded.includes('cant') ? expandContractions(folded) : folded;
+  return folded.includes("'") || folded.includes('cant') ? expandContractions(folded) : folded;
 }
 
 function expandContractions(folded: string): string {
-  return folded.replace(CANT, 'can not').replace(WONT, 'will not').replace(NT, '$1 not');
+  return folded
+    .replace(CANT, 'can not')
+    .replace(WONT, 'will not')
+    .replace(NT, '$1 not')
+    .replace(HAVE, '$1 have')
+    .replace(AM, 'i am')
+    .replace(ARE, '$1 are')
+    .replace(WILL, '$1 will')
+    .replace(WOULD, '$1 would');
 }
 
 /**
