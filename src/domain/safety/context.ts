@@ -156,7 +156,8 @@ const LANGS: readonly SafetyLang[] = ['fr', 'it', 'en'];
 
 /**
  * Languages whose rules read the message: the patient's, and any other of which the message has at least
- * as many common words (an Italian patient may write in Italian with the app in French).
+ * as many common words (an Italian patient may write in Italian with the app in French); every language
+ * when the message has no common word at all ("douleur thoracique").
  */
 export function messageLanguages(words: readonly string[], lang: SafetyLang): Set<SafetyLang> {
   const score = (l: SafetyLang): number => words.filter((w) => commonWords[l].has(w)).length;
@@ -164,7 +165,7 @@ export function messageLanguages(words: readonly string[], lang: SafetyLang): Se
   const langs = new Set<SafetyLang>([lang]);
   for (const other of LANGS) {
     const s = other === lang ? 0 : score(other);
-    if (s > 0 && s >= own) langs.add(other);
+    if (s >= own && (s > 0 || own === 0)) langs.add(other);
   }
   return langs;
 }

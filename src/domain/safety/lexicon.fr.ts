@@ -96,6 +96,7 @@ export const lexiconFr: LexiconSource = {
     ordo: 'ordonnance',
     pert: 'perd',
     ki: 'qui',
+    tro: 'trop',
     ke: 'que',
     k: 'que',
     tjs: 'toujours',
@@ -173,7 +174,7 @@ export const lexiconFr: LexiconSource = {
   protect: ['signe', 'signes', 'sanguin'],
   classes: {
     pain: 'douleur* douloureu* mal =mals souffr* serre* ecras* oppress* barre étau =pique transperc* gêne =point',
-    chest: 'poitrine* thorax thoraci* coeur sternum rétrosternal* précordial*',
+    chest: 'poitrine* thorax thoraci* coeur sternum rétrosternal* précordial* torse',
     face: 'visage bouche figure joue lèvre*',
     droop: 'travers tomb* tord* déform* paralys* affaiss* pend* asymétri* =tire',
     limb: 'bras jambe* main',
