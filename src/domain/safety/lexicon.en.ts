@@ -187,7 +187,7 @@ export const lexiconEn: LexiconSource = {
     pills:
       'tablet* pill* medication* medicine* capsule* box bottle packet paracetamol ibuprofen sleeping strip blister antidepressant* @drug',
     toxic:
-      'bleach detergent dishwasher washing cleaner* spirit antifreeze petrol poison pesticide* cigarette* nicotine vape',
+      'bleach detergent dishwasher washing cleaner* spirit antifreeze petrol poison pesticide* cigarette* nicotine vape unblocker caustic',
   },
   concepts: {
     selfharm: [
@@ -577,6 +577,7 @@ export const lexiconEn: LexiconSource = {
         'seeing|see double ~3 @sudden',
         '@sudden ~3 seeing|see double',
         'lost ~3 strength ~3 @limb',
+        'no ~1 strength ~3 @limb',
         'can not ~1 find ~2 words',
         'dropping ~1 things',
         '@limb ~2 gave ~1 way',
@@ -604,6 +605,8 @@ export const lexiconEn: LexiconSource = {
         'turning blue',
         'inhaler ~3 not ~2 help*|working',
         'wheez* ~2 badly|bad|severe*|really',
+        'can ~0 barely|hardly ~1 breathe|breath',
+        'wheez* ~4 barely|hardly ~1 talk|speak',
         'so|very|really|extremely|too ~1 breathless',
         'breathless ~3 can not',
         'can not ~2 talk|speak ~4 breathless|breath',
@@ -682,6 +685,7 @@ export const lexiconEn: LexiconSource = {
 
         'not moving ~4 not|unresponsive|answer*|respond*|breathing',
         'lying ~3 floor|ground ~4 not',
+        'collapsed|fell ~5 not ~1 moving',
       ],
       weak: ['collapsed', 'fainted', 'coma', 'cardiacarrest'],
       unless: [

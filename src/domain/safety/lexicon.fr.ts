@@ -190,7 +190,7 @@ export const lexiconFr: LexiconSource = {
     pills:
       'comprimé* cachet* médicament* pilule* gélule* boîte* plaquette* somnifère* anxiolytique* antidépresseur* @drug',
     toxic:
-      'javel produit* détergent* lessive* déboucheur* essence white pétrole insecticide* raticide* cigarette* nicotine',
+      'javel produit* détergent* lessive* déboucheur* destop essence white pétrole insecticide* raticide* cigarette* nicotine soude',
   },
   concepts: {
     selfharm: [
@@ -562,6 +562,7 @@ export const lexiconFr: LexiconSource = {
         '@sudden ~3 vois|voit double',
         'moitié ~3 corps ~3 engourdi*|paralys*|insensible',
         'perdu ~2 force ~3 @limb',
+        '=plus ~1 de ~1 force ~3 @limb',
         'trouve plus|pas ~2 mots',
         '@limb ~4 lâche|lâchent',
         '@limb ~4 porte ~1 plus|pas',
@@ -598,6 +599,7 @@ export const lexiconFr: LexiconSource = {
         'impression|comme ~3 noyer|noie',
         'respir* ~3 difficilement|difficulté',
         'siffle ~2 fort|beaucoup',
+        'à ~0 peine ~2 respirer',
         'détresse ~1 respiratoire',
         'coupe ~2 respiration|souffle|respi',
       ],
@@ -664,6 +666,7 @@ export const lexiconFr: LexiconSource = {
         'perdu connaissance|conscience',
         'bouge ~1 plus ~3 répond*|réagit|respire',
         'allongé|étendu ~3 par terre|sol ~4 répond*|bouge',
+        'tombé|tombée|effondré|effondrée ~5 bouge ~1 plus',
       ],
       weak: ['évanoui*', 'coma', 'arrêtcardiaque', 'syncope'],
       unless: [

@@ -140,7 +140,7 @@ export const lexiconIt: LexiconSource = {
     pills:
       'compress* pastigli* farmac* medicin* pillol* capsul* scatol* confezion* sonniferi blister antidepressiv* @drug',
     toxic:
-      'candeggina varechina detersiv* acido ammoniaca soda benzina acquaragia insetticida veleno sturalavandini sigarett* nicotina',
+      'candeggina varechina detersiv* acido ammoniaca soda benzina acquaragia insetticida veleno sturalavandini idraulico sigarett* nicotina',
   },
   concepts: {
     selfharm: [
@@ -476,6 +476,7 @@ export const lexiconIt: LexiconSource = {
         '@sudden ~3 vedo|vede doppio',
         'metà ~3 corpo ~3 intorpidit*|paralizzat*|addormentat*',
         'perso ~3 forza ~3 @limb',
+        'non ~1 ha ~1 più ~1 forza ~3 @limb',
         'trova ~1 più ~2 parole',
         '@limb ~4 cade|cadere|cede',
         '@limb ~4 regge ~1 più',
@@ -506,6 +507,7 @@ export const lexiconIt: LexiconSource = {
         'sembra|come ~3 annegare',
         'respir* ~3 difficoltà|fatica',
         'fischia ~2 fort*|tanto|molto',
+        'respir* ~1 a ~0 malapena|stento',
         'respir* ~4 veloc*|affannos*|rapid*',
         'vedono|vede|vedo ~2 costole',
         'rientra* ~3 costole',
