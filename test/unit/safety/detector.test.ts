@@ -325,6 +325,10 @@ const AS_TYPED: readonly (readonly [SafetyLang, EmergencyKind, string])[] = [
   ['fr', 'violence', 'mon mari me frappe aidez moi'],
   ['it', 'violence', 'c e qualcuno che cerca di entrare in casa con un coltello'],
   ['en', 'violence', 'someone is trying to break into my house'],
+  ['en', 'breathing', "he's wheezing and can barely talk"],
+  ['fr', 'stroke', 'elle a plus de force dans la jambe droite depuis 1h'],
+  ['fr', 'unconscious', 'il est tombé il ne bouge plus'],
+  ['fr', 'overdose', 'mon fils a bu du destop'],
 ];
 
 describe('messages typed as patients type them', () => {
@@ -360,6 +364,11 @@ describe('routine messages that only talk about an emergency', () => {
     ['fr', 'ma mère avait fait une overdose dans sa jeunesse, on peut en parler ?'],
     ['en', 'I get dark thoughts now and then but nothing serious, I would like to see a counsellor'],
     ['it', 'ho letto che il fiatone a letto può essere un segno, è vero?'],
+    // The same words about something benign.
+    ['en', 'I can barely breathe through my nose with this cold, any spray you recommend?'],
+    ['fr', "je n'ai plus de force dans les jambes depuis la grippe la semaine dernière, c'est normal ?"],
+    ['fr', 'mon fils est tombé du toboggan, il ne bouge plus trop le poignet, radio ?'],
+    ['it', "devo usare l'idraulico liquido, è pericoloso con i bambini?"],
     // Words of one language that mean something else in another ("pauses respiratoires" + "ronfle").
     ['fr', 'mon mari ronfle et fait des pauses respiratoires la nuit, peut-on faire un test du sommeil ?'],
   ] as const)('[%s] stays quiet: %s', (lang, text) => {
