@@ -145,10 +145,13 @@ export function createConversationsService(deps: ConversationsDeps) {
   function emergencyOf(auth: AuthContext, text: string, acknowledged: boolean): string | null {
     const result = checkEmergency(text, auth.user.locale, auth.user.country);
     if (!result.emergency) return null;
+    // The refusal carries the alert itself (situation and numbers), so the client needs no second call.
     if (!acknowledged)
-      throw new AppError('MISSIVE_EMERGENCY_DETECTED', [
-        { path: 'body', reason: result.kind ?? 'emergency' },
-      ]);
+      throw new AppError(
+        'MISSIVE_EMERGENCY_DETECTED',
+        [{ path: 'body', reason: result.kind ?? 'emergency' }],
+        { emergency: { kind: result.kind ?? 'emergency', numbers: result.numbers } },
+      );
     return result.kind;
   }
 
