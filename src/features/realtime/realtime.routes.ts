@@ -29,6 +29,8 @@ export interface RealtimeDeps {
   heartbeatMs?: number;
 }
 
+/** How often each socket is pinged and its session checked again, unless the app is built with another period. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
 const MAX_FRAME_BYTES = 4_096;
 const CLOSE_POLICY = 1008;
 const CLOSE_GOING_AWAY = 1001;
@@ -42,7 +44,7 @@ const CLOSE_SESSION_ENDED = 4401;
 export async function registerRealtimeRoutes(root: FastifyInstance, deps: RealtimeDeps): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { bus, sessions, practices, access, sync } = deps;
-  const heartbeatMs = deps.heartbeatMs ?? 30_000;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const sockets = new Set<WebSocket>();
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });

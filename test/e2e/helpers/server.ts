@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 export interface RunningServer {
   url: string;
   dataDir: string;
+  /** The server process's id (benchmarks read its memory and CPU time from /proc). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -48,20 +50,24 @@ export async function startServer(
   const dataDir = await mkdtemp(join(tmpdir(), 'missive-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const root = resolve(import.meta.dirname, '../../..');
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...inherited(),
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: url,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: root,
+      env: {
+        ...inherited(),
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PUBLIC_URL: url,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -87,6 +93,7 @@ export async function startServer(
   return {
     url,
     dataDir,
+    pid: child.pid!,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {
