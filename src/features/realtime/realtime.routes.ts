@@ -31,6 +31,8 @@ export interface RealtimeDeps {
   heartbeatMs?: number;
 }
 
+/** How often each socket is pinged and its session checked again, unless the app is built with another period. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
 const MAX_FRAME_BYTES = 4_096;
 const CLOSE_POLICY = 1008;
 const CLOSE_GOING_AWAY = 1001;
@@ -44,7 +46,7 @@ const CLOSE_SESSION_ENDED = 4401;
 export async function registerRealtimeRoutes(root: FastifyInstance, deps: RealtimeDeps): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { bus, sessions, practices, access, sync, presence } = deps;
-  const heartbeatMs = deps.heartbeatMs ?? 30_000;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   // A live connection counts as present (no push) until two heartbeats are missed.
   const leaseMs = Math.max(heartbeatMs * 2 + 5_000, 30_000);
   const sockets = new Set<WebSocket>();

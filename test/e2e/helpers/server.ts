@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 export interface RunningServer {
   url: string;
   dataDir: string;
-  /** The server process id (benchmarks read its memory and CPU time). */
+  /** The server process's id (benchmarks read its memory and CPU time from /proc). */
   pid: number;
   output: () => string;
   stop(): Promise<void>;
