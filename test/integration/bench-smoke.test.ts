@@ -7,7 +7,9 @@ describe('benchmark harness (smoke)', () => {
   it.each(Object.keys(SCENARIOS))(
     'runs the %s scenario end to end and reports its figures',
     async (name) => {
-      const result = await SCENARIOS[name]!({ store: 'sqlite', smoke: true });
+      // The PostgreSQL pass of the suite (DATABASE_URL set) runs the scenarios on PostgreSQL.
+    const store = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+    const result = await SCENARIOS[name]!({ store, smoke: true });
       expect(result.scenario).toBe(name);
       expect(Object.keys(result.summary).length).toBeGreaterThan(0);
       expect(result.goals.length).toBeGreaterThan(0);

@@ -431,8 +431,14 @@ describe('Composer (patient)', () => {
     const { container, textarea } = await renderComposer();
     await typeText(textarea, 'my face is drooping');
     await click(byText(container, 'button', 'Send'));
-    await settle();
-    expect(container.querySelector('[role="alert"].red-flag')?.textContent).toContain('possible stroke');
+    // The check and the refused send go over two round trips: wait for the alert rather than a fixed number of turns.
+    await vi.waitFor(
+      async () => {
+        await settle(1);
+        expect(container.querySelector('[role="alert"].red-flag')?.textContent).toContain('possible stroke');
+      },
+      { timeout: 5_000 },
+    );
     // The usual French numbers stand in when the check gave none.
     expect(container.querySelector('.red-flag a')?.getAttribute('href')).toBe('tel:15');
     expect(container.querySelector('textarea')?.value).toBe('my face is drooping');
@@ -459,11 +465,18 @@ describe('Composer (patient)', () => {
     });
     const { container, textarea } = await renderComposer();
     await typeText(textarea, 'I do not want to be here anymore');
+    // Past the typing debounce, so that its check is counted before the send.
+    await wait(500);
     await settle();
     const checksBeforeSend = calls.filter((call) => call.path.endsWith('/safety/check')).length;
     await click(byText(container, 'button', 'Send'));
-    await settle();
-    expect(container.querySelector('.red-flag a')?.getAttribute('href')).toBe('tel:3114');
+    await vi.waitFor(
+      async () => {
+        await settle(1);
+        expect(container.querySelector('.red-flag a')?.getAttribute('href')).toBe('tel:3114');
+      },
+      { timeout: 5_000 },
+    );
     // One check on send, as always; none after the refusal.
     expect(calls.filter((call) => call.path.endsWith('/safety/check')).length).toBe(checksBeforeSend + 1);
     expect(container.querySelector('textarea')?.value).toBe('I do not want to be here anymore');
