@@ -5,6 +5,7 @@ import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
+import { createFhirService } from './features/fhir/fhir.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
 import { createConversationsService } from './features/messaging/conversations.service';
@@ -90,6 +91,16 @@ export function createServices(deps: ServiceDeps) {
   const attachments = createAttachmentsService({ store, keys, clock, access });
   const sync = createSyncService({ store, practices, patients, access });
   const campaigns = createCampaignsService({ store, keys, clock, practices, patients, conversations });
+  const fhir = createFhirService({
+    store,
+    keys,
+    clock,
+    baseUrl: `${config.publicOrigin}/fhir/R4`,
+    publicOrigin: config.publicOrigin,
+    practices,
+    patients,
+    access,
+  });
   return {
     accounts,
     sessions,
@@ -108,6 +119,7 @@ export function createServices(deps: ServiceDeps) {
     sync,
     notifications,
     campaigns,
+    fhir,
   };
 }
 

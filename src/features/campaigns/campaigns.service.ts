@@ -16,8 +16,8 @@ import type { PracticesService } from '../practices/practices.service';
 import * as repo from './campaigns.repository';
 
 const BATCH = 200;
-const titleAad = (id: string) => `campaigns.title:${id}`;
-const bodyAad = (id: string) => `campaigns.body:${id}`;
+export const campaignTitleAad = (id: string) => `campaigns.title:${id}`;
+export const campaignBodyAad = (id: string) => `campaigns.body:${id}`;
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;
 
@@ -66,7 +66,7 @@ export function createCampaignsService(deps: {
     return {
       id: row.id,
       kind: row.kind,
-      title: await keys.decryptText(row.title, titleAad(row.id)),
+      title: await keys.decryptText(row.title, campaignTitleAad(row.id)),
       status: row.status,
       scheduledAt: row.scheduled_at,
       startedAt: row.started_at,
@@ -79,8 +79,8 @@ export function createCampaignsService(deps: {
 
   /** Delivers one batch of a campaign's remaining recipients; returns how many were delivered. */
   async function deliverBatch(campaign: CampaignRow, batchSize: number): Promise<number> {
-    const title = await keys.decryptText(campaign.title, titleAad(campaign.id));
-    const body = await keys.decryptText(campaign.body, bodyAad(campaign.id));
+    const title = await keys.decryptText(campaign.title, campaignTitleAad(campaign.id));
+    const body = await keys.decryptText(campaign.body, campaignBodyAad(campaign.id));
     const pending = await db
       .selectFrom('campaign_recipients')
       .select('patient_profile_id')
@@ -189,8 +189,8 @@ export function createCampaignsService(deps: {
         practice_id: practiceId,
         author_user_id: auth.user.id,
         kind: body.kind,
-        title: keys.encrypt(body.title, titleAad(id)),
-        body: keys.encrypt(body.body, bodyAad(id)),
+        title: keys.encrypt(body.title, campaignTitleAad(id)),
+        body: keys.encrypt(body.body, campaignBodyAad(id)),
         patients_may_reply: body.patientsMayReply ? 1 : 0,
         audience: JSON.stringify(body.audience),
         status: 'scheduled',
