@@ -43,17 +43,6 @@ const inConversations = (scope: ConversationScope, practiceColumn: string, conve
 
 // ----- Scope -----
 
-/** Patient profiles on record at these practices (linked to a person). */
-export function profilesOfPractices(db: Db, practiceIds: string[]) {
-  if (practiceIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('practice_patients')
-    .select(['patient_profile_id', 'practice_id'])
-    .where('practice_id', 'in', practiceIds)
-    .where('patient_profile_id', 'is not', null)
-    .execute();
-}
-
 /** Conversations of profiles, with what the patient-side visibility rule needs. */
 export function conversationsOfProfiles(db: Db, profileIds: string[]) {
   if (profileIds.length === 0) return Promise.resolve([]);
@@ -124,13 +113,28 @@ export function membersOfPractices(db: Db, practiceIds: string[]) {
 
 // ----- Searches -----
 
-export function searchProfiles(db: Db, scope: { profileIds: string[] }, page: Page, onlyRelatives = false) {
+/** Profiles by id, or those on record (linked to a person) at these practices. */
+export type ProfileScope = { profileIds: string[] } | { practiceIds: string[] };
+
+export function searchProfiles(db: Db, scope: ProfileScope, page: Page, onlyRelatives = false) {
   let query = db
     .selectFrom('patient_profiles')
     .innerJoin('users as holder', 'holder.id', 'patient_profiles.owner_user_id')
     .selectAll('patient_profiles')
     .select(['holder.first_name as holder_first_name', 'holder.last_name as holder_last_name'])
-    .where(inList('patient_profiles.id', scope.profileIds))
+    .where((eb) =>
+      'profileIds' in scope
+        ? inList('patient_profiles.id', scope.profileIds)
+        : eb(
+            'patient_profiles.id',
+            'in',
+            eb
+              .selectFrom('practice_patients')
+              .select('practice_patients.patient_profile_id')
+              .where(inList('practice_patients.practice_id', scope.practiceIds))
+              .where('practice_patients.patient_profile_id', 'is not', null),
+          ),
+    )
     .where(inList('patient_profiles.id', page.ids))
     .where(equals('patient_profiles.id', page.patientProfileId))
     .where(after('patient_profiles.created_at', 'patient_profiles.id', page.after));

@@ -20,7 +20,8 @@ import { AppError } from '../../platform/http/errors';
 import type { FhirService } from './fhir.service';
 
 export const FHIR_PREFIX = '/fhir/R4';
-export const FHIR_CONTENT_TYPE = 'application/fhir+json; charset=utf-8';
+export const FHIR_MEDIA_TYPE = 'application/fhir+json';
+export const FHIR_CONTENT_TYPE = `${FHIR_MEDIA_TYPE}; charset=utf-8`;
 /** Parameters every search accepts, whatever the type. */
 const COMMON_PARAMS = new Set(['_count', '_cursor', '_format']);
 
@@ -59,6 +60,7 @@ export async function registerFhirRoutes(
           schema: {
             summary: 'FHIR CapabilityStatement: what this endpoint supports',
             tags: ['fhir'],
+            produces: [FHIR_MEDIA_TYPE],
             response: { 200: FhirResourceSchema, ...fhirErrorResponses },
           },
         },
@@ -79,6 +81,7 @@ export async function registerFhirRoutes(
             schema: {
               summary: `Search ${type} resources (searchset Bundle, paged)`,
               tags: ['fhir'],
+              produces: [FHIR_MEDIA_TYPE],
               security,
               querystring: FhirSearchQuerySchema,
               response: { 200: FhirBundleSchema, ...fhirErrorResponses },
@@ -109,6 +112,7 @@ export async function registerFhirRoutes(
             schema: {
               summary: `Read one ${type}`,
               tags: ['fhir'],
+              produces: [FHIR_MEDIA_TYPE],
               security,
               params: FhirIdParamsSchema,
               response: { 200: FhirResourceSchema, ...fhirErrorResponses },
@@ -125,6 +129,7 @@ export async function registerFhirRoutes(
           schema: {
             summary: 'Export a conversation as a FHIR collection Bundle, for filing in the patient’s record',
             tags: ['fhir'],
+            produces: [FHIR_MEDIA_TYPE],
             security,
             params: FhirIdParamsSchema,
             response: { 200: FhirBundleSchema, ...fhirErrorResponses },
@@ -146,6 +151,7 @@ export async function registerFhirRoutes(
           schema: {
             summary: 'Everything about a patient that the caller may see, as a FHIR collection Bundle',
             tags: ['fhir'],
+            produces: [FHIR_MEDIA_TYPE],
             security,
             params: FhirIdParamsSchema,
             response: { 200: FhirBundleSchema, ...fhirErrorResponses },

@@ -102,10 +102,9 @@ export function createFhirService(deps: {
     return patients.profilesOf(auth.user.id);
   }
 
-  async function profileScope(auth: AuthContext): Promise<{ profileIds: string[] }> {
+  async function profileScope(auth: AuthContext): Promise<repo.ProfileScope> {
     if (auth.user.kind === 'patient') return { profileIds: (await ownProfiles(auth)).map((p) => p.id) };
-    const rows = await repo.profilesOfPractices(db, await practicesWith(auth, 'patients'));
-    return { profileIds: [...new Set(rows.map((r) => r.patient_profile_id!))] };
+    return { practiceIds: await practicesWith(auth, 'patients') };
   }
 
   async function conversationScope(auth: AuthContext): Promise<repo.ConversationScope> {
