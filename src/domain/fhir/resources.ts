@@ -342,6 +342,13 @@ const TARGET_TYPES: Record<string, string> = {
   renewal: 'MedicationRequest',
   campaign: 'CommunicationRequest',
   patient_profile: 'Patient',
+  // Reads through the FHIR endpoint name their target by its resource type.
+  Patient: 'Patient',
+  RelatedPerson: 'RelatedPerson',
+  Appointment: 'Appointment',
+  Communication: 'Communication',
+  MedicationRequest: 'MedicationRequest',
+  CommunicationRequest: 'CommunicationRequest',
 };
 
 /** An entry of the audit trail: who did what to whose data, and when. IP addresses are not exported. */
