@@ -60,6 +60,7 @@ describe.each(storesUnderTest())('FHIR R4 export on %s', (kind) => {
   let tomConversationId: string;
   let appointmentStart: number;
   let campaignId: string;
+  let appointmentId: string;
   let attachmentId: string;
   /** Every resource the server sent during the suite, validated against the official schema at the end. */
   const emitted: Resource[] = [];
@@ -242,6 +243,7 @@ describe.each(storesUnderTest())('FHIR R4 export on %s', (kind) => {
       patientProfileId: jeanneProfile,
     });
     expect(booked.statusCode, booked.body).toBe(201);
+    appointmentId = booked.json().id;
     // A campaign delivered to the practice's patients.
     const campaign = await doctor.post(`/api/v1/practices/${practiceId}/campaigns`, {
       kind: 'prevention',
@@ -539,6 +541,61 @@ describe.each(storesUnderTest())('FHIR R4 export on %s', (kind) => {
     expect(threads.map((c) => c.id)).toEqual(
       expect.arrayContaining([questionId, renewalConversationId, tomConversationId]),
     );
+  });
+
+  it('gives every FHIR route the same answers per caller: signed out, other practice, other patient, patient, practice', async () => {
+    const openedEntry = await t.runtime.store.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('action', '=', 'conversation.opened')
+      .where('target_id', '=', questionId)
+      .executeTakeFirstOrThrow();
+    const idOf: Record<string, string> = {
+      Patient: jeanneProfile,
+      RelatedPerson: tomProfile,
+      Practitioner: doctorId,
+      Appointment: appointmentId,
+      Communication: questionId,
+      MedicationRequest: renewalId,
+      CommunicationRequest: campaignId,
+      AuditEvent: openedEntry.id,
+    };
+    const routes = t.app.registeredRoutes.filter((r) => r.url.startsWith('/fhir/R4/'));
+    expect(routes.length).toBe(19);
+    for (const route of routes) {
+      expect(route.method).toBe('GET');
+      const type = route.url.split('/')[3]!;
+      const url = route.url.replace(':id', idOf[type] ?? '');
+      const isSearch = !route.url.includes(':id');
+      if (route.url === '/fhir/R4/metadata') {
+        expect((await fhir(t.client(), url)).statusCode).toBe(200);
+        continue;
+      }
+      expect((await fhir(t.client(), url)).statusCode, url).toBe(401);
+      // Strangers search for this patient's data (or this very resource) and find nothing.
+      const strangerUrl = !isSearch
+        ? url
+        : type === 'Patient' || type === 'Practitioner'
+          ? `${url}?_id=${idOf[type]}`
+          : `${url}?patient=${jeanneProfile}`;
+      for (const [name, stranger] of [
+        ['other practice', otherDoctor],
+        ['other patient', paul],
+      ] as const) {
+        const response = await fhir(stranger, strangerUrl);
+        expect(response.statusCode, `${name} ${strangerUrl}`).toBe(isSearch ? 200 : 404);
+        if (isSearch) expect(resources(response.json()), `${name} ${strangerUrl}`).toEqual([]);
+      }
+      for (const [name, member] of [
+        ['patient', jeanne],
+        ['practice', doctor],
+      ] as const) {
+        const response = await fhir(member, url);
+        expect(response.statusCode, `${name} ${url}`).toBe(200);
+        if (isSearch) expect(resources(response.json()).length, `${name} ${url}`).toBeGreaterThan(0);
+        else if (!url.includes('$')) expect(response.json().id, `${name} ${url}`).toBe(idOf[type]);
+      }
+    }
   });
 
   it('records every read of patient data in the audit trail, which the patient can read back', async () => {
