@@ -20,7 +20,7 @@ function schemaValidator(resourceType: string): ValidateFunction {
     const { id: _draft06Id, ...rest } = schema;
     rest.definitions.Resource ??= { $ref: '#/definitions/ResourceList' };
     rest.definitions.integer64 ??= { type: 'string' };
-    ajv = new Ajv({ strict: false, allErrors: true });
+    ajv = new Ajv({ strict: false });
     ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
     ajv.addSchema({ ...rest, $id: SCHEMA_ID });
   }
@@ -31,6 +31,11 @@ function schemaValidator(resourceType: string): ValidateFunction {
     validators.set(resourceType, validate);
   }
   return validate;
+}
+
+/** Compiles the schema's Bundle definition (and through it every resource type) ahead of the checks. */
+export function prepareFhirSchema(): void {
+  schemaValidator('Bundle');
 }
 
 /**
