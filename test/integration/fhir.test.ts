@@ -728,6 +728,61 @@ describe.each(storesUnderTest())('FHIR R4 export on %s', (kind) => {
     expect(resources(practiceRecord, 'Communication').map((c) => c.id)).toContain(tomConversationId);
   });
 
+  it('keeps a teenager’s own conversations from the parent once they hold their own account', async () => {
+    const lea = (
+      await jeanne.post('/api/v1/relatives', {
+        relationship: 'child',
+        firstName: 'Léa',
+        lastName: 'Petit',
+        birthDate: '2010-01-15',
+      })
+    ).json().id as string;
+    await consulted(lea, t.clock.now() - 10 * DAY);
+    const byParent = await start(jeanne, lea, {
+      subject: 'Vaccins de Léa',
+      body: 'Léa a-t-elle besoin d’un rappel ?',
+    });
+    t.clock.advance(1_000);
+    expect(
+      (await jeanne.post(`/api/v1/relatives/${lea}/own-account`, { email: 'lea@example.org' })).statusCode,
+    ).toBe(202);
+    const token = tokenFrom(await t.smtp.waitFor('lea@example.org'));
+    const accepted = await t.client().post('/api/v1/profile-claims/accept', {
+      token,
+      password: GOOD_PASSWORD,
+      locale: 'fr',
+      country: 'FR',
+    });
+    expect(accepted.statusCode, accepted.body).toBe(204);
+    const teen = t.client();
+    await teen.post('/api/v1/auth/login', { email: 'lea@example.org', password: GOOD_PASSWORD });
+    t.clock.advance(1_000);
+    const byTeen = await start(teen, lea, {
+      subject: 'Question personnelle',
+      body: 'Une question confidentielle.',
+    });
+
+    const teenThreads = resources(await bundle(teen, `/fhir/R4/Communication?patient=${lea}`)).filter(
+      (c) => !c.partOf,
+    );
+    expect(teenThreads.map((c) => c.id).sort()).toEqual([byParent, byTeen].sort());
+    const parentThreads = resources(await bundle(jeanne, `/fhir/R4/Communication?patient=${lea}`)).filter(
+      (c) => !c.partOf,
+    );
+    expect(parentThreads.map((c) => c.id)).toEqual([byParent]);
+    expect((await fhir(jeanne, `/fhir/R4/Communication/${byTeen}`)).statusCode).toBe(404);
+    expect((await fhir(jeanne, `/fhir/R4/Communication/${byTeen}/$export`)).statusCode).toBe(404);
+    expect((await fhir(jeanne, `/fhir/R4/Communication?part-of=${byTeen}`)).json().entry).toEqual([]);
+    // The access history of her profile is now hers alone.
+    expect(resources(await bundle(teen, `/fhir/R4/AuditEvent?patient=${lea}`)).length).toBeGreaterThan(0);
+    expect(resources(await bundle(jeanne, `/fhir/R4/AuditEvent?patient=${lea}`))).toEqual([]);
+    const parentRecord = resources(await bundle(jeanne, `/fhir/R4/Patient/${lea}/$everything`)).map(
+      (r) => r.id,
+    );
+    expect(parentRecord).toContain(byParent);
+    expect(parentRecord).not.toContain(byTeen);
+  });
+
   it('emits only resources that are valid against the official FHIR R4 JSON schema', () => {
     expect(emitted.length).toBeGreaterThan(50);
     const types = new Set<string>();
