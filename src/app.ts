@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
 import { registerCampaignsRoutes } from './features/campaigns/campaigns.routes';
+import { registerFhirRoutes } from './features/fhir/fhir.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerNotificationsRoutes } from './features/notifications/notifications.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
@@ -63,6 +64,9 @@ declare module 'fastify' {
   }
 }
 
+/** The version the FHIR CapabilityStatement reports. */
+const APP_VERSION = '0.1.0';
+
 export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../web/dist');
 
 /** Builds the whole HTTP application from its dependencies. Does not listen: main.ts or tests do. */
@@ -104,7 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))
+      reply.header('cache-control', 'no-store');
   });
 
   await app.register(fastifyHelmet, {
@@ -176,6 +181,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onCreated: () => deps.onCampaignCreated?.(),
   });
 
+  await registerFhirRoutes(app, {
+    fhir: services.fhir,
+    baseUrl: `${config.publicOrigin}/fhir/R4`,
+    version: APP_VERSION,
+    startedAt: clock.now(),
+  });
+
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(fastifySwaggerUi, {
     routePrefix: '/api/docs',
@@ -208,7 +220,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     // The single-page app handles its own routes: any other GET that wants HTML gets index.html.
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
-    if (serveWeb && request.method === 'GET' && wantsHtml && !request.url.startsWith('/api/')) {
+    if (
+      serveWeb &&
+      request.method === 'GET' &&
+      wantsHtml &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/fhir/')
+    ) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return sendNotFound(request, reply);

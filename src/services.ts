@@ -5,6 +5,7 @@ import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
+import { createFhirService } from './features/fhir/fhir.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
 import { createConversationsService } from './features/messaging/conversations.service';
@@ -115,6 +116,16 @@ export function createServices(deps: ServiceDeps) {
     notifications,
     bus,
   });
+  const fhir = createFhirService({
+    store,
+    keys,
+    clock,
+    baseUrl: `${config.publicOrigin}/fhir/R4`,
+    publicOrigin: config.publicOrigin,
+    practices,
+    patients,
+    access,
+  });
   return {
     accounts,
     sessions,
@@ -135,6 +146,7 @@ export function createServices(deps: ServiceDeps) {
     push,
     presence,
     campaigns,
+    fhir,
   };
 }
 

@@ -20,8 +20,8 @@ import * as repo from './campaigns.repository';
 
 /** Recipients per transaction: large enough to amortise commits, small enough that interactive writes are not kept waiting. */
 const BATCH = 250;
-const titleAad = (id: string) => `campaigns.title:${id}`;
-const bodyAad = (id: string) => `campaigns.body:${id}`;
+export const campaignTitleAad = (id: string) => `campaigns.title:${id}`;
+export const campaignBodyAad = (id: string) => `campaigns.body:${id}`;
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;
 
@@ -71,7 +71,7 @@ export function createCampaignsService(deps: {
     return {
       id: row.id,
       kind: row.kind,
-      title: await keys.decryptText(row.title, titleAad(row.id)),
+      title: await keys.decryptText(row.title, campaignTitleAad(row.id)),
       status: row.status,
       scheduledAt: row.scheduled_at,
       startedAt: row.started_at,
@@ -96,8 +96,8 @@ export function createCampaignsService(deps: {
       .limit(batchSize)
       .execute();
     if (pending.length === 0) return 0;
-    const title = await keys.decryptText(campaign.title, titleAad(campaign.id));
-    const body = await keys.decryptText(campaign.body, bodyAad(campaign.id));
+    const title = await keys.decryptText(campaign.title, campaignTitleAad(campaign.id));
+    const body = await keys.decryptText(campaign.body, campaignBodyAad(campaign.id));
     const profiles = new Map(
       (
         await repo.deliveryProfiles(
@@ -246,8 +246,8 @@ export function createCampaignsService(deps: {
         practice_id: practiceId,
         author_user_id: auth.user.id,
         kind: body.kind,
-        title: keys.encrypt(body.title, titleAad(id)),
-        body: keys.encrypt(body.body, bodyAad(id)),
+        title: keys.encrypt(body.title, campaignTitleAad(id)),
+        body: keys.encrypt(body.body, campaignBodyAad(id)),
         patients_may_reply: body.patientsMayReply ? 1 : 0,
         audience: JSON.stringify(body.audience),
         status: 'scheduled',
