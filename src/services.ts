@@ -4,6 +4,7 @@ import { createAccountsService } from './features/accounts/accounts.service';
 import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
+import { createAuditExportService } from './features/audit/audit-export.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
@@ -90,6 +91,7 @@ export function createServices(deps: ServiceDeps) {
   const attachments = createAttachmentsService({ store, keys, clock, access });
   const sync = createSyncService({ store, practices, patients, access });
   const campaigns = createCampaignsService({ store, keys, clock, practices, patients, conversations });
+  const auditExport = createAuditExportService({ store, clock, practices });
   return {
     accounts,
     sessions,
@@ -108,6 +110,7 @@ export function createServices(deps: ServiceDeps) {
     sync,
     notifications,
     campaigns,
+    auditExport,
   };
 }
 
