@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { rotateKeys } from './rotate-keys';
 import { ConfigError, loadConfig } from '../config';
 import { EmailSchema, PersonNameSchema } from '../contracts/common';
 import { appendAudit, SYSTEM_ACTOR, verifyAuditChain } from '../features/audit/audit.service';
@@ -9,6 +8,7 @@ import { AppError } from '../platform/http/errors';
 import { createLogger } from '../platform/logging';
 import { openRuntime } from '../platform/runtime';
 import { createServices } from '../services';
+import { rotateKeys } from './rotate-keys';
 
 const USAGE = `Usage: missive <command> [options]
 
@@ -102,7 +102,8 @@ async function run(argv: string[]): Promise<number> {
       case 'verify-audit': {
         const result = await verifyAuditChain(runtime.store.db);
         if (result.ok) {
-          const from = result.fromSeq > 1 ? ` from #${result.fromSeq} (older entries removed by retention)` : '';
+          const from =
+            result.fromSeq > 1 ? ` from #${result.fromSeq} (older entries removed by retention)` : '';
           console.log(`Audit log intact: ${result.entries} entries${from}, hash chain verified.`);
           return 0;
         }

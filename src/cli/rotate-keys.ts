@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config';
 import { type Actor, appendAudit } from '../features/audit/audit.service';
 import type { Clock } from '../platform/clock/clock';
 import type { KeyRotationProgress } from '../platform/crypto/key-rotation';
-import { keyFiles, masterKeyId, writeKeyFile } from '../platform/crypto/keyring';
+import { completeKeyFileRotation, keyFiles, prepareKeyFileRotation } from '../platform/crypto/keyring';
 import type { Runtime } from '../platform/runtime';
 
 const BAR_WIDTH = 30;
@@ -34,7 +32,10 @@ async function followRotation(runtime: Runtime, signal: AbortSignal): Promise<Ke
   const controller = new AbortController();
   signal.addEventListener('abort', () => controller.abort());
   const ticker = setInterval(() => {
-    runtime.keyRotation.progress().then((p) => p && show(p), () => undefined);
+    runtime.keyRotation.progress().then(
+      (p) => p && show(p),
+      () => undefined,
+    );
   }, 500);
   try {
     for (;;) {
@@ -76,45 +77,29 @@ export async function rotateKeys(
 
     if (!values.resume) {
       const embedded = !config.masterKey;
-      const files = keyFiles(config.dataDir);
       if (embedded) {
-        // The new master key is on disk before any data key depends on it; the keyring reads both files.
-        try {
-          await writeKeyFile(files.next, randomBytes(32));
-        } catch (error) {
-          // Left by an interrupted rotation: it is reused.
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        }
+        await prepareKeyFileRotation(config.dataDir);
         await runtime.keys.refresh();
       }
       const { progress, rewrappedFrom } = await runtime.keyRotation.start();
-      await runtime.store.db
-        .transaction()
-        .execute((trx) =>
-          appendAudit(
-            trx,
-            runtime.store.dialect,
-            actor,
-            {
-              action: 'keys.rotated',
-              targetType: 'data_key',
-              targetId: progress.dataKeyId,
-              details: { masterKeyId: runtime.keys.masterKeyId, rewrappedFrom: rewrappedFrom.join(',') },
-            },
-            clock.now(),
-          ),
-        );
+      await runtime.store.db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          runtime.store.dialect,
+          actor,
+          {
+            action: 'keys.rotated',
+            targetType: 'data_key',
+            targetId: progress.dataKeyId,
+            details: { masterKeyId: runtime.keys.masterKeyId, rewrappedFrom: rewrappedFrom.join(',') },
+          },
+          clock.now(),
+        ),
+      );
       if (embedded) {
-        const previous = Buffer.from((await readFile(files.current, 'utf8')).trim(), 'base64');
-        const retired = files.retired(masterKeyId(previous));
-        try {
-          await writeKeyFile(retired, previous);
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        }
-        await rename(files.next, files.current);
+        const { retiredFile } = await completeKeyFileRotation(config.dataDir);
         console.log(
-          `New master key written to ${files.current}. The previous one was moved to ${retired}:\n` +
+          `New master key written to ${keyFiles(config.dataDir).current}. The previous one was moved to ${retiredFile}:\n` +
             '  only backups made before now need it; keep it with them, off this machine, or destroy it.',
         );
       } else if (rewrappedFrom.length > 0) {
@@ -148,7 +133,9 @@ export async function rotateKeys(
       console.log(`Key rotation finished: no record uses an older data key.${unreadable}`);
       return progress.unreadable > 0 ? 1 : 0;
     }
-    console.log('Interrupted. The servers carry on the job; or continue it here: missive rotate-keys --resume');
+    console.log(
+      'Interrupted. The servers carry on the job; or continue it here: missive rotate-keys --resume',
+    );
     return 130;
   } finally {
     process.off('SIGINT', onSignal);

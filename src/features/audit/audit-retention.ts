@@ -43,7 +43,11 @@ export async function applyAuditRetention(store: Store, clock: Clock, months: nu
       .where('at', '>=', cutoff)
       .where('seq', '>', anchor.seq)
       .executeTakeFirst();
-    const head = await trx.selectFrom('audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow();
+    const head = await trx
+      .selectFrom('audit_head')
+      .select('seq')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     const through = firstKept?.seq != null ? Number(firstKept.seq) - 1 : head.seq;
     if (through <= anchor.seq) return 0;
     const last = await trx

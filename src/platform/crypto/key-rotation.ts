@@ -91,9 +91,9 @@ function otherKey(columns: readonly string[], keyId: string) {
 async function countOnOtherKeys(db: Kysely<Database>, keyId: string): Promise<number> {
   let total = 0;
   for (const { table, columns } of ENCRYPTED_COLUMNS) {
-    const row = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)} where ${otherKey(columns, keyId)}`.execute(
-      db,
-    );
+    const row = await sql<{
+      n: number | string;
+    }>`select count(*) as n from ${sql.table(table)} where ${otherKey(columns, keyId)}`.execute(db);
     total += Number(row.rows[0]?.n ?? 0);
   }
   return total;
@@ -120,7 +120,9 @@ export function createKeyRotation(deps: {
   ): Promise<{ rows: number; reencrypted: number; unreadable: number; lastId: string | null }> {
     const entry = ENCRYPTED_COLUMNS[rotation.table_index]!;
     const { table, columns } = entry;
-    const result = await sql<Record<string, unknown>>`select ${sql.join([sql.ref('id'), ...columns.map((c) => sql.ref(c))])} from ${sql.table(table)} where ${sql.ref('id')} > ${rotation.cursor_id} and ${otherKey(columns, rotation.data_key_id)} order by ${sql.ref('id')} limit ${BATCH}`.execute(
+    const result = await sql<
+      Record<string, unknown>
+    >`select ${sql.join([sql.ref('id'), ...columns.map((c) => sql.ref(c))])} from ${sql.table(table)} where ${sql.ref('id')} > ${rotation.cursor_id} and ${otherKey(columns, rotation.data_key_id)} order by ${sql.ref('id')} limit ${BATCH}`.execute(
       trx,
     );
     let reencrypted = 0;
@@ -228,7 +230,13 @@ export function createKeyRotation(deps: {
         const { dataKeyId, rewrappedFrom } = await keys.rotate(trx);
         await trx
           .updateTable('key_rotations')
-          .set({ status: 'superseded', finished_at: now, updated_at: now, lease_owner: null, lease_until: null })
+          .set({
+            status: 'superseded',
+            finished_at: now,
+            updated_at: now,
+            lease_owner: null,
+            lease_until: null,
+          })
           .where('status', '=', 'running')
           .execute();
         const row: KeyRotationRow = {

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
@@ -115,6 +115,38 @@ export async function loadMasterKeys(
   return { current: known[0]!, known, reload: () => loadMasterKeys(undefined, undefined, dataDir) };
 }
 
+/**
+ * Embedded mode, first half of a master key rotation: the new key is written as `master.key.next` before
+ * any data key depends on it (a file left by an interrupted rotation is reused).
+ */
+export async function prepareKeyFileRotation(dataDir: string): Promise<void> {
+  try {
+    await writeKeyFile(keyFiles(dataDir).next, randomBytes(32));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/**
+ * Second half, once the data keys are wrapped by the new key: it replaces `master.key`, and the previous
+ * key is kept aside (owner-only) for the backups made before, whose data keys it still wraps.
+ */
+export async function completeKeyFileRotation(dataDir: string): Promise<{ retiredFile: string }> {
+  const files = keyFiles(dataDir);
+  const previous = await readKeyFile(files.current);
+  let retiredFile = '';
+  if (previous) {
+    retiredFile = files.retired(masterKeyId(previous));
+    try {
+      await writeKeyFile(retiredFile, previous);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+  await rename(files.next, files.current);
+  return { retiredFile };
+}
+
 function seal(key: Buffer, plaintext: Uint8Array, aad: Buffer): { nonce: Buffer; tag: Buffer; body: Buffer } {
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
@@ -146,7 +178,11 @@ function wrap(masterKey: Buffer, id: string, key: Buffer): Buffer {
   return Buffer.concat([nonce, tag, body]);
 }
 
-export async function openKeyring(store: Store, initialMasterKeys: MasterKeys, clock: Clock): Promise<Keyring> {
+export async function openKeyring(
+  store: Store,
+  initialMasterKeys: MasterKeys,
+  clock: Clock,
+): Promise<Keyring> {
   let masterKeys = initialMasterKeys;
   const masterById = () => new Map(masterKeys.known.map((key) => [masterKeyId(key), key]));
   const dataKeys = new Map<string, Buffer>();
@@ -181,7 +217,8 @@ export async function openKeyring(store: Store, initialMasterKeys: MasterKeys, c
   const load = async () => {
     const rows = await readRows(store.db);
     for (const row of rows) {
-      if (!dataKeys.has(row.id)) dataKeys.set(row.id, await unwrap(row.id, row.wrapped_key, row.master_key_id));
+      if (!dataKeys.has(row.id))
+        dataKeys.set(row.id, await unwrap(row.id, row.wrapped_key, row.master_key_id));
     }
     const id = rows.filter((row) => row.retired_at === null).at(-1)?.id;
     if (id) active = { id, key: dataKeys.get(id)!, bytes: uuidToBytes(id) };

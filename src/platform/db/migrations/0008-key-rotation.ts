@@ -28,7 +28,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('finished_at', 'bigint')
     .execute();
-  await db.schema.createIndex('key_rotations_status').on('key_rotations').columns(['status', 'started_at']).execute();
+  await db.schema
+    .createIndex('key_rotations_status')
+    .on('key_rotations')
+    .columns(['status', 'started_at'])
+    .execute();
 
   await db.schema
     .createTable('audit_anchor')
