@@ -47,7 +47,7 @@ const EnvSchema = z.object({
   NOTIFY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   NOTIFY_BATCH_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
-  AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(24).max(600).default(72),
+  AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(24).max(600).default(24),
   TEEN_OWN_ACCOUNT_AGE: z.coerce.number().int().min(12).max(18).default(15),
 });
 

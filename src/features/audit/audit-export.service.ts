@@ -40,7 +40,7 @@ export function createAuditExportService(deps: { store: Store; clock: Clock; pra
     ): Promise<{ filename: string; lines: AsyncGenerator<string> }> {
       const member =
         auth.user.kind === 'staff' ? await practices.findMember(practiceId, auth.user.id) : undefined;
-      if (!member || member.is_admin !== 1) throw new AppError('MISSIVE_PRACTICE_ADMIN_ONLY');
+      if (member?.is_admin !== 1) throw new AppError('MISSIVE_PRACTICE_ADMIN_ONLY');
       const practice = await practices.findPractice(practiceId);
       if (!practice) throw new AppError('MISSIVE_PRACTICE_ADMIN_ONLY');
       const zone = practice.time_zone;

@@ -26,8 +26,6 @@ export interface AuditEntry {
   details?: Record<string, string | number | boolean | null>;
 }
 
-const GENESIS = '0'.repeat(64);
-
 type Hashable = Omit<AuditLogRow, 'hash'>;
 
 function entryHash(row: Hashable): string {
