@@ -37,13 +37,22 @@ async function followRotation(runtime: Runtime, signal: AbortSignal): Promise<Ke
       () => undefined,
     );
   }, 500);
+  let said: string | undefined;
   try {
     for (;;) {
       const outcome = await runtime.keyRotation.runDue({ signal: controller.signal });
       const progress = await runtime.keyRotation.progress();
       if (progress) show(progress);
       if (signal.aborted || outcome === 'done' || outcome === 'idle') return progress;
-      // settling (waiting for every process to use the new key) or busy (another instance holds the job)
+      if (outcome !== said) {
+        said = outcome;
+        const note =
+          outcome === 'settling'
+            ? 'Every record is re-encrypted; waiting for running servers to switch to the new key before confirming…'
+            : 'Another instance is running the job; following its progress…';
+        if (tty) process.stdout.write(`\n${note}\n`);
+        else console.log(note);
+      }
       await sleep(1_000);
     }
   } finally {
