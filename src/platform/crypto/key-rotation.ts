@@ -16,7 +16,8 @@ import { type Keyring, uuidToBytes } from './keyring';
 export const ENCRYPTED_COLUMNS = [
   { table: 'messages', columns: ['body'] },
   { table: 'conversations', columns: ['subject'] },
-  { table: 'attachments', columns: ['name', 'data'] },
+  // Up to 10 MB each: fewer per batch, so that a batch stays small in memory and short in its transaction.
+  { table: 'attachments', columns: ['name', 'data'], batch: 10 },
   { table: 'renewals', columns: ['details', 'decision_reason'] },
   { table: 'campaigns', columns: ['title', 'body'] },
   { table: 'users', columns: ['totp_secret'] },
@@ -120,9 +121,10 @@ export function createKeyRotation(deps: {
   ): Promise<{ rows: number; reencrypted: number; unreadable: number; lastId: string | null }> {
     const entry = ENCRYPTED_COLUMNS[rotation.table_index]!;
     const { table, columns } = entry;
+    const limit = 'batch' in entry ? entry.batch : BATCH;
     const result = await sql<
       Record<string, unknown>
-    >`select ${sql.join([sql.ref('id'), ...columns.map((c) => sql.ref(c))])} from ${sql.table(table)} where ${sql.ref('id')} > ${rotation.cursor_id} and ${otherKey(columns, rotation.data_key_id)} order by ${sql.ref('id')} limit ${BATCH}`.execute(
+    >`select ${sql.join([sql.ref('id'), ...columns.map((c) => sql.ref(c))])} from ${sql.table(table)} where ${sql.ref('id')} > ${rotation.cursor_id} and ${otherKey(columns, rotation.data_key_id)} order by ${sql.ref('id')} limit ${limit}`.execute(
       trx,
     );
     let reencrypted = 0;
