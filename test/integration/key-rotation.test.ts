@@ -254,6 +254,29 @@ describe.each(storesUnderTest())('key rotation with the embedded key file on %s'
     expect(read).toEqual(expect.arrayContaining(w.bodies));
   });
 
+  it('survives a rotation interrupted before the new key file replaced the old one', async () => {
+    await prepareKeyFileRotation(t.dataDir);
+    await t.runtime.keys.refresh();
+    await t.runtime.keyRotation.start();
+    // The data keys are now wrapped by master.key.next; master.key still holds the previous key.
+    const restarted = await openInstance(t, t.config);
+    others.push(restarted);
+    const [message] = await restarted.store.db
+      .selectFrom('messages')
+      .select(['id', 'body'])
+      .where('conversation_id', '=', w.conversationId)
+      .orderBy('seq')
+      .limit(1)
+      .execute();
+    expect(await restarted.keys.decryptText(message!.body, bodyAad(message!.id))).toBe(w.bodies[0]);
+    // Running the completion again (as the next rotate-keys does) settles the files.
+    await completeKeyFileRotation(t.dataDir);
+    expect((await readdir(t.dataDir)).filter((f) => f.startsWith('master.key')).sort()).toHaveLength(3);
+    t.clock.advance(60_000);
+    expect(await t.runtime.keyRotation.runDue()).toBe('done');
+    await expectAllReadable(t, w);
+  });
+
   it('refuses a ciphertext moved to another row', async () => {
     const [a, b] = await t.runtime.store.db
       .selectFrom('messages')
