@@ -105,14 +105,25 @@ export async function loadMasterKeys(
     return { current, known };
   }
   const files = keyFiles(dataDir);
-  const next = await readKeyFile(files.next);
-  let main = await readKeyFile(files.current);
-  if (!main && !next) {
-    main = randomBytes(32);
-    await writeKeyFile(files.current, main);
+  const readFiles = async () =>
+    [await readKeyFile(files.next), await readKeyFile(files.current)].filter(
+      (k): k is Buffer => k !== undefined,
+    );
+  let known = await readFiles();
+  if (known.length === 0) {
+    await writeKeyFile(files.current, randomBytes(32));
+    known = await readFiles();
   }
-  const known = [next, main].filter((k): k is Buffer => k !== undefined);
-  return { current: known[0]!, known, reload: () => loadMasterKeys(undefined, undefined, dataDir) };
+  const fromFiles = (keys: Buffer[]): MasterKeys => ({
+    current: keys[0]!,
+    known: keys,
+    // A key file that disappeared while running is not replaced: the keys already read are kept.
+    reload: async () => {
+      const again = await readFiles();
+      return fromFiles(again.length > 0 ? again : keys);
+    },
+  });
+  return fromFiles(known);
 }
 
 /**
