@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LoadError } from '../../components/load-error';
 import { PageLoading } from '../../components/spinner';
@@ -12,11 +13,12 @@ import './audit.css';
  */
 export function AccessHistory({ conversationId }: { conversationId: string }) {
   const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
   return (
-    <details className="card access-history">
+    <details className="card access-history" onToggle={(event) => setOpen(event.currentTarget.open)}>
       <summary className="access-history__summary">{t('accessHistory.title')}</summary>
       <p className="muted">{t('accessHistory.description')}</p>
-      <AccessHistoryList conversationId={conversationId} key={conversationId} />
+      {open ? <AccessHistoryList conversationId={conversationId} key={conversationId} /> : null}
     </details>
   );
 }
