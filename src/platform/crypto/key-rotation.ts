@@ -6,14 +6,24 @@ import type { Clock } from '../clock/clock';
 import { forUpdate } from '../db/dialect';
 import type { Database, KeyRotationRow } from '../db/schema';
 import type { Store } from '../db/store';
+import { vapidKeyAad } from '../push/web-push';
 import { type Keyring, uuidToBytes } from './keyring';
 
+interface EncryptedTable {
+  table: string;
+  columns: readonly string[];
+  /** Rows per batch, when the default would hold too much in memory. */
+  batch?: number;
+  /** Associated data of a record, when it is not the usual `<table>.<column>:<row id>`. */
+  aad?: (column: string, id: string) => string;
+}
+
 /**
- * Every column the keyring encrypts, by table. Each record's associated data is `<table>.<column>:<row id>`,
- * and every table here has a text primary key `id`. A new encrypted column must be added here, or key
- * rotation leaves its records on the old key (the integration test scans every binary column to catch it).
+ * Every column the keyring encrypts, by table; every table here has a text primary key `id`. A new
+ * encrypted column must be added here, or key rotation leaves its records on the old key (the
+ * integration test scans every binary column of every table to catch it).
  */
-export const ENCRYPTED_COLUMNS = [
+export const ENCRYPTED_COLUMNS: readonly EncryptedTable[] = [
   { table: 'messages', columns: ['body'] },
   { table: 'conversations', columns: ['subject'] },
   // Up to 10 MB each: fewer per batch, so that a batch stays small in memory and short in its transaction.
@@ -22,7 +32,9 @@ export const ENCRYPTED_COLUMNS = [
   { table: 'campaigns', columns: ['title', 'body'] },
   { table: 'users', columns: ['totp_secret'] },
   { table: 'outbox', columns: ['payload'] },
-] as const;
+  { table: 'push_subscriptions', columns: ['keys'] },
+  { table: 'web_push_keys', columns: ['private_key'], aad: (_column, id) => vapidKeyAad(id) },
+];
 
 const BATCH = 100;
 const LEASE_MS = 30_000;
@@ -121,7 +133,7 @@ export function createKeyRotation(deps: {
   ): Promise<{ rows: number; reencrypted: number; unreadable: number; lastId: string | null }> {
     const entry = ENCRYPTED_COLUMNS[rotation.table_index]!;
     const { table, columns } = entry;
-    const limit = 'batch' in entry ? entry.batch : BATCH;
+    const limit = entry.batch ?? BATCH;
     const result = await sql<
       Record<string, unknown>
     >`select ${sql.join([sql.ref('id'), ...columns.map((c) => sql.ref(c))])} from ${sql.table(table)} where ${sql.ref('id')} > ${rotation.cursor_id} and ${otherKey(columns, rotation.data_key_id)} order by ${sql.ref('id')} limit ${limit}`.execute(
@@ -134,7 +146,7 @@ export function createKeyRotation(deps: {
       for (const column of columns) {
         const value = row[column] as Uint8Array | null;
         if (value === null || keys.keyIdOf(value) === rotation.data_key_id) continue;
-        const aad = `${table}.${column}:${id}`;
+        const aad = entry.aad ? entry.aad(column, id) : `${table}.${column}:${id}`;
         let plaintext: Buffer;
         try {
           plaintext = await keys.decrypt(value, aad);

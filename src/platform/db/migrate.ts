@@ -5,6 +5,7 @@ import * as messaging from './migrations/0003-messaging';
 import * as notifications from './migrations/0004-notifications';
 import * as messageIndexes from './migrations/0005-message-indexes';
 import * as campaigns from './migrations/0006-campaigns';
+import * as webPush from './migrations/0007-web-push';
 import * as keyRotation from './migrations/0008-key-rotation';
 import type { Store } from './store';
 
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-notifications': notifications,
   '0005-message-indexes': messageIndexes,
   '0006-campaigns': campaigns,
+  '0007-web-push': webPush,
   '0008-key-rotation': keyRotation,
 };
 

@@ -40,12 +40,15 @@ function inherited(): NodeJS.ProcessEnv {
 }
 
 /** Starts the real server (`src/main.ts`) on a free port with a fresh data directory, as `npm start` would. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
+export async function startServer(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[] } = {},
+): Promise<RunningServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(join(tmpdir(), 'missive-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const root = resolve(import.meta.dirname, '../../..');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'], {
     cwd: root,
     env: {
       ...inherited(),
