@@ -15,7 +15,9 @@ import {
   uuidToBytes,
 } from '../../src/platform/crypto/keyring';
 import { createLogger } from '../../src/platform/logging';
+import { vapidKeyAad } from '../../src/platform/push/web-push';
 import { openRuntime, type Runtime } from '../../src/platform/runtime';
+import { browserKeys } from '../helpers/push-service';
 import { storesUnderTest, withSchemaLock } from '../helpers/stores';
 import {
   activateStaff,
@@ -38,6 +40,7 @@ interface World {
   conversationId: string;
   attachmentId: string;
   bodies: string[];
+  pushAuth: string;
 }
 
 /** A practice with a conversation holding every kind of encrypted record: messages, subject, attachment, renewal, TOTP secret, outbox. */
@@ -101,7 +104,25 @@ async function seed(t: TestApp): Promise<World> {
     });
     expect(sent.statusCode, sent.body).toBe(201);
   }
-  return { admin, doctor, jeanne, doctorId, conversationId, attachmentId: upload.json().id, bodies };
+  // Web Push: the server's VAPID key pair and a browser subscription hold encrypted secrets too.
+  expect((await jeanne.get('/api/v1/push/key')).statusCode).toBe(200);
+  const browser = browserKeys();
+  const subscribed = await jeanne.post('/api/v1/me/push-subscriptions', {
+    endpoint: 'https://push.example.org/jeanne',
+    expirationTime: null,
+    keys: { p256dh: browser.p256dh, auth: browser.auth },
+  });
+  expect(subscribed.statusCode, subscribed.body).toBe(204);
+  return {
+    admin,
+    doctor,
+    jeanne,
+    doctorId,
+    conversationId,
+    attachmentId: upload.json().id,
+    bodies,
+    pushAuth: browser.auth,
+  };
 }
 
 /** Every record of every binary column of every table (not only the registered ones) whose header names `keyId`. */
@@ -157,6 +178,14 @@ async function expectAllReadable(t: TestApp, w: World) {
   expect(await t.runtime.keys.decryptText(doctor.totp_secret!, `users.totp_secret:${doctor.id}`)).toMatch(
     /^[A-Z2-7]+$/,
   );
+  const vapid = await t.runtime.store.db.selectFrom('web_push_keys').selectAll().executeTakeFirstOrThrow();
+  expect(await t.runtime.keys.decryptText(vapid.private_key, vapidKeyAad(vapid.id))).toMatch(/^[\w-]{40,}$/);
+  const [subscription] = await t.runtime.store.db.selectFrom('push_subscriptions').selectAll().execute();
+  expect(
+    JSON.parse(
+      await t.runtime.keys.decryptText(subscription!.keys, `push_subscriptions.keys:${subscription!.id}`),
+    ),
+  ).toMatchObject({ auth: w.pushAuth });
 }
 
 /** Another instance on the same store, as a server started with `config` would open it. */
