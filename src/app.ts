@@ -12,6 +12,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
+import { registerAuditRoutes } from './features/audit/audit.routes';
 import { registerCampaignsRoutes } from './features/campaigns/campaigns.routes';
 import { registerFhirRoutes } from './features/fhir/fhir.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
@@ -23,6 +24,7 @@ import { registerRealtimeRoutes } from './features/realtime/realtime.routes';
 import { registerSafetyRoutes } from './features/safety/safety.routes';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
+import type { KeyRotation } from './platform/crypto/key-rotation';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
@@ -37,6 +39,7 @@ export interface AppDeps {
   store: Store;
   bus: EventBus;
   keys: Keyring;
+  keyRotation: KeyRotation;
   outbox: Outbox;
   mailer: Mailer;
   clock: Clock;
@@ -165,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAccountsRoutes(app, { accounts, sessions, practices, practitioners, cookie });
   await registerPracticesRoutes(app, { practices });
   await registerAdminRoutes(app, { store, practices, practitioners });
+  await registerAuditRoutes(app, { auditExport: services.auditExport, keys, keyRotation: deps.keyRotation });
   await registerAppointmentsRoutes(app, { appointments, schedules, practices });
   await registerPatientsRoutes(app, { patients, care });
   await registerMessagingRoutes(app, {

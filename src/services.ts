@@ -4,6 +4,7 @@ import { createAccountsService } from './features/accounts/accounts.service';
 import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
+import { createAuditExportService } from './features/audit/audit-export.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
 import { createFhirService } from './features/fhir/fhir.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
@@ -126,6 +127,7 @@ export function createServices(deps: ServiceDeps) {
     patients,
     access,
   });
+  const auditExport = createAuditExportService({ store, clock, practices });
   return {
     accounts,
     sessions,
@@ -147,6 +149,7 @@ export function createServices(deps: ServiceDeps) {
     presence,
     campaigns,
     fhir,
+    auditExport,
   };
 }
 

@@ -41,6 +41,8 @@ export interface Database {
   campaigns: CampaignRow;
   campaign_recipients: CampaignRecipientRow;
   campaign_optouts: CampaignOptoutRow;
+  key_rotations: KeyRotationRow;
+  audit_anchor: AuditAnchorRow;
 }
 
 export interface UserRow {
@@ -457,4 +459,29 @@ export interface CampaignOptoutRow {
   practice_id: string;
   patient_profile_id: string;
   created_at: number;
+}
+
+export interface KeyRotationRow {
+  id: string;
+  data_key_id: string;
+  status: 'running' | 'done' | 'superseded';
+  pass: number;
+  table_index: number;
+  cursor_id: string;
+  total: number;
+  processed: number;
+  reencrypted: number;
+  unreadable: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface AuditAnchorRow {
+  id: number;
+  seq: number;
+  hash: string;
+  at: number | null;
 }

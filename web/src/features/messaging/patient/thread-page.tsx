@@ -8,6 +8,7 @@ import { LoadError } from '../../../components/load-error';
 import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
+import { AccessHistory } from '../../audit/access-history';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
 import { categoryShort, consultationPath, patientStatus, STATUS_TONE } from '../format';
@@ -75,6 +76,7 @@ export function PatientThreadPage() {
         onLoadEarlier={thread.loadEarlier}
       />
       <PatientReply conversation={conversation} safety={safety} onSent={thread.add} />
+      <AccessHistory conversationId={conversation.id} />
     </div>
   );
 }
