@@ -1,0 +1,140 @@
+/**
+ * Access-control matrix: every route the app registers, called by every kind of person, on every store.
+ *
+ * The matrix itself is data, in access-matrix.ts beside this file. Its format, in short:
+ *
+ *   row('GET /api/v1/practices/:practiceId/inbox', 'anon:401 *:404 asstMsg:ok pract:ok', (w) => get(…))
+ *
+ * - the route exactly as registered (METHOD and Fastify path);
+ * - one outcome per actor: `ok` (2xx) or a status (401 signed out, 403 refused, 404 hidden, or the status of
+ *   a later business rule such as 409), with `*` for every actor not named and presets for common cases;
+ * - a builder of the request with real ids from the fixture world (test/helpers/access-world.ts).
+ *   `variant(route, label, …)` adds another resource for the same route (a child's or a teenager's …).
+ *
+ * A route registered in the app without a row fails the first test: adding a route means adding its row.
+ * The web app's fallback (any other GET asking for HTML gets index.html) is not a registered route and
+ * is checked separately below.
+ */
+import { rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ACTORS, type ActorName, buildWorld, makeWebRoot, type World } from '../helpers/access-world';
+import { storesUnderTest } from '../helpers/stores';
+import { createTestApp, PUBLIC_URL, type TestApp } from '../helpers/test-app';
+import { type Expected, expectations, MATRIX, type MatrixReq } from './access-matrix';
+
+/** Opens the WebSocket as the actor: 'ok' once the server says ready, else the HTTP status of the refusal. */
+function upgrade(baseUrl: string, cookie: string): Promise<number | 'ok'> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/ws`, {
+      headers: { origin: PUBLIC_URL, ...(cookie ? { cookie } : {}) },
+    });
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'ready') {
+        socket.close();
+        resolve('ok');
+      }
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      response.resume();
+      socket.terminate();
+    });
+    socket.on('error', reject);
+  });
+}
+
+const outcomeOf = (status: number | 'ok'): Expected | number =>
+  status === 'ok' || (status >= 200 && status < 300) ? 'ok' : status;
+
+describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
+  let t: TestApp;
+  let w: World;
+  let webRoot: string;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    webRoot = await makeWebRoot();
+    t = await createTestApp(kind, {}, { webRoot });
+    w = await buildWorld(t);
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await t?.close();
+    if (webRoot) await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('has a row for every registered route, and no row for a route that is gone', () => {
+    const registered = new Set(t.app.registeredRoutes.map((r) => `${r.method} ${r.url}`));
+    const inMatrix = new Set(MATRIX.map((r) => r.route));
+    expect([...registered].filter((route) => !inMatrix.has(route)).sort(), 'routes without a row').toEqual(
+      [],
+    );
+    expect([...inMatrix].filter((route) => !registered.has(route)).sort(), 'rows without a route').toEqual(
+      [],
+    );
+    for (const row of MATRIX) expectations(row.expect, ACTORS);
+  });
+
+  it('answers every actor on every route as the matrix says', async () => {
+    const mismatches: string[] = [];
+    for (const row of MATRIX) {
+      const expected = expectations(row.expect, ACTORS);
+      for (const actor of ACTORS) {
+        const allowed = expected[actor] === 'ok';
+        const req: MatrixReq = await row.request(w, { actor, allowed });
+        let got: Expected | number;
+        let detail = '';
+        if (req.ws) {
+          got = outcomeOf(await upgrade(baseUrl, w.cookies[actor]));
+        } else {
+          const response = await w.send(actor, req);
+          got = outcomeOf(response.statusCode);
+          detail = response.statusCode >= 400 ? response.body.slice(0, 160) : '';
+        }
+        if (got !== expected[actor]) {
+          const label = row.variant ? `${row.route} [${row.variant}]` : row.route;
+          mismatches.push(`${label} as ${actor}: expected ${expected[actor]}, got ${got} ${detail}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("finds nothing through another practice's filters", async () => {
+    const otherPractice = `/api/v1/practices/${w.otherPracticeId}`;
+    const agenda = await w.send('otherPract', {
+      method: 'GET',
+      url: `${otherPractice}/agenda?from=2026-12-01&days=31&practitionerId=${w.doctorId}`,
+    });
+    expect(agenda.json().appointments).toEqual([]);
+    const inbox = await w.send('otherPract', {
+      method: 'GET',
+      url: `${otherPractice}/inbox?practitionerId=${w.doctorId}`,
+    });
+    expect(inbox.json()).toMatchObject({ conversations: [], total: 0 });
+    // The same filters on the right practice do find Dr Martin's appointments and conversations.
+    const own = await w.send('pract', {
+      method: 'GET',
+      url: `/api/v1/practices/${w.practiceId}/agenda?from=2026-12-01&days=31&practitionerId=${w.doctorId}`,
+    });
+    expect(own.json().appointments.length).toBeGreaterThan(0);
+  });
+
+  it('serves the web app shell for client-side routes to everyone, and JSON 404 under /api', async () => {
+    for (const actor of ACTORS satisfies readonly ActorName[]) {
+      const page = await w.send(actor, { method: 'GET', url: '/inbox', headers: { accept: 'text/html' } });
+      expect(page.statusCode, actor).toBe(200);
+      expect(page.body).toContain('<div id="root">');
+      const api = await w.send(actor, {
+        method: 'GET',
+        url: '/api/v1/nowhere',
+        headers: { accept: 'text/html' },
+      });
+      expect(api.statusCode, actor).toBe(404);
+      expect(api.json().error.code).toBe('MISSIVE_NOT_FOUND');
+    }
+  });
+});
