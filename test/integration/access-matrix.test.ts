@@ -78,6 +78,41 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
     for (const row of MATRIX) expectations(row.expect, ACTORS);
   });
 
+  // Before the matrix runs (it starts more conversations): what each actor's lists show.
+  it('lists to each actor only the conversations and appointments the actor may see', async () => {
+    const c = w.conversations;
+    const mine: Record<ActorName, string[]> = {
+      anon: [],
+      owner: [c.jeanne, c.renewal],
+      other: [],
+      parent: [c.child],
+      teen: [c.teen],
+      asstMsg: [c.jeanne, c.child, c.teen, c.renewal],
+      asstNo: [],
+      pract: [c.jeanne, c.child, c.teen, c.renewal],
+      otherPract: [],
+      admin: [],
+    };
+    const ids = (list: { id: string }[]) => list.map((item) => item.id).sort();
+    for (const actor of ACTORS.filter((a) => a !== 'anon')) {
+      const sync = await w.send(actor, { method: 'GET', url: '/api/v1/sync?since=0' });
+      expect(ids(sync.json().conversations), `sync of ${actor}`).toEqual([...mine[actor]].sort());
+      const kind = (await w.send(actor, { method: 'GET', url: '/api/v1/me' })).json().user.kind;
+      if (kind === 'patient') {
+        const list = await w.send(actor, { method: 'GET', url: '/api/v1/conversations' });
+        expect(ids(list.json().conversations), `conversations of ${actor}`).toEqual([...mine[actor]].sort());
+        const appointments = await w.send(actor, { method: 'GET', url: '/api/v1/appointments' });
+        expect(ids(appointments.json().appointments), `appointments of ${actor}`).toEqual(
+          actor === 'owner' ? [w.appointmentId] : [],
+        );
+      }
+    }
+    for (const actor of ['asstMsg', 'pract'] as const) {
+      const inbox = await w.send(actor, { method: 'GET', url: `/api/v1/practices/${w.practiceId}/inbox` });
+      expect(ids(inbox.json().conversations), `inbox of ${actor}`).toEqual([...mine[actor]].sort());
+    }
+  });
+
   it('answers every actor on every route as the matrix says', async () => {
     const mismatches: string[] = [];
     for (const row of MATRIX) {
@@ -121,6 +156,11 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
       url: `/api/v1/practices/${w.practiceId}/agenda?from=2026-12-01&days=31&practitionerId=${w.doctorId}`,
     });
     expect(own.json().appointments.length).toBeGreaterThan(0);
+    const slots = await w.send('owner', {
+      method: 'GET',
+      url: `/api/v1/directory/practitioners/${w.doctorId}/slots?practiceId=${w.otherPracticeId}&from=2026-12-01&days=7`,
+    });
+    expect(slots.json().slots).toEqual([]);
   });
 
   it('serves the web app shell for client-side routes to everyone, and JSON 404 under /api', async () => {

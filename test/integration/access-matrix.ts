@@ -752,6 +752,93 @@ export const MATRIX: Row[] = [
     (w) => get(`${other(w)}/inbox?practitionerId=${w.doctorId}`),
   ),
 
+  // ----- Someone of another practice through this practice's paths and bodies -----
+  variant(
+    'GET /api/v1/practices/:practiceId/practitioners/:practitionerId/schedule',
+    "a non-member's schedule",
+    'anon:401 *:404',
+    (w) => get(`${practice(w)}/practitioners/${w.otherDoctorId}/schedule`),
+  ),
+  variant(
+    'PUT /api/v1/practices/:practiceId/practitioners/:practitionerId/schedule',
+    "a non-member's schedule",
+    'anon:401 *:404',
+    (w) =>
+      put(`${practice(w)}/practitioners/${w.otherDoctorId}/schedule`, {
+        slotMinutes: 15,
+        bookingHorizonDays: 30,
+        periods: [],
+      }),
+  ),
+  variant(
+    'GET /api/v1/practices/:practiceId/practitioners/:practitionerId/messaging-settings',
+    "a non-member's settings",
+    'anon:401 *:404',
+    (w) => get(`${practice(w)}/practitioners/${w.otherDoctorId}/messaging-settings`),
+  ),
+  variant(
+    'PUT /api/v1/practices/:practiceId/practitioners/:practitionerId/messaging-settings',
+    "a non-member's settings",
+    'anon:401 *:404',
+    (w) =>
+      put(`${practice(w)}/practitioners/${w.otherDoctorId}/messaging-settings`, {
+        ...DEFAULT_SETTINGS,
+        open: true,
+      }),
+  ),
+  variant(
+    'PATCH /api/v1/conversations/:conversationId',
+    'assigned to a non-member',
+    'anon:401 *:404 asstMsg:400 pract:400',
+    (w) => patch(`/api/v1/conversations/${w.conversations.jeanne}`, { assigneeUserId: w.otherDoctorId }),
+  ),
+  variant(
+    'POST /api/v1/appointments',
+    'at a practice the practitioner is not part of',
+    'anon:401 *:404',
+    (w) =>
+      post('/api/v1/appointments', {
+        practitionerId: w.doctorId,
+        practiceId: w.otherPracticeId,
+        startsAt: w.freeSlots[0],
+        patientProfileId: w.profiles.jeanne,
+      }),
+  ),
+  // Slots and eligibility answer for any pair: no opening hours there gives no slot, no settings there is closed.
+  variant(
+    'GET /api/v1/directory/practitioners/:practitionerId/slots',
+    'at a practice the practitioner is not part of',
+    SIGNED_IN,
+    (w) =>
+      get(
+        `/api/v1/directory/practitioners/${w.doctorId}/slots?practiceId=${w.otherPracticeId}&from=2026-12-01&days=2`,
+      ),
+  ),
+  variant(
+    'GET /api/v1/messaging/eligibility',
+    'at a practice the practitioner is not part of',
+    'anon:401 *:404 owner:ok',
+    (w) =>
+      get(
+        `/api/v1/messaging/eligibility?practitionerId=${w.doctorId}&practiceId=${w.otherPracticeId}&patientProfileId=${w.profiles.jeanne}`,
+      ),
+  ),
+  variant(
+    'POST /api/v1/conversations',
+    'at a practice the practitioner is not part of',
+    'anon:401 *:404 owner:403',
+    (w) =>
+      post('/api/v1/conversations', {
+        practitionerId: w.doctorId,
+        practiceId: w.otherPracticeId,
+        patientProfileId: w.profiles.jeanne,
+        category: 'administrative',
+        subject: 'Certificat',
+        clientMessageId: cid(),
+        body: 'Pourriez-vous me préparer un certificat ?',
+      }),
+  ),
+
   // ----- Real time -----
   row('GET /api/v1/sync', SIGNED_IN, () => get('/api/v1/sync?since=0')),
   row('GET /api/v1/ws', SIGNED_IN, () => ({ ...get('/api/v1/ws'), ws: true })),
