@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ACTORS, type ActorName, buildWorld, makeWebRoot, type World } from '../helpers/access-world';
 import { storesUnderTest } from '../helpers/stores';
-import { createTestApp, PUBLIC_URL, type TestApp } from '../helpers/test-app';
+import { createTestApp, GOOD_PASSWORD, PUBLIC_URL, type TestApp } from '../helpers/test-app';
 import { type Expected, expectations, MATRIX, type MatrixReq } from './access-matrix';
 
 /** Opens the WebSocket as the actor: 'ok' once the server says ready, else the HTTP status of the refusal. */
@@ -136,6 +136,50 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
       }
     }
     expect(mismatches).toEqual([]);
+  });
+
+  it('keeps a staff session without its second factor away from every route that needs it', async () => {
+    // Dr Martin signed in with his password only: what he may do is sign out, see who he is, enter his code.
+    const login = await w.send('anon', {
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      body: { email: w.emails.pract, password: GOOD_PASSWORD },
+    });
+    expect(login.json().mfa).toBe('required');
+    const cookie = ([login.headers['set-cookie']].flat()[0] ?? '').split(';')[0]!;
+    const sessionLevel = new Set([
+      'GET /api/v1/me',
+      'POST /api/v1/auth/logout',
+      'POST /api/v1/auth/totp/setup',
+      'POST /api/v1/auth/totp/enable',
+      'POST /api/v1/auth/totp/verify',
+    ]);
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const row of MATRIX) {
+      const expected = expectations(row.expect, ACTORS);
+      if (expected.anon !== 401 || sessionLevel.has(row.route)) continue;
+      const req = await row.request(w, { actor: 'pract', allowed: false });
+      checked++;
+      if (req.ws) {
+        const status = await upgrade(baseUrl, cookie);
+        if (status !== 403) wrong.push(`${row.route}: ${status}`);
+        continue;
+      }
+      const response = await w.send('anon', { ...req, headers: { ...req.headers, cookie } });
+      if (response.statusCode !== 403 || response.json().error.code !== 'MISSIVE_MFA_REQUIRED')
+        wrong.push(
+          `${row.route} [${row.variant ?? ''}]: ${response.statusCode} ${response.body.slice(0, 100)}`,
+        );
+    }
+    expect(checked).toBeGreaterThan(60);
+    expect(wrong).toEqual([]);
+    expect(
+      (await w.send('anon', { method: 'GET', url: '/api/v1/me', headers: { cookie } })).json(),
+    ).toMatchObject({
+      mfa: 'required',
+      memberships: [],
+    });
   });
 
   it("finds nothing through another practice's filters", async () => {

@@ -391,6 +391,18 @@ export const MATRIX: Row[] = [
     'anon:401 *:404 parent:409',
     (w) => patch(`/api/v1/relatives/${w.profiles.tom}`, { firstName: 'Thomas' }),
   ),
+  variant(
+    'DELETE /api/v1/relatives/:profileId',
+    'Tom, who holds his own account',
+    'anon:401 *:404 parent:409',
+    (w) => del(`/api/v1/relatives/${w.profiles.tom}`),
+  ),
+  variant(
+    'POST /api/v1/relatives/:profileId/own-account',
+    'Tom, who holds his own account',
+    'anon:401 *:404 parent:409',
+    (w) => post(`/api/v1/relatives/${w.profiles.tom}/own-account`, { email: 'tom.bis@example.org' }),
+  ),
   row('DELETE /api/v1/relatives/:profileId', 'anon:401 *:404 parent:ok', async (w, a) => {
     if (!a.allowed) return del(`/api/v1/relatives/${w.profiles.leo}`);
     const created = await w.clients.parent.post('/api/v1/relatives', {

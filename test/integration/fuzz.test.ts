@@ -98,7 +98,8 @@ type Mutation =
   | { kind: 'pollution'; key: '__proto__' | 'constructor' | 'prototype' }
   | { kind: 'content-type'; contentType: string; text: string }
   | { kind: 'query'; pairs: [string, string][] }
-  | { kind: 'path'; segment: string };
+  | { kind: 'path'; segment: string }
+  | { kind: 'header'; name: string; value: string };
 
 const bodyMutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('random-json' as const), value: fc.jsonValue({ maxDepth: 3 }) }),
@@ -165,7 +166,21 @@ const urlMutation: fc.Arbitrary<Mutation> = fc.oneof(
     ),
   }),
 );
-const anyMutation = fc.oneof(bodyMutation, urlMutation);
+/** Junk for a header: text with stray percent signs (the upload's file name is percent-encoded), long text. */
+const headerMutation: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constant('header' as const),
+  name: fc.constantFrom('x-file-name', 'accept-language', 'user-agent', 'x-forwarded-for'),
+  value: fc
+    .oneof(
+      fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 5 })).map(([a, b]) => `${a}%${b}`),
+      fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%00', '..%2F..%2Fetc%2Fpasswd', '%F0%9F%98%80'.repeat(200)),
+      fc.string({ maxLength: 600 }),
+      fc.string({ unit: 'grapheme', maxLength: 30 }).map(encodeURIComponent),
+    )
+    // Header values are ASCII text on the wire.
+    .map((value) => value.replace(/[^\x20-\x7e]/g, '')),
+});
+const anyMutation = fc.oneof(bodyMutation, urlMutation, headerMutation);
 
 const isJsonObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -209,6 +224,15 @@ function mutate(valid: MatrixReq, m: Mutation): Req {
       const [path] = valid.url.split('?');
       const query = m.pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
       return { ...valid, url: `${path}?${query}` };
+    }
+    case 'header': {
+      // A header the route reads (as the upload's file name) is the one to spoil; others get a common one.
+      const name = Object.keys(valid.raw?.headers ?? {})[0] ?? m.name;
+      return {
+        ...valid,
+        ...(valid.raw ? { raw: { ...valid.raw, headers: { ...valid.raw.headers, [name]: m.value } } } : {}),
+        headers: { ...valid.headers, [name]: m.value },
+      };
     }
     case 'path': {
       const [path, query] = valid.url.split('?');
@@ -270,30 +294,39 @@ describe.each(storesUnderTest())('random and malformed input on %s', (kind) => {
       const valid = await row.request(w, { actor, allowed: true });
       let before = await state(w);
       await fc.assert(
-        fc.asyncProperty(valid.method === 'GET' ? urlMutation : anyMutation, async (m) => {
-          const request = mutate(valid, m);
-          const response = await w.send(actor, request);
-          const context = `${row.route} as ${actor} with ${m.kind}: ${response.statusCode} ${response.body.slice(0, 300)}`;
-          expect(response.statusCode, context).toBeLessThan(500);
-          expect(({} as Record<string, unknown>).polluted, context).toBeUndefined();
-          expect(({} as Record<string, unknown>).isAdmin, context).toBeUndefined();
-          const after = await state(w);
-          if (response.statusCode >= 400) {
-            refused++;
-            expect(response.body, context).not.toMatch(STACK_TRACE);
-            const error = response.json().error as { code: ErrorCode; message: string };
-            expect(error.code, context).toMatch(/^MISSIVE_/);
-            // The message is the registry's fixed text: nothing from inside the server.
-            expect(error.message, context).toBe(ERROR_CODES[error.code].message);
-            expect(after, `${context}\nwrote while refusing`).toBe(before);
-          }
-          before = after;
-        }),
-        { numRuns: RUNS_PER_ROUTE },
+        fc.asyncProperty(
+          valid.method === 'GET' ? fc.oneof(urlMutation, headerMutation) : anyMutation,
+          async (m) => {
+            const request = mutate(valid, m);
+            const response = await w.send(actor, request);
+            const context = `${row.route} as ${actor} with ${m.kind}: ${response.statusCode} ${response.body.slice(0, 300)}`;
+            expect(response.statusCode, context).toBeLessThan(500);
+            expect(({} as Record<string, unknown>).polluted, context).toBeUndefined();
+            expect(({} as Record<string, unknown>).isAdmin, context).toBeUndefined();
+            const after = await state(w);
+            if (response.statusCode >= 400) {
+              refused++;
+              expect(response.body, context).not.toMatch(STACK_TRACE);
+              const error = response.json().error as { code: ErrorCode; message: string };
+              expect(error.code, context).toMatch(/^MISSIVE_/);
+              // The message is the registry's fixed text: nothing from inside the server.
+              expect(error.message, context).toBe(ERROR_CODES[error.code].message);
+              expect(after, `${context}\nwrote while refusing`).toBe(before);
+            }
+            before = after;
+          },
+        ),
+        {
+          numRuns: valid.raw?.headers ? RUNS_PER_ROUTE * 3 : RUNS_PER_ROUTE,
+          // Found by this test once: a stray percent sign in the upload's file name answered 500.
+          examples: valid.raw?.headers
+            ? [[{ kind: 'header', name: 'x-file-name', value: 'ordonnance%.pdf' }]]
+            : [],
+        },
       );
     }
     // Most mutations must be refused: a fuzzer whose inputs all pass would test nothing.
-    expect(refused).toBeGreaterThan(rows.length * RUNS_PER_ROUTE * 0.6);
+    expect(refused).toBeGreaterThan(rows.length * RUNS_PER_ROUTE * 0.5);
   });
 
   it('answers malformed and oversized WebSocket frames with a clean close, and keeps serving', async () => {
