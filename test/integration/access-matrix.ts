@@ -449,7 +449,9 @@ export const MATRIX: Row[] = [
   ),
 
   // ----- Practice patients -----
-  row('GET /api/v1/practices/:practiceId/patients', PATIENTS_TEAM, (w) => get(`${practice(w)}/patients`)),
+  row('GET /api/v1/practices/:practiceId/patients', PATIENTS_TEAM, (w) =>
+    get(`${practice(w)}/patients?offset=0&limit=50`),
+  ),
   row('PUT /api/v1/practices/:practiceId/patients/:patientId/tags', PATIENTS_TEAM, (w) =>
     put(`${practice(w)}/patients/${w.jeanneRecordId}/tags`, { tags: ['diabète'] }),
   ),
@@ -543,7 +545,7 @@ export const MATRIX: Row[] = [
       get(`/api/v1/conversations/${id(w)}`),
     ),
     variant('GET /api/v1/conversations/:conversationId/messages', label, expect, (w) =>
-      get(`/api/v1/conversations/${id(w)}/messages`),
+      get(`/api/v1/conversations/${id(w)}/messages?after=0&limit=50`),
     ),
     // Health questions are answered by practitioners: the assistant reaches the conversation and is refused.
     variant('POST /api/v1/conversations/:conversationId/messages', label, `${expect} asstMsg:403`, (w) =>
@@ -576,7 +578,9 @@ export const MATRIX: Row[] = [
   ),
 
   // ----- Messaging: practice side -----
-  row('GET /api/v1/practices/:practiceId/inbox', MESSAGING_TEAM, (w) => get(`${practice(w)}/inbox`)),
+  row('GET /api/v1/practices/:practiceId/inbox', MESSAGING_TEAM, (w) =>
+    get(`${practice(w)}/inbox?offset=0&limit=30`),
+  ),
   row('POST /api/v1/practices/:practiceId/conversations', MESSAGING_TEAM, (w) =>
     post(`${practice(w)}/conversations`, {
       practitionerId: w.doctorId,
@@ -604,7 +608,10 @@ export const MATRIX: Row[] = [
 
   // ----- Campaigns -----
   row('POST /api/v1/practices/:practiceId/campaigns/audience', CAMPAIGNS_TEAM, (w) =>
-    post(`${practice(w)}/campaigns/audience`, { audience: campaignBody(w.t).audience }),
+    post(`${practice(w)}/campaigns/audience`, {
+      audience: campaignBody(w.t).audience,
+      sendAt: campaignBody(w.t).sendAt,
+    }),
   ),
   // Campaigns go out in a practitioner's name: an assistant with the campaigns right prepares and follows them.
   variant(
