@@ -25,10 +25,10 @@ import { createTestApp, GOOD_PASSWORD, PUBLIC_URL, type TestApp } from '../helpe
 import { type Expected, expectations, MATRIX, type MatrixReq } from './access-matrix';
 
 /** Opens the WebSocket as the actor: 'ok' once the server says ready, else the HTTP status of the refusal. */
-function upgrade(baseUrl: string, cookie: string): Promise<number | 'ok'> {
+function upgrade(baseUrl: string, cookie: string, origin = PUBLIC_URL): Promise<number | 'ok'> {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/ws`, {
-      headers: { origin: PUBLIC_URL, ...(cookie ? { cookie } : {}) },
+      headers: { origin, ...(cookie ? { cookie } : {}) },
     });
     socket.on('message', (data) => {
       if (JSON.parse(String(data)).type === 'ready') {
@@ -113,7 +113,8 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
     }
   });
 
-  it('answers every actor on every route as the matrix says', async () => {
+  // Hundreds of requests: a few seconds on an idle machine, more when CI shares its two cores.
+  it('answers every actor on every route as the matrix says', { timeout: 120_000 }, async () => {
     const mismatches: string[] = [];
     for (const row of MATRIX) {
       const expected = expectations(row.expect, ACTORS);
@@ -180,6 +181,19 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
       mfa: 'required',
       memberships: [],
     });
+  });
+
+  it('refuses the WebSocket and state changes from another origin, whoever asks', async () => {
+    for (const actor of ['owner', 'pract', 'admin'] as const) {
+      expect(await upgrade(baseUrl, w.cookies[actor], 'https://evil.example'), actor).toBe(403);
+      const write = await w.send(actor, {
+        method: 'PATCH',
+        url: '/api/v1/me',
+        body: { locale: 'en' },
+        headers: { origin: 'https://evil.example' },
+      });
+      expect(write.json().error.code, actor).toBe('MISSIVE_CROSS_ORIGIN');
+    }
   });
 
   it("finds nothing through another practice's filters", async () => {
