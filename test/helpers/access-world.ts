@@ -252,17 +252,20 @@ export async function buildWorld(t: TestApp): Promise<World> {
     tom: tomProfile,
   };
 
-  // Consultations are what an attended appointment or an import records: they open messaging.
-  for (const profileId of [profiles.jeanne, leo, tomProfile]) {
+  // Consultations are what an attended appointment or an import records: they open messaging. Tom's is
+  // after he took his own account: it is his alone.
+  t.clock.advance(60_000);
+  for (const [profileId, at] of [
+    [profiles.jeanne, t.clock.now() - 30 * DAY],
+    [leo, t.clock.now() - 30 * DAY],
+    [tomProfile, t.clock.now()],
+  ] as const) {
     const profile = (await t.services.patients.findProfile(profileId))!;
-    await db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - 30 * DAY,
-      }),
-    );
+    await db
+      .transaction()
+      .execute((trx) =>
+        t.services.care.recordConsultation(trx, { practiceId, practitionerId: doctorId, profile, at }),
+      );
   }
 
   const start = async (client: TestClient, patientProfileId: string, extra: Record<string, unknown> = {}) =>

@@ -107,6 +107,16 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
         );
       }
     }
+    // Tom's consultation was recorded after he took his own account: his mother does not learn of it.
+    const practitionersOf = async (actor: ActorName) =>
+      (await w.send(actor, { method: 'GET', url: '/api/v1/my-practitioners' }))
+        .json()
+        .practitioners.map((p: { patientProfileId: string }) => p.patientProfileId)
+        .sort();
+    expect(await practitionersOf('owner')).toEqual([w.profiles.jeanne]);
+    expect(await practitionersOf('parent')).toEqual([w.profiles.leo]);
+    expect(await practitionersOf('teen')).toEqual([w.profiles.tom]);
+    expect(await practitionersOf('other')).toEqual([]);
     for (const actor of ['asstMsg', 'pract'] as const) {
       const inbox = await w.send(actor, { method: 'GET', url: `/api/v1/practices/${w.practiceId}/inbox` });
       expect(ids(inbox.json().conversations), `inbox of ${actor}`).toEqual([...mine[actor]].sort());
