@@ -117,6 +117,18 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
     expect(await practitionersOf('parent')).toEqual([w.profiles.leo]);
     expect(await practitionersOf('teen')).toEqual([w.profiles.tom]);
     expect(await practitionersOf('other')).toEqual([]);
+    const eligibility = async (actor: ActorName) =>
+      (
+        await w.send(actor, {
+          method: 'GET',
+          url: `/api/v1/messaging/eligibility?practitionerId=${w.doctorId}&practiceId=${w.practiceId}&patientProfileId=${w.profiles.tom}`,
+        })
+      ).json();
+    expect(await eligibility('teen')).toMatchObject({ eligible: true });
+    expect(await eligibility('parent')).toMatchObject({
+      eligible: false,
+      reason: 'MISSIVE_NO_CARE_RELATIONSHIP',
+    });
     for (const actor of ['asstMsg', 'pract'] as const) {
       const inbox = await w.send(actor, { method: 'GET', url: `/api/v1/practices/${w.practiceId}/inbox` });
       expect(ids(inbox.json().conversations), `inbox of ${actor}`).toEqual([...mine[actor]].sort());

@@ -520,7 +520,8 @@ export const MATRIX: Row[] = [
       body: 'Pourriez-vous me préparer un certificat de sport ?',
     }),
   ),
-  variant('POST /api/v1/conversations', "for Tom's profile", 'anon:401 *:404 parent:ok teen:ok', (w) =>
+  // Tom consulted Dr Martin after taking his own account: his mother cannot write on the strength of it.
+  variant('POST /api/v1/conversations', "for Tom's profile", 'anon:401 *:404 parent:403 teen:ok', (w) =>
     post('/api/v1/conversations', {
       practitionerId: w.doctorId,
       practiceId: w.practiceId,
