@@ -8,6 +8,7 @@ import type {
   SendMessageBody,
   StartConversationBody,
 } from '../../contracts/messaging';
+import { maySeeProfileItem } from '../../domain/care';
 import {
   addWorkingDays,
   BOOKING_SUGGESTED,
@@ -32,7 +33,7 @@ import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { CareService } from '../patients/care.service';
-import type { PatientsService } from '../patients/patients.service';
+import { type PatientsService, profileFacts } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import { bodyAad, type ConversationAccess, patientMaySee, subjectAad } from './conversation-access';
 import * as repo from './messaging.repository';
@@ -256,11 +257,21 @@ export function createConversationsService(deps: ConversationsDeps) {
     const practice = await practices.findPractice(practiceId);
     if (!practice) throw new AppError('MISSIVE_NOT_FOUND');
     const s = await settings.settingsOf(practitionerId, practiceId);
-    const [lastConsultationAt, openConversations, messagesToday] = await Promise.all([
+    const [lastConsultation, openConversations, messagesToday] = await Promise.all([
       care.lastConsultation(profile.id, practitionerId, practiceId),
       repo.countOpenConversations(db, [profile.id], practitionerId),
       repo.countMessagesSince(db, auth.user.id, startOfDay(practice.time_zone)),
     ]);
+    // Confidential mode: a parent cannot lean on a consultation their teenager had after taking their own
+    // account (nor learn of it through this answer).
+    const lastConsultationAt =
+      lastConsultation !== null &&
+      maySeeProfileItem(auth.user.id, profileFacts(profile), {
+        createdByUserId: practitionerId,
+        createdAt: lastConsultation,
+      })
+        ? lastConsultation
+        : null;
     const reason = refusalToStart({
       settings: s,
       lastConsultationAt,
