@@ -3,35 +3,59 @@ import type { CampaignRow, ConversationRow, Database, MessageRow } from '../../p
 
 type Db = Kysely<Database>;
 
-/** The practice's linked patients with what audiences filter on. */
-export function audienceCandidates(db: Db, practiceId: string) {
-  return db
-    .selectFrom('practice_patients')
-    .innerJoin('patient_profiles', 'patient_profiles.id', 'practice_patients.patient_profile_id')
-    .innerJoin('care_relationships', 'care_relationships.practice_patient_id', 'practice_patients.id')
-    .leftJoin('campaign_optouts', (join) =>
-      join
-        .onRef('campaign_optouts.patient_profile_id', '=', 'patient_profiles.id')
-        .on('campaign_optouts.practice_id', '=', practiceId),
-    )
-    .select((eb) => [
-      'patient_profiles.id as profile_id',
-      'patient_profiles.birth_date',
-      'patient_profiles.sex',
-      'patient_profiles.relationship',
-      'practice_patients.tags',
-      eb.fn.max('care_relationships.last_consultation_at').as('last_consultation_at'),
-      eb.fn.max('campaign_optouts.created_at').as('opted_out_at'),
-    ])
-    .where('practice_patients.practice_id', '=', practiceId)
-    .groupBy([
-      'patient_profiles.id',
-      'patient_profiles.birth_date',
-      'patient_profiles.sex',
-      'patient_profiles.relationship',
-      'practice_patients.tags',
-    ])
-    .execute();
+const AUDIENCE_PAGE = 5_000;
+
+/**
+ * The practice's linked patients with a care relationship, with what audiences filter on. Read in pages
+ * along the (practice, profile) index, yielding between pages: on the embedded store a query blocks the
+ * process while it runs, and a practice's whole list must not hold up everyone else's requests.
+ */
+export async function audienceCandidates(db: Db, practiceId: string) {
+  const candidates: {
+    profile_id: string;
+    birth_date: string;
+    sex: 'female' | 'male' | 'other' | null;
+    relationship: 'self' | 'child' | 'dependent';
+    tags: string;
+    last_consultation_at: number;
+    opted_out_at: number | null;
+  }[] = [];
+  let after = '';
+  for (;;) {
+    const page = await db
+      .selectFrom('practice_patients')
+      .innerJoin('patient_profiles', 'patient_profiles.id', 'practice_patients.patient_profile_id')
+      .select((eb) => [
+        'patient_profiles.id as profile_id',
+        'patient_profiles.birth_date',
+        'patient_profiles.sex',
+        'patient_profiles.relationship',
+        'practice_patients.tags',
+        eb
+          .selectFrom('care_relationships')
+          .select((sub) => sub.fn.max('care_relationships.last_consultation_at').as('at'))
+          .whereRef('care_relationships.practice_patient_id', '=', 'practice_patients.id')
+          .as('last_consultation_at'),
+        eb
+          .selectFrom('campaign_optouts')
+          .select('campaign_optouts.created_at')
+          .whereRef('campaign_optouts.patient_profile_id', '=', 'patient_profiles.id')
+          .where('campaign_optouts.practice_id', '=', practiceId)
+          .as('opted_out_at'),
+      ])
+      .where('practice_patients.practice_id', '=', practiceId)
+      .where('practice_patients.patient_profile_id', '>', after)
+      .orderBy('practice_patients.patient_profile_id')
+      .limit(AUDIENCE_PAGE)
+      .execute();
+    for (const row of page)
+      if (row.last_consultation_at !== null)
+        candidates.push({ ...row, last_consultation_at: Number(row.last_consultation_at) });
+    if (page.length < AUDIENCE_PAGE) break;
+    after = page.at(-1)!.profile_id;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return candidates;
 }
 
 export async function insertCampaign(db: Db, row: CampaignRow) {
