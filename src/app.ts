@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
 import { registerCampaignsRoutes } from './features/campaigns/campaigns.routes';
+import { registerDataRightsRoutes } from './features/data-rights/data-rights.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerNotificationsRoutes } from './features/notifications/notifications.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
@@ -20,12 +21,20 @@ import { registerPracticesRoutes } from './features/practices/practices.routes';
 import { registerAdminRoutes } from './features/practitioners/admin.routes';
 import { registerRealtimeRoutes } from './features/realtime/realtime.routes';
 import { registerSafetyRoutes } from './features/safety/safety.routes';
+import { registerTermsRoutes } from './features/terms/terms.routes';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
 import { installErrorHandler, sendNotFound } from './platform/http/error-handler';
+import {
+  createMemoryCounter,
+  createRedisCounter,
+  installRateLimits,
+  type RateCounter,
+  rateRules,
+} from './platform/http/rate-limit';
 import { installSameOriginCheck } from './platform/http/same-origin';
 import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
@@ -44,6 +53,8 @@ export interface AppDeps {
   services?: Services;
   /** Called when a campaign is created, so that the sending job looks at once. */
   onCampaignCreated?: () => void;
+  /** Request counters for rate limits; by default in Redis when configured, else in memory. */
+  rateCounter?: RateCounter;
   /** WebSocket heartbeat period (tests shorten it). */
   heartbeatMs?: number;
   /** Directory of the built web app; omitted in API-only tests. */
@@ -139,6 +150,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installSameOriginCheck(app, config.publicOrigin);
   installAuth(app, { cookie, authenticate: sessions.authenticate });
+  // Shared across instances through Redis when configured, so a script cannot multiply its budget.
+  const rateCounter =
+    deps.rateCounter ??
+    (config.redisUrl ? createRedisCounter(config.redisUrl, logger) : createMemoryCounter());
+  if (!deps.rateCounter) app.addHook('onClose', () => rateCounter.close());
+  installRateLimits(app, { counter: rateCounter, clock, rules: rateRules(config) });
 
   let draining = false;
   app.addHook('onClose', async () => {
@@ -161,6 +178,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAppointmentsRoutes(app, { appointments, schedules, practices });
   await registerPatientsRoutes(app, { patients, care });
   await registerMessagingRoutes(app, {
+    terms: services.terms,
     settings: services.messagingSettings,
     conversations: services.conversations,
     inbox: services.inbox,
@@ -168,6 +186,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     attachments: services.attachments,
   });
   await registerSafetyRoutes(app);
+  await registerTermsRoutes(app, { terms: services.terms });
+  await registerDataRightsRoutes(app, { exports: services.exports, closure: services.closure, cookie });
   await registerNotificationsRoutes(app, { notifications: services.notifications });
   await registerCampaignsRoutes(app, {
     campaigns: services.campaigns,

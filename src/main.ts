@@ -60,6 +60,9 @@ async function main(): Promise<void> {
       .closeIdle(services.messagingSettings.settingsOf)
       .catch((err) => logger.warn({ err }, 'closing idle conversations failed'));
     services.notifications.sendDailyDigests().catch((err) => logger.warn({ err }, 'daily digest failed'));
+    // Records of closed accounts whose retention has expired, and data exports past their download window.
+    services.closure.purgeExpiredRetention().catch((err) => logger.warn({ err }, 'retention expiry failed'));
+    services.exports.purgeExpired().catch((err) => logger.warn({ err }, 'export purge failed'));
   }, SESSION_PURGE_INTERVAL_MS);
   purge.unref();
 
@@ -71,6 +74,7 @@ async function main(): Promise<void> {
     clearInterval(purge);
     clearInterval(campaignTimer);
     await campaignRun;
+    await services.exports.settled();
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

@@ -5,6 +5,8 @@ import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
+import { createClosureService } from './features/data-rights/closure.service';
+import { createExportService } from './features/data-rights/export.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
 import { createConversationsService } from './features/messaging/conversations.service';
@@ -17,6 +19,7 @@ import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
 import { createSyncService } from './features/realtime/sync.service';
+import { createTermsService } from './features/terms/terms.service';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
@@ -55,7 +58,8 @@ export function createServices(deps: ServiceDeps) {
     care,
     schedules,
   });
-  const messagingSettings = createMessagingSettingsService({ store, clock, practices });
+  const terms = createTermsService({ store, clock });
+  const messagingSettings = createMessagingSettingsService({ store, clock, practices, terms });
   const access = createConversationAccess({ store, keys, practices, clock });
   const conversations = createConversationsService({
     store,
@@ -90,6 +94,26 @@ export function createServices(deps: ServiceDeps) {
   const attachments = createAttachmentsService({ store, keys, clock, access });
   const sync = createSyncService({ store, practices, patients, access });
   const campaigns = createCampaignsService({ store, keys, clock, practices, patients, conversations });
+  const exports = createExportService({
+    store,
+    keys,
+    clock,
+    logger,
+    exportTtlMs: config.dataExportTtlMs,
+    accounts,
+    patients,
+    appointments,
+    inbox,
+    attachments,
+    notifications,
+  });
+  const closure = createClosureService({
+    store,
+    clock,
+    logger,
+    retentionMs: config.retention.medicalRecordMs,
+    publish: conversations.publish,
+  });
   return {
     accounts,
     sessions,
@@ -108,6 +132,9 @@ export function createServices(deps: ServiceDeps) {
     sync,
     notifications,
     campaigns,
+    terms,
+    exports,
+    closure,
   };
 }
 

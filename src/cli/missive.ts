@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config';
 import { EmailSchema, PersonNameSchema } from '../contracts/common';
+import { TermsKindSchema } from '../contracts/terms';
 import { appendAudit, SYSTEM_ACTOR, verifyAuditChain } from '../features/audit/audit.service';
 import { formatDemoLogins, loadDemo, removeDemo } from '../features/demo/demo.service';
 import { systemClock } from '../platform/clock/clock';
@@ -17,6 +19,8 @@ Commands:
                                        create an operator administrator; prints a link to choose the password
   verify-practitioner --email E        mark a practitioner's credentials as checked
   verify-audit                         check the hash chain of the audit log; exit code 1 if it is broken
+  publish-terms --kind patient|practitioner|privacy --version N
+                                       put a new version of the terms in force (its texts must exist in fr, it, en)
   backup --to FILE                     online copy of the embedded SQLite database (PostgreSQL: use pg_dump)
   demo                                 (re)load the demo practice (not in production)
 
@@ -103,6 +107,22 @@ async function run(argv: string[]): Promise<number> {
           `Audit log BROKEN at entry #${result.brokenAtSeq} (${result.reason.replace(/_/g, ' ')}); ${result.entries} entries verified before it.`,
         );
         return 1;
+      }
+
+      case 'publish-terms': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { kind: { type: 'string' }, version: { type: 'string' } },
+        });
+        const kind = TermsKindSchema.parse(values.kind);
+        const version = z.coerce.number().int().min(2).parse(values.version);
+        await services.terms.publish(kind, version, actor);
+        console.log(
+          kind === 'privacy'
+            ? `Privacy notice version ${version} is now in force.`
+            : `Terms "${kind}" version ${version} are now in force: everyone concerned will be asked to accept them.`,
+        );
+        return 0;
       }
 
       case 'backup': {

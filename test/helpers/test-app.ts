@@ -50,6 +50,11 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     MISSIVE_DEMO: '0',
     SMTP_URL: smtp.url,
+    // Every test client shares 127.0.0.1, as if a whole town signed in from one address: per-IP limits are
+    // raised here; per-account limits stay at their defaults (test/integration/rate-limits.test.ts tests both).
+    RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_SENDS_PER_IP: '100000',
+    RATE_LIMIT_SAFETY_PER_IP: '100000',
     // The scale-out deployment: PostgreSQL, and Redis for events when REDIS_URL is set too.
     ...(kind === 'postgres'
       ? {
@@ -161,7 +166,19 @@ export async function signUpPatient(
     password: overrides.password ?? GOOD_PASSWORD,
   });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`);
+  await acceptCurrentTerms(client, 'patient');
   return client;
+}
+
+/** Accepts the version of the terms in force, as a person does once before writing (patients) or opening messaging (practitioners). */
+export async function acceptCurrentTerms(
+  client: TestClient,
+  kind: 'patient' | 'practitioner',
+): Promise<void> {
+  const status = await client.get('/api/v1/me/terms');
+  const version = status.json().terms.find((t: { kind: string }) => t.kind === kind)?.currentVersion;
+  const accept = await client.post('/api/v1/me/terms/accept', { kind, version });
+  if (accept.statusCode !== 204) throw new Error(`accepting terms failed: ${accept.body}`);
 }
 
 /** Current TOTP code for a secret at the test clock's time. */
@@ -208,6 +225,7 @@ export async function activateStaff(
   if (enable.statusCode !== 200) throw new Error(`totp enable failed: ${enable.body}`);
   // Codes are single-use per 30 s step: move past it so the next sign-in gets a fresh code.
   t.clock.advance(30_000);
+  if (enable.json().user.kind === 'staff') await acceptCurrentTerms(client, 'practitioner');
   return { client, secret };
 }
 
