@@ -175,13 +175,17 @@ export function createExportService(deps: ExportDeps) {
 
   async function build(exportId: string, auth: AuthContext, actor: Actor): Promise<void> {
     try {
-      const entries = await collectEntries(auth, actor, (progress, total) =>
-        repo.updateExport(db, exportId, { progress, total }),
-      );
+      let steps = 0;
+      const entries = await collectEntries(auth, actor, (progress, total) => {
+        steps = total;
+        return repo.updateExport(db, exportId, { progress, total });
+      });
       const archive = buildArchive(entries);
       const now = clock.now();
       await repo.updateExport(db, exportId, {
         status: 'ready',
+        // The last step is packing the archive itself.
+        progress: steps,
         archive: keys.encrypt(archive, archiveAad(exportId)),
         size: archive.length,
         completed_at: now,
