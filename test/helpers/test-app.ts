@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { buildApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import { luhnCheckDigit } from '../../src/domain/rpps';
 import { ManualClock } from '../../src/platform/clock/clock';
+import { createRedisCounter } from '../../src/platform/http/rate-limit';
 import { createLogger } from '../../src/platform/logging';
 import { openRuntime, type Runtime } from '../../src/platform/runtime';
 import { createServices, type Services } from '../../src/services';
@@ -75,7 +77,18 @@ export async function createTestApp(
   // Migrations list every schema's tables: on PostgreSQL they wait for other workers' schema drops.
   const runtime = pgSchema ? await withSchemaLock(process.env.DATABASE_URL!, open) : await open();
   const services = createServices({ config, clock, logger, ...runtime });
-  const app = await buildApp({ config, clock, logger, ...runtime, services });
+  // Test files run in parallel with the same clock and the same e-mail addresses: each app counts in its own keys.
+  const rateCounter = config.redisUrl
+    ? createRedisCounter(config.redisUrl, logger, `missive:test:${randomUUID()}:rate:`)
+    : undefined;
+  const app = await buildApp({
+    config,
+    clock,
+    logger,
+    ...runtime,
+    services,
+    ...(rateCounter ? { rateCounter } : {}),
+  });
   await app.ready();
   runtime.outbox.start();
   const testApp: TestApp = {
@@ -90,6 +103,7 @@ export async function createTestApp(
     client: () => new TestClient(app),
     async close() {
       await app.close();
+      await rateCounter?.close();
       await runtime.close();
       await smtp.close();
       await pgSchema?.drop();

@@ -43,13 +43,14 @@ export function createMemoryCounter(): RateCounter {
 
 const REDIS_PREFIX = 'missive:rate:';
 
-export function createRedisCounter(url: string, logger: Logger): RateCounter {
-  const client = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+export function createRedisCounter(url: string, logger: Logger, prefix = REDIS_PREFIX): RateCounter {
+  // Commands wait for the connection (at start-up), but never long: past the timeout the request goes through.
+  const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
   client.on('error', (err) => logger.warn({ err: { message: err.message } }, 'redis connection problem'));
   return {
     async hit(key, windowMs, now) {
       const window = Math.floor(now / windowMs);
-      const redisKey = `${REDIS_PREFIX}${key}:${window}`;
+      const redisKey = `${prefix}${key}:${window}`;
       const results = await client
         .multi()
         .incr(redisKey)
