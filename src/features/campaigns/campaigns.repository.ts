@@ -5,33 +5,37 @@ type Db = Kysely<Database>;
 
 /** The practice's linked patients with what audiences filter on. */
 export function audienceCandidates(db: Db, practiceId: string) {
-  return db
-    .selectFrom('practice_patients')
-    .innerJoin('patient_profiles', 'patient_profiles.id', 'practice_patients.patient_profile_id')
-    .innerJoin('care_relationships', 'care_relationships.practice_patient_id', 'practice_patients.id')
-    .leftJoin('campaign_optouts', (join) =>
-      join
-        .onRef('campaign_optouts.patient_profile_id', '=', 'patient_profiles.id')
-        .on('campaign_optouts.practice_id', '=', practiceId),
-    )
-    .select((eb) => [
-      'patient_profiles.id as profile_id',
-      'patient_profiles.birth_date',
-      'patient_profiles.sex',
-      'patient_profiles.relationship',
-      'practice_patients.tags',
-      eb.fn.max('care_relationships.last_consultation_at').as('last_consultation_at'),
-      eb.fn.max('campaign_optouts.created_at').as('opted_out_at'),
-    ])
-    .where('practice_patients.practice_id', '=', practiceId)
-    .groupBy([
-      'patient_profiles.id',
-      'patient_profiles.birth_date',
-      'patient_profiles.sex',
-      'patient_profiles.relationship',
-      'practice_patients.tags',
-    ])
-    .execute();
+  return (
+    db
+      .selectFrom('practice_patients')
+      .innerJoin('patient_profiles', 'patient_profiles.id', 'practice_patients.patient_profile_id')
+      .innerJoin('care_relationships', 'care_relationships.practice_patient_id', 'practice_patients.id')
+      .leftJoin('campaign_optouts', (join) =>
+        join
+          .onRef('campaign_optouts.patient_profile_id', '=', 'patient_profiles.id')
+          .on('campaign_optouts.practice_id', '=', practiceId),
+      )
+      .select((eb) => [
+        'patient_profiles.id as profile_id',
+        'patient_profiles.birth_date',
+        'patient_profiles.sex',
+        'patient_profiles.relationship',
+        'practice_patients.tags',
+        eb.fn.max('care_relationships.last_consultation_at').as('last_consultation_at'),
+        eb.fn.max('campaign_optouts.created_at').as('opted_out_at'),
+      ])
+      .where('practice_patients.practice_id', '=', practiceId)
+      // A closed account's profile is kept only as part of the medical record: it receives nothing more.
+      .where('patient_profiles.closed_at', 'is', null)
+      .groupBy([
+        'patient_profiles.id',
+        'patient_profiles.birth_date',
+        'patient_profiles.sex',
+        'patient_profiles.relationship',
+        'practice_patients.tags',
+      ])
+      .execute()
+  );
 }
 
 export async function insertCampaign(db: Db, row: CampaignRow) {
