@@ -137,7 +137,6 @@ function ExportCard({ me }: { me: MeResponse }) {
 
 function CloseAccountCard({ me }: { me: MeResponse }) {
   const { t } = useTranslation();
-  const { setMe } = useSession();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
@@ -164,11 +163,8 @@ function CloseAccountCard({ me }: { me: MeResponse }) {
     setFieldErrors(errors);
     if (errors.password || errors.confirm) return;
     const outcome = await run(() => dataRightsApi.closeAccount(password));
-    if (outcome.ok) {
-      setOpen(false);
-      setMe(null);
-      navigate('/account-closed', { replace: true });
-    }
+    // The closed-account page forgets the session: leaving this (signed-in) page first avoids a detour to sign-in.
+    if (outcome.ok) navigate('/account-closed', { replace: true });
   }
 
   const wrongPassword =
@@ -235,6 +231,8 @@ function CloseAccountCard({ me }: { me: MeResponse }) {
 /** Shown once the account is closed (the person is signed out). */
 export function AccountClosedPage() {
   const { t } = useTranslation();
+  const { setMe } = useSession();
+  useEffect(() => setMe(null), [setMe]);
   return (
     <div className="stack">
       <h1>{t('dataRights.closed.title')}</h1>
