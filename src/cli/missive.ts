@@ -5,6 +5,7 @@ import { EmailSchema, PersonNameSchema } from '../contracts/common';
 import { TermsKindSchema } from '../contracts/terms';
 import { appendAudit, SYSTEM_ACTOR, verifyAuditChain } from '../features/audit/audit.service';
 import { formatDemoLogins, loadDemo, removeDemo } from '../features/demo/demo.service';
+import { TERMS_TEXTS_DIR } from '../features/terms/terms-texts';
 import { systemClock } from '../platform/clock/clock';
 import { AppError } from '../platform/http/errors';
 import { createLogger } from '../platform/logging';
@@ -116,7 +117,22 @@ async function run(argv: string[]): Promise<number> {
         });
         const kind = TermsKindSchema.parse(values.kind);
         const version = z.coerce.number().int().min(2).parse(values.version);
-        await services.terms.publish(kind, version, actor);
+        try {
+          await services.terms.publish(kind, version, actor);
+        } catch (error) {
+          const reason = error instanceof AppError ? error.issues?.[0]?.reason : undefined;
+          if (reason === 'text_missing') {
+            console.error(
+              `The text of version ${version} is missing in at least one language: add ${kind}/v${version}.fr.md, .it.md and .en.md under ${TERMS_TEXTS_DIR}.`,
+            );
+            return 1;
+          }
+          if (reason === 'not_newer') {
+            console.error(`Version ${version} is not newer than the version in force.`);
+            return 1;
+          }
+          throw error;
+        }
         console.log(
           kind === 'privacy'
             ? `Privacy notice version ${version} is now in force.`
