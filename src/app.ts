@@ -147,6 +147,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.services ??
     createServices({ config, store, keys, outbox, mailer: deps.mailer, bus: deps.bus, clock, logger });
   const { accounts, sessions, practices, practitioners, patients, care, schedules, appointments } = services;
+  // The VAPID keys are generated on the very first start (and shared by every instance through the store).
+  await services.push.ready();
 
   installSameOriginCheck(app, config.publicOrigin);
   installAuth(app, { cookie, authenticate: sessions.authenticate });
@@ -188,7 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerSafetyRoutes(app);
   await registerTermsRoutes(app, { terms: services.terms });
   await registerDataRightsRoutes(app, { exports: services.exports, closure: services.closure, cookie });
-  await registerNotificationsRoutes(app, { notifications: services.notifications });
+  await registerNotificationsRoutes(app, { notifications: services.notifications, push: services.push });
   await registerCampaignsRoutes(app, {
     campaigns: services.campaigns,
     onCreated: () => deps.onCampaignCreated?.(),
@@ -206,6 +208,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     practices,
     access: services.access,
     sync: services.sync,
+    presence: services.presence,
     publicOrigin: config.publicOrigin,
     cookieName: cookie.name,
     heartbeatMs: deps.heartbeatMs,

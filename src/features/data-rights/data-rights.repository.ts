@@ -185,6 +185,7 @@ export async function deleteProfile(db: Db, profileId: string): Promise<void> {
   await db.deleteFrom('attachments').where('conversation_id', 'in', conversations).execute();
   await db.deleteFrom('read_markers').where('conversation_id', 'in', conversations).execute();
   await db.deleteFrom('notification_log').where('conversation_id', 'in', conversations).execute();
+  await db.deleteFrom('push_log').where('conversation_id', 'in', conversations).execute();
   await db.deleteFrom('campaign_recipients').where('patient_profile_id', '=', profileId).execute();
   await db.deleteFrom('messages').where('conversation_id', 'in', conversations).execute();
   await db.deleteFrom('conversations').where('patient_profile_id', '=', profileId).execute();
@@ -207,6 +208,9 @@ export async function eraseAccountData(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('terms_acceptances').where('user_id', '=', userId).execute();
   await db.deleteFrom('data_exports').where('user_id', '=', userId).execute();
   await db.deleteFrom('read_markers').where('user_id', '=', userId).execute();
+  await db.deleteFrom('push_subscriptions').where('user_id', '=', userId).execute();
+  await db.deleteFrom('push_log').where('user_id', '=', userId).execute();
+  await db.deleteFrom('live_connections').where('user_id', '=', userId).execute();
   // Files uploaded but never sent belong to nobody else.
   await db
     .deleteFrom('attachments')

@@ -63,7 +63,8 @@ describe('terms rendering', () => {
     for (const kind of ['patient', 'practitioner', 'privacy'] as const) {
       const text = texts.read(kind, 1, 'en')!;
       const blocks = parseTerms(text);
-      const words = (value: string) => value.split(/\s+/).filter((word) => word && !/^(#+|-)$/.test(word)).length;
+      const words = (value: string) =>
+        value.split(/\s+/).filter((word) => word && !/^(#+|-)$/.test(word)).length;
       const rendered = blocks
         .map((block) => (block.type === 'list' ? block.items.join(' ') : block.text))
         .join(' ');
