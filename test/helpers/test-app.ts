@@ -52,11 +52,15 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     MISSIVE_DEMO: '0',
     SMTP_URL: smtp.url,
-    // Every test client shares 127.0.0.1, as if a whole town signed in from one address: per-IP limits are
-    // raised here; per-account limits stay at their defaults (test/integration/rate-limits.test.ts tests both).
+    // Every test client shares 127.0.0.1, and the test clock stands still, so that a whole suite's sign-ins
+    // and messages fall in one window from one address: the limits are raised here for the suites, and
+    // test/integration/rate-limits.test.ts checks the production defaults.
     RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '10000',
     RATE_LIMIT_SENDS_PER_IP: '100000',
+    RATE_LIMIT_SENDS_PER_ACCOUNT: '10000',
     RATE_LIMIT_SAFETY_PER_IP: '100000',
+    RATE_LIMIT_SAFETY_PER_ACCOUNT: '10000',
     // The scale-out deployment: PostgreSQL, and Redis for events when REDIS_URL is set too.
     ...(kind === 'postgres'
       ? {

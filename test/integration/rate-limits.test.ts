@@ -21,14 +21,18 @@ const cid = () => randomUUID().replace(/-/g, '');
 const MINUTE = 60_000;
 
 /**
- * The default limits, as in production, except that each request here states its own client address
+ * The default limits, as in production; requests that test per-IP limits state their own client address
  * (the suite's other clients all share 127.0.0.1).
  */
 describe.each(storesUnderTest())('rate limits on %s', (kind) => {
   let t: TestApp;
+  // The production defaults (src/config.ts), which the other suites raise.
   const defaults = {
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '10',
     RATE_LIMIT_AUTH_PER_IP: '100',
+    RATE_LIMIT_SENDS_PER_ACCOUNT: '30',
     RATE_LIMIT_SENDS_PER_IP: '150',
+    RATE_LIMIT_SAFETY_PER_ACCOUNT: '60',
     RATE_LIMIT_SAFETY_PER_IP: '300',
   };
 
