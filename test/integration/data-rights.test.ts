@@ -303,6 +303,55 @@ describe.each(storesUnderTest())('terms, data export and account closure on %s',
     t.clock.set(now);
   });
 
+  it('leaves a teenager who holds their own account with their profile when the parent closes theirs', async () => {
+    const db = t.runtime.store.db;
+    const parent = await signUpPatient(t, 'parent@example.org', { firstName: 'Marc', lastName: 'Blanc' });
+    const teen = await parent.post('/api/v1/relatives', {
+      relationship: 'child',
+      firstName: 'Zoé',
+      lastName: 'Blanc',
+      birthDate: '2010-06-01',
+    });
+    const teenProfileId = teen.json().id as string;
+    // The teenager took over the profile with their own account (what accepting an own-account offer does).
+    const teenUserId = await db.transaction().execute(async (trx) => {
+      const id = await t.services.accounts.createUserForProfile(trx, {
+        email: 'zoe@example.org',
+        firstName: 'Zoé',
+        lastName: 'Blanc',
+        locale: 'fr',
+        country: 'FR',
+        passwordHash: (await db
+          .selectFrom('users')
+          .select('password_hash')
+          .where('email', '=', 'parent@example.org')
+          .executeTakeFirstOrThrow())!.password_hash!,
+      });
+      await trx
+        .updateTable('patient_profiles')
+        .set({ user_id: id, own_account_since: t.clock.now() })
+        .where('id', '=', teenProfileId)
+        .execute();
+      return id;
+    });
+    expect(
+      (await parent.post('/api/v1/me/close', { password: GOOD_PASSWORD, confirm: true })).statusCode,
+    ).toBe(200);
+    expect(await t.services.patients.findProfile(teenProfileId)).toMatchObject({
+      owner_user_id: teenUserId,
+      user_id: teenUserId,
+      closed_at: null,
+    });
+    const zoe = t.client();
+    expect(
+      (await zoe.post('/api/v1/auth/login', { email: 'zoe@example.org', password: GOOD_PASSWORD }))
+        .statusCode,
+    ).toBe(200);
+    expect((await zoe.get('/api/v1/relatives')).json().profiles).toEqual([
+      expect.objectContaining({ id: teenProfileId }),
+    ]);
+  });
+
   it('closes an account: personal data erased, conversations kept by the practice and marked, then erased when retention expires', async () => {
     const db = t.runtime.store.db;
     const lea = await signUpPatient(t, 'lea@example.org', { firstName: 'Léa', lastName: 'Roux' });
