@@ -14,6 +14,7 @@ import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
 import { registerAuditRoutes } from './features/audit/audit.routes';
 import { registerCampaignsRoutes } from './features/campaigns/campaigns.routes';
+import { registerDataRightsRoutes } from './features/data-rights/data-rights.routes';
 import { registerFhirRoutes } from './features/fhir/fhir.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerNotificationsRoutes } from './features/notifications/notifications.routes';
@@ -22,6 +23,7 @@ import { registerPracticesRoutes } from './features/practices/practices.routes';
 import { registerAdminRoutes } from './features/practitioners/admin.routes';
 import { registerRealtimeRoutes } from './features/realtime/realtime.routes';
 import { registerSafetyRoutes } from './features/safety/safety.routes';
+import { registerTermsRoutes } from './features/terms/terms.routes';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { KeyRotation } from './platform/crypto/key-rotation';
@@ -30,6 +32,13 @@ import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
 import { installErrorHandler, sendNotFound } from './platform/http/error-handler';
 import { installInputGuard } from './platform/http/input-guard';
+import {
+  createMemoryCounter,
+  createRedisCounter,
+  installRateLimits,
+  type RateCounter,
+  rateRules,
+} from './platform/http/rate-limit';
 import { installSameOriginCheck } from './platform/http/same-origin';
 import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
@@ -49,6 +58,8 @@ export interface AppDeps {
   services?: Services;
   /** Called when a campaign is created, so that the sending job looks at once. */
   onCampaignCreated?: () => void;
+  /** Request counters for rate limits; by default in Redis when configured, else in memory. */
+  rateCounter?: RateCounter;
   /** WebSocket heartbeat period (tests shorten it). */
   heartbeatMs?: number;
   /** Directory of the built web app; omitted in API-only tests. */
@@ -151,6 +162,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   installSameOriginCheck(app, config.publicOrigin);
   installAuth(app, { cookie, authenticate: sessions.authenticate });
+  // Shared across instances through Redis when configured, so a script cannot multiply its budget.
+  const rateCounter =
+    deps.rateCounter ??
+    (config.redisUrl ? createRedisCounter(config.redisUrl, logger) : createMemoryCounter());
+  if (!deps.rateCounter) app.addHook('onClose', () => rateCounter.close());
+  installRateLimits(app, { counter: rateCounter, clock, rules: rateRules(config) });
 
   let draining = false;
   app.addHook('onClose', async () => {
@@ -174,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAppointmentsRoutes(app, { appointments, schedules, practices });
   await registerPatientsRoutes(app, { patients, care });
   await registerMessagingRoutes(app, {
+    terms: services.terms,
     settings: services.messagingSettings,
     conversations: services.conversations,
     inbox: services.inbox,
@@ -181,6 +199,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     attachments: services.attachments,
   });
   await registerSafetyRoutes(app);
+  await registerTermsRoutes(app, { terms: services.terms });
+  await registerDataRightsRoutes(app, { exports: services.exports, closure: services.closure, cookie });
   await registerNotificationsRoutes(app, { notifications: services.notifications, push: services.push });
   await registerCampaignsRoutes(app, {
     campaigns: services.campaigns,

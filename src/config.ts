@@ -49,6 +49,14 @@ const EnvSchema = z.object({
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(24).max(600).default(24),
   TEEN_OWN_ACCOUNT_AGE: z.coerce.number().int().min(12).max(18).default(15),
+  RATE_LIMIT_AUTH_PER_ACCOUNT: z.coerce.number().int().min(3).max(10_000).default(10),
+  RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(10).max(100_000).default(100),
+  RATE_LIMIT_SENDS_PER_ACCOUNT: z.coerce.number().int().min(5).max(10_000).default(30),
+  RATE_LIMIT_SENDS_PER_IP: z.coerce.number().int().min(5).max(100_000).default(150),
+  RATE_LIMIT_SAFETY_PER_ACCOUNT: z.coerce.number().int().min(10).max(10_000).default(60),
+  RATE_LIMIT_SAFETY_PER_IP: z.coerce.number().int().min(10).max(100_000).default(300),
+  MEDICAL_RECORD_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(20),
+  DATA_EXPORT_HOURS: z.coerce.number().int().min(1).max(168).default(24),
 });
 
 export interface Config {
@@ -83,6 +91,16 @@ export interface Config {
   auditRetentionMonths: number;
   /** Age from which a relative may hold their own account (confidential mode). */
   teenOwnAccountAge: number;
+  /** Requests allowed per window: auth routes per 15 minutes, sends and safety checks per minute. */
+  rateLimits: {
+    auth: { perAccount: number; perIp: number };
+    sends: { perAccount: number; perIp: number };
+    safety: { perAccount: number; perIp: number };
+  };
+  /** What the practice keeps of a closed account's conversations, counted from the last care. */
+  retention: { medicalRecordMs: number };
+  /** How long a ready data export may be downloaded. */
+  dataExportTtlMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -142,6 +160,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_MINUTES * MINUTE },
     teenOwnAccountAge: e.TEEN_OWN_ACCOUNT_AGE,
     auditRetentionMonths: e.AUDIT_RETENTION_MONTHS,
+    rateLimits: {
+      auth: { perAccount: e.RATE_LIMIT_AUTH_PER_ACCOUNT, perIp: e.RATE_LIMIT_AUTH_PER_IP },
+      sends: { perAccount: e.RATE_LIMIT_SENDS_PER_ACCOUNT, perIp: e.RATE_LIMIT_SENDS_PER_IP },
+      safety: { perAccount: e.RATE_LIMIT_SAFETY_PER_ACCOUNT, perIp: e.RATE_LIMIT_SAFETY_PER_IP },
+    },
+    // Calendar years approximated as 365.25 days: a day more or less over twenty years does not matter here.
+    retention: { medicalRecordMs: Math.round(e.MEDICAL_RECORD_RETENTION_YEARS * 365.25 * 24 * 60 * MINUTE) },
+    dataExportTtlMs: e.DATA_EXPORT_HOURS * 60 * MINUTE,
     notifications: {
       delayMs: e.NOTIFY_DELAY_SECONDS * 1_000,
       batchMs: e.NOTIFY_BATCH_MINUTES * MINUTE,

@@ -77,6 +77,9 @@ async function main(): Promise<void> {
     applyAuditRetention(runtime.store, clock, config.auditRetentionMonths)
       .then((removed) => removed > 0 && logger.info({ removed }, 'audit entries past retention removed'))
       .catch((err) => logger.error({ err }, 'audit retention failed'));
+    // Records of closed accounts whose retention has expired, and data exports past their download window.
+    services.closure.purgeExpiredRetention().catch((err) => logger.warn({ err }, 'retention expiry failed'));
+    services.exports.purgeExpired().catch((err) => logger.warn({ err }, 'export purge failed'));
   }, SESSION_PURGE_INTERVAL_MS);
   purge.unref();
 
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
     rotationStop.abort();
     await campaignRun;
     await rotationRun;
+    await services.exports.settled();
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

@@ -6,6 +6,8 @@ import { createAppointmentsService } from './features/appointments/appointments.
 import { createSchedulesService } from './features/appointments/schedules.service';
 import { createAuditExportService } from './features/audit/audit-export.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
+import { createClosureService } from './features/data-rights/closure.service';
+import { createExportService } from './features/data-rights/export.service';
 import { createFhirService } from './features/fhir/fhir.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
@@ -21,6 +23,7 @@ import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
 import { createPresence } from './features/realtime/presence';
 import { createSyncService } from './features/realtime/sync.service';
+import { createTermsService } from './features/terms/terms.service';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
@@ -72,7 +75,8 @@ export function createServices(deps: ServiceDeps) {
     care,
     schedules,
   });
-  const messagingSettings = createMessagingSettingsService({ store, clock, practices });
+  const terms = createTermsService({ store, clock });
+  const messagingSettings = createMessagingSettingsService({ store, clock, practices, terms });
   const access = createConversationAccess({ store, keys, practices, clock });
   const conversations = createConversationsService({
     store,
@@ -128,6 +132,26 @@ export function createServices(deps: ServiceDeps) {
     access,
   });
   const auditExport = createAuditExportService({ store, clock, practices });
+  const exports = createExportService({
+    store,
+    keys,
+    clock,
+    logger,
+    exportTtlMs: config.dataExportTtlMs,
+    accounts,
+    patients,
+    appointments,
+    inbox,
+    attachments,
+    notifications,
+  });
+  const closure = createClosureService({
+    store,
+    clock,
+    logger,
+    retentionMs: config.retention.medicalRecordMs,
+    publish: conversations.publish,
+  });
   return {
     accounts,
     sessions,
@@ -150,6 +174,9 @@ export function createServices(deps: ServiceDeps) {
     campaigns,
     fhir,
     auditExport,
+    terms,
+    exports,
+    closure,
   };
 }
 

@@ -79,6 +79,7 @@ export async function bulkPatients(
           is_demo: 0,
           created_at: now,
           updated_at: now,
+          closed_at: null,
         });
         profiles.push({
           id: profileId,
@@ -92,6 +93,8 @@ export async function bulkPatients(
           own_account_since: null,
           created_at: now,
           updated_at: now,
+          closed_at: null,
+          retain_until: null,
         });
         records.push({
           id: recordId,
@@ -193,6 +196,7 @@ export async function bulkPractitioners(
       is_demo: 0,
       created_at: now,
       updated_at: now,
+      closed_at: null,
     });
     const base = `2${String(i).padStart(9, '0')}`;
     practitioners.push({

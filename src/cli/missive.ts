@@ -1,8 +1,11 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { ConfigError, loadConfig } from '../config';
 import { EmailSchema, PersonNameSchema } from '../contracts/common';
+import { TermsKindSchema } from '../contracts/terms';
 import { appendAudit, SYSTEM_ACTOR, verifyAuditChain } from '../features/audit/audit.service';
 import { formatDemoLogins, loadDemo, removeDemo } from '../features/demo/demo.service';
+import { TERMS_TEXTS_DIR } from '../features/terms/terms-texts';
 import { systemClock } from '../platform/clock/clock';
 import { AppError } from '../platform/http/errors';
 import { createLogger } from '../platform/logging';
@@ -23,6 +26,8 @@ Commands:
                                        re-encrypt every record in the background, showing progress;
                                        --detach leaves the job to the running servers, --status shows
                                        its progress, --resume continues an interrupted job here
+  publish-terms --kind patient|practitioner|privacy --version N
+                                       put a new version of the terms in force (its texts must exist in fr, it, en)
   backup --to FILE                     online copy of the embedded SQLite database (PostgreSQL: use pg_dump)
   demo                                 (re)load the demo practice (not in production)
 
@@ -115,6 +120,36 @@ async function run(argv: string[]): Promise<number> {
 
       case 'rotate-keys':
         return await rotateKeys(rest, { config, runtime, clock, actor });
+      case 'publish-terms': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { kind: { type: 'string' }, version: { type: 'string' } },
+        });
+        const kind = TermsKindSchema.parse(values.kind);
+        const version = z.coerce.number().int().min(2).parse(values.version);
+        try {
+          await services.terms.publish(kind, version, actor);
+        } catch (error) {
+          const reason = error instanceof AppError ? error.issues?.[0]?.reason : undefined;
+          if (reason === 'text_missing') {
+            console.error(
+              `The text of version ${version} is missing in at least one language: add ${kind}/v${version}.fr.md, .it.md and .en.md under ${TERMS_TEXTS_DIR}.`,
+            );
+            return 1;
+          }
+          if (reason === 'not_newer') {
+            console.error(`Version ${version} is not newer than the version in force.`);
+            return 1;
+          }
+          throw error;
+        }
+        console.log(
+          kind === 'privacy'
+            ? `Privacy notice version ${version} is now in force.`
+            : `Terms "${kind}" version ${version} are now in force: everyone concerned will be asked to accept them.`,
+        );
+        return 0;
+      }
 
       case 'backup': {
         const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });

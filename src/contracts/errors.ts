@@ -102,6 +102,23 @@ export const ERROR_CODES = {
     status: 409,
     message: 'This message identifier was already used for another conversation.',
   },
+  MISSIVE_TERMS_NOT_ACCEPTED: {
+    status: 403,
+    message: 'Read and accept the current terms of use first.',
+  },
+  MISSIVE_TERMS_OUTDATED: {
+    status: 409,
+    message: 'A newer version of these terms has been published: read it before accepting.',
+  },
+  MISSIVE_REAUTHENTICATION_REQUIRED: {
+    status: 403,
+    message: 'Enter your password again to continue.',
+  },
+  MISSIVE_EXPORT_NOT_READY: { status: 409, message: 'Your data export is not ready yet.' },
+  MISSIVE_PATIENT_ACCOUNT_CLOSED: {
+    status: 409,
+    message: 'This patient has closed their account and can no longer be reached here.',
+  },
   MISSIVE_NOT_READY: { status: 503, message: 'The service is starting or stopping.' },
   MISSIVE_INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -149,7 +149,7 @@ export const ConversationSummarySchema = z.object({
   dueAt: z.number().int().nullable(),
   overdue: z.boolean(),
   unread: z.number().int(),
-  closedReason: z.enum(['practice', 'idle']).nullable(),
+  closedReason: z.enum(['practice', 'idle', 'account_closed']).nullable(),
   changeCursor: z.number().int(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;

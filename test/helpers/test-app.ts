@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { buildApp } from '../../src/app';
 import { type Config, loadConfig } from '../../src/config';
 import { luhnCheckDigit } from '../../src/domain/rpps';
 import { ManualClock } from '../../src/platform/clock/clock';
+import { createRedisCounter } from '../../src/platform/http/rate-limit';
 import { createLogger } from '../../src/platform/logging';
 import { openRuntime, type Runtime } from '../../src/platform/runtime';
 import { createServices, type Services } from '../../src/services';
@@ -50,6 +52,15 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     MISSIVE_DEMO: '0',
     SMTP_URL: smtp.url,
+    // Every test client shares 127.0.0.1, and the test clock stands still, so that a whole suite's sign-ins
+    // and messages fall in one window from one address: the limits are raised here for the suites, and
+    // test/integration/rate-limits.test.ts checks the production defaults.
+    RATE_LIMIT_AUTH_PER_IP: '100000',
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '10000',
+    RATE_LIMIT_SENDS_PER_IP: '100000',
+    RATE_LIMIT_SENDS_PER_ACCOUNT: '10000',
+    RATE_LIMIT_SAFETY_PER_IP: '100000',
+    RATE_LIMIT_SAFETY_PER_ACCOUNT: '10000',
     // The scale-out deployment: PostgreSQL, and Redis for events when REDIS_URL is set too.
     ...(kind === 'postgres'
       ? {
@@ -70,7 +81,19 @@ export async function createTestApp(
   // Migrations list every schema's tables: on PostgreSQL they wait for other workers' schema drops.
   const runtime = pgSchema ? await withSchemaLock(process.env.DATABASE_URL!, open) : await open();
   const services = createServices({ config, clock, logger, ...runtime });
-  const app = await buildApp({ config, clock, logger, ...runtime, services, webRoot: options.webRoot });
+  // Test files run in parallel with the same clock and the same e-mail addresses: each app counts in its own keys.
+  const rateCounter = config.redisUrl
+    ? createRedisCounter(config.redisUrl, logger, `missive:test:${randomUUID()}:rate:`)
+    : undefined;
+  const app = await buildApp({
+    config,
+    clock,
+    logger,
+    ...runtime,
+    services,
+    webRoot: options.webRoot,
+    ...(rateCounter ? { rateCounter } : {}),
+  });
   await app.ready();
   runtime.outbox.start();
   const testApp: TestApp = {
@@ -85,6 +108,7 @@ export async function createTestApp(
     client: () => new TestClient(app),
     async close() {
       await app.close();
+      await rateCounter?.close();
       await runtime.close();
       await smtp.close();
       await pgSchema?.drop();
@@ -161,7 +185,19 @@ export async function signUpPatient(
     password: overrides.password ?? GOOD_PASSWORD,
   });
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`);
+  await acceptCurrentTerms(client, 'patient');
   return client;
+}
+
+/** Accepts the version of the terms in force, as a person does once before writing (patients) or opening messaging (practitioners). */
+export async function acceptCurrentTerms(
+  client: TestClient,
+  kind: 'patient' | 'practitioner',
+): Promise<void> {
+  const status = await client.get('/api/v1/me/terms');
+  const version = status.json().terms.find((t: { kind: string }) => t.kind === kind)?.currentVersion;
+  const accept = await client.post('/api/v1/me/terms/accept', { kind, version });
+  if (accept.statusCode !== 204) throw new Error(`accepting terms failed: ${accept.body}`);
 }
 
 /** Current TOTP code for a secret at the test clock's time. */
@@ -208,6 +244,7 @@ export async function activateStaff(
   if (enable.statusCode !== 200) throw new Error(`totp enable failed: ${enable.body}`);
   // Codes are single-use per 30 s step: move past it so the next sign-in gets a fresh code.
   t.clock.advance(30_000);
+  if (enable.json().user.kind === 'staff') await acceptCurrentTerms(client, 'practitioner');
   return { client, secret };
 }
 

@@ -216,6 +216,10 @@ describe.skipIf(!enabled)('two instances on one PostgreSQL and one Redis', () =>
       (await doctor.call('POST', '/api/v1/auth/totp/enable', { code: await generate({ secret }) })).status,
     ).toBe(200);
 
+    // The patient accepts the messaging terms once, before the first message.
+    expect(
+      (await patient.call('POST', '/api/v1/me/terms/accept', { kind: 'patient', version: 1 })).status,
+    ).toBe(204);
     const started = await patient.call('POST', '/api/v1/conversations', {
       practitionerId: ids.doctor,
       practiceId: ids.practice,

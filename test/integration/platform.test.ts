@@ -171,6 +171,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0006-campaigns',
       '0007-web-push',
       '0008-key-rotation',
+      '0009-terms-and-rights',
       '0011-inbox-order',
     ]);
   });

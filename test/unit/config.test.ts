@@ -66,3 +66,26 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('data rights and rate limit settings', () => {
+  it('default to limits a person never meets and to 20 years of medical-record retention', () => {
+    const config = loadConfig({});
+    expect(config.rateLimits).toEqual({
+      auth: { perAccount: 10, perIp: 100 },
+      sends: { perAccount: 30, perIp: 150 },
+      safety: { perAccount: 60, perIp: 300 },
+    });
+    expect(config.retention.medicalRecordMs).toBe(Math.round(20 * 365.25 * 86_400_000));
+    expect(config.dataExportTtlMs).toBe(24 * 3_600_000);
+  });
+
+  it('can be changed, within bounds', () => {
+    const config = loadConfig({ RATE_LIMIT_SENDS_PER_ACCOUNT: '60', MEDICAL_RECORD_RETENTION_YEARS: '10' });
+    expect(config.rateLimits.sends.perAccount).toBe(60);
+    expect(config.retention.medicalRecordMs).toBe(Math.round(10 * 365.25 * 86_400_000));
+    expect(() => loadConfig({ RATE_LIMIT_AUTH_PER_ACCOUNT: '1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MEDICAL_RECORD_RETENTION_YEARS: '0' })).toThrow(
+      /MEDICAL_RECORD_RETENTION_YEARS/,
+    );
+  });
+});

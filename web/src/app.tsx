@@ -10,6 +10,7 @@ import { ResetPasswordPage } from './features/auth/reset-password-page';
 import { SignInPage } from './features/auth/signin-page';
 import { SignUpPage } from './features/auth/signup-page';
 import { VerifyEmailPage } from './features/auth/verify-email-page';
+import { AccountClosedPage } from './features/data-rights/data-rights-section';
 import { HomePage } from './features/home/home-page';
 import { AppLayout } from './features/layout/app-layout';
 import { PublicLayout } from './features/layout/public-layout';
@@ -84,6 +85,9 @@ const MessagingSettingsPage = lazy(() =>
     default: module.MessagingSettingsPage,
   })),
 );
+const TermsPage = lazy(() =>
+  import('./features/terms/terms-page').then((module) => ({ default: module.TermsPage })),
+);
 const RelativesPage = lazy(() =>
   import('./features/relatives/relatives-page').then((module) => ({ default: module.RelativesPage })),
 );
@@ -93,6 +97,15 @@ function Lazy({ page: Page }: { page: LazyExoticComponent<ComponentType> }) {
   return (
     <Suspense fallback={<PageLoading label={t('common.loading')} />}>
       <Page />
+    </Suspense>
+  );
+}
+
+function LazyTerms({ kind }: { kind: 'patient' | 'practitioner' | 'privacy' }) {
+  const { t } = useTranslation();
+  return (
+    <Suspense fallback={<PageLoading label={t('common.loading')} />}>
+      <TermsPage kind={kind} />
     </Suspense>
   );
 }
@@ -129,6 +142,15 @@ export function App() {
             <Route path="invitation" element={<InvitationPage />} />
             <Route path="patient-invitation" element={<Lazy page={PatientInvitationPage} />} />
             <Route path="own-account" element={<Lazy page={OwnAccountPage} />} />
+            <Route path="account-closed" element={<AccountClosedPage />} />
+          </Route>
+          {/* The terms and the privacy notice can be read by anyone, signed in or not. */}
+          <Route element={<PublicLayout wide />}>
+            <Route path="terms" element={<LazyTerms kind="patient" />} />
+            <Route path="terms/practitioners" element={<LazyTerms kind="practitioner" />} />
+            <Route path="privacy" element={<LazyTerms kind="privacy" />} />
+          </Route>
+          <Route element={<PublicLayout />}>
             <Route element={<RequireMfaState state="enrolment_required" />}>
               <Route path="security/enrol" element={<EnrolPage />} />
             </Route>

@@ -163,13 +163,14 @@ export function createAccountsService(deps: AccountsDeps) {
     async signup(body: SignupBody, actor: Actor): Promise<void> {
       enforcePasswordPolicy(body.password, [body.firstName, body.lastName, body.email.split('@')[0] ?? '']);
       const existing = await repo.findUserByEmail(db, body.email);
+      // Hash in both cases: the answer's timing must not tell a registered address from a new one.
+      const passwordHash = await hashPassword(body.password);
       if (existing) {
         if (await mailLimiter.allow(body.email)) {
           await sendMail(existing.email, existing.locale, { kind: 'account_exists', link: link('/signin') });
         }
         return;
       }
-      const passwordHash = await hashPassword(body.password);
       let userId: string;
       try {
         userId = await db.transaction().execute((trx) => createPatient(trx, body, passwordHash, actor));

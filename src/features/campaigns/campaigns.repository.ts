@@ -44,6 +44,8 @@ export async function audienceCandidates(db: Db, practiceId: string) {
           .as('opted_out_at'),
       ])
       .where('practice_patients.practice_id', '=', practiceId)
+      // A closed account's profile is kept only as part of the medical record: it receives nothing more.
+      .where('patient_profiles.closed_at', 'is', null)
       .where('practice_patients.patient_profile_id', '>', after)
       .orderBy('practice_patients.patient_profile_id')
       .limit(AUDIENCE_PAGE)

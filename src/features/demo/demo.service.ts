@@ -10,6 +10,7 @@ import type { CareService } from '../patients/care.service';
 import type { PatientsService } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import type { PractitionersService } from '../practitioners/practitioners.service';
+import type { TermsService } from '../terms/terms.service';
 
 /** Shared by every demo account and printed at start-up. Demo data is fictitious and clearly labelled. */
 export const DEMO_PASSWORD = 'demo-Missive-2026';
@@ -29,6 +30,7 @@ export interface DemoDeps {
   patients: PatientsService;
   care: CareService;
   schedules: SchedulesService;
+  terms: TermsService;
 }
 
 const rpps = (payload: string) => `${payload}${luhnCheckDigit(payload)}`;
@@ -240,6 +242,10 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
     },
     actor,
   );
+  // Demo accounts start with the current terms accepted, so that trying the demo goes straight to messaging.
+  for (const patientId of ids.patientIds) await deps.terms.recordAcceptance(patientId, 'patient');
+  for (const practitionerId of [ids.martin, ids.dubois])
+    await deps.terms.recordAcceptance(practitionerId, 'practitioner');
   const [jeanne, lucas, giulia, emily] = ids.patientIds as [string, string, string, string];
   const emma = await deps.patients.addRelative(
     lucas,

@@ -471,6 +471,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         if (refusal) throw new AppError(refusal);
         emergencyKind = emergencyOf(auth, body.body, body.emergencyAcknowledged);
       } else {
+        if (row.closed_reason === 'account_closed') throw new AppError('MISSIVE_PATIENT_ACCOUNT_CLOSED');
         if (row.status === 'closed') throw new AppError('MISSIVE_CONVERSATION_CLOSED');
         if (!mayReplyInCategory(viewer.role, row.category)) throw new AppError('MISSIVE_PRACTITIONERS_ONLY');
       }

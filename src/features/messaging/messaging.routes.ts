@@ -36,6 +36,8 @@ import { MAX_ATTACHMENT_BYTES } from '../../domain/attachments';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
 import { errorResponses } from '../../platform/http/error-responses';
 import { AppError } from '../../platform/http/errors';
+import { requireTermsAccepted } from '../terms/terms.routes';
+import type { TermsService } from '../terms/terms.service';
 import type { AttachmentsService } from './attachments.service';
 import type { ConversationsService } from './conversations.service';
 import type { InboxService } from './inbox.service';
@@ -59,6 +61,7 @@ const UPLOAD_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application
 export async function registerMessagingRoutes(
   root: FastifyInstance,
   deps: {
+    terms: TermsService;
     settings: MessagingSettingsService;
     conversations: ConversationsService;
     inbox: InboxService;
@@ -70,6 +73,8 @@ export async function registerMessagingRoutes(
   const { settings, conversations, inbox, triage, attachments } = deps;
   const user = { preHandler: requireAuth('user') };
   const patient = { preHandler: requireAuth('patient') };
+  // Patients write only once they accepted the messaging terms in force.
+  const termsAccepted = requireTermsAccepted(deps.terms, 'patient');
 
   // Uploads arrive as raw bytes; their real type is decided by content, not by this header.
   app.addContentTypeParser(
@@ -181,7 +186,7 @@ export async function registerMessagingRoutes(
   app.post(
     '/api/v1/conversations',
     {
-      ...patient,
+      preHandler: [requireAuth('patient'), termsAccepted],
       schema: {
         summary: 'Start a conversation (health question, renewal request …)',
         tags: ['messaging'],
@@ -246,7 +251,7 @@ export async function registerMessagingRoutes(
   app.post(
     '/api/v1/conversations/:conversationId/messages',
     {
-      ...user,
+      preHandler: [requireAuth('user'), termsAccepted],
       schema: {
         summary: 'Send a message (idempotent by clientMessageId)',
         tags: ['messaging'],

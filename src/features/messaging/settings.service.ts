@@ -7,19 +7,21 @@ import { AppError } from '../../platform/http/errors';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { PracticesService } from '../practices/practices.service';
+import type { TermsService } from '../terms/terms.service';
 import * as repo from './messaging.repository';
 
 export interface MessagingSettingsDeps {
   store: Store;
   clock: Clock;
   practices: PracticesService;
+  terms: TermsService;
 }
 
 export type MessagingSettingsService = ReturnType<typeof createMessagingSettingsService>;
 
 /** Each practitioner's messaging controls (closed by default), and reply templates. */
 export function createMessagingSettingsService(deps: MessagingSettingsDeps) {
-  const { store, clock, practices } = deps;
+  const { store, clock, practices, terms } = deps;
   const db = store.db;
 
   async function settingsOf(practitionerId: string, practiceId: string): Promise<MessagingSettings> {
@@ -53,6 +55,10 @@ export function createMessagingSettingsService(deps: MessagingSettingsDeps) {
       actor: Actor,
     ): Promise<MessagingSettings> {
       await requireSettingsAccess(auth, practiceId, practitionerId);
+      // Opening messaging binds the practitioner to the practitioner terms: they must have accepted the
+      // version in force (a practice admin opening it for a colleague needs the colleague's acceptance).
+      if (body.open && !(await settingsOf(practitionerId, practiceId)).open)
+        await terms.requireAccepted(practitionerId, 'practitioner');
       if (body.absence) {
         if (body.absence.until < body.absence.from)
           throw new AppError('MISSIVE_VALIDATION', [{ path: 'absence.until', reason: 'before_start' }]);

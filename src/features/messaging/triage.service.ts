@@ -43,6 +43,8 @@ export function createTriageService(deps: TriageDeps) {
     ) {
       const { row, viewer } = await access.requireConversation(auth, conversationId);
       if (viewer.side !== 'practice') throw new AppError('MISSIVE_NOT_FOUND');
+      if (row.closed_reason === 'account_closed' && body.status !== undefined && body.status !== 'closed')
+        throw new AppError('MISSIVE_PATIENT_ACCOUNT_CLOSED');
       if (body.status !== undefined && !canChangeStatus(row.status, body.status))
         throw new AppError('MISSIVE_INVALID_TRANSITION');
       if (body.assigneeUserId) {
@@ -141,6 +143,7 @@ export function createTriageService(deps: TriageDeps) {
       const last = await care.lastConsultation(body.patientProfileId, body.practitionerId, practiceId);
       if (last === null) throw new AppError('MISSIVE_NO_CARE_RELATIONSHIP');
       const profile = (await patients.findProfile(body.patientProfileId))!;
+      if (profile.closed_at !== null) throw new AppError('MISSIVE_PATIENT_ACCOUNT_CLOSED');
       const unique = [...new Set(body.attachmentIds)];
       if ((await repo.unattachedOf(db, auth.user.id, unique)).length !== unique.length)
         throw new AppError('MISSIVE_VALIDATION', [{ path: 'attachmentIds', reason: 'unknown_or_used' }]);

@@ -94,6 +94,8 @@ export function createPatientsService(deps: PatientsDeps) {
       own_account_since: null,
       created_at: now,
       updated_at: now,
+      closed_at: null,
+      retain_until: null,
     };
     await db.transaction().execute(async (trx) => {
       await repo.insertProfile(trx, row);

@@ -7,6 +7,7 @@ import * as messageIndexes from './migrations/0005-message-indexes';
 import * as campaigns from './migrations/0006-campaigns';
 import * as webPush from './migrations/0007-web-push';
 import * as keyRotation from './migrations/0008-key-rotation';
+import * as termsAndRights from './migrations/0009-terms-and-rights';
 import * as inboxOrder from './migrations/0011-inbox-order';
 import type { Store } from './store';
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006-campaigns': campaigns,
   '0007-web-push': webPush,
   '0008-key-rotation': keyRotation,
+  '0009-terms-and-rights': termsAndRights,
   '0011-inbox-order': inboxOrder,
 };
 

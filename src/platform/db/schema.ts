@@ -43,6 +43,9 @@ export interface Database {
   campaign_optouts: CampaignOptoutRow;
   key_rotations: KeyRotationRow;
   audit_anchor: AuditAnchorRow;
+  terms_versions: TermsVersionRow;
+  terms_acceptances: TermsAcceptanceRow;
+  data_exports: DataExportRow;
 }
 
 export interface UserRow {
@@ -63,6 +66,8 @@ export interface UserRow {
   is_demo: number;
   created_at: number;
   updated_at: number;
+  /** Set when the account was closed: the row remains as a nameless tombstone while the practice retains records. */
+  closed_at: number | null;
 }
 
 export interface PractitionerRow {
@@ -132,6 +137,9 @@ export interface PatientProfileRow {
   own_account_since: number | null;
   created_at: number;
   updated_at: number;
+  /** Set when the account holding this profile was closed; the practice keeps its records until retain_until. */
+  closed_at: number | null;
+  retain_until: number | null;
 }
 
 export interface SessionRow {
@@ -324,7 +332,7 @@ export interface ConversationRow {
   awaiting_reply_since: number | null;
   due_at: number | null;
   closed_at: number | null;
-  closed_reason: 'practice' | 'idle' | null;
+  closed_reason: 'practice' | 'idle' | 'account_closed' | null;
   change_cursor: number;
   created_at: number;
 }
@@ -484,4 +492,32 @@ export interface AuditAnchorRow {
   seq: number;
   hash: string;
   at: number | null;
+}
+
+export interface TermsVersionRow {
+  kind: 'patient' | 'practitioner' | 'privacy';
+  version: number;
+  published_at: number;
+  published_by: string | null;
+}
+
+export interface TermsAcceptanceRow {
+  user_id: string;
+  kind: 'patient' | 'practitioner';
+  version: number;
+  accepted_at: number;
+}
+
+export interface DataExportRow {
+  id: string;
+  user_id: string;
+  session_id: string;
+  status: 'building' | 'ready' | 'failed';
+  progress: number;
+  total: number;
+  archive: Uint8Array | null;
+  size: number | null;
+  created_at: number;
+  completed_at: number | null;
+  expires_at: number;
 }

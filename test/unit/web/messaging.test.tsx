@@ -568,9 +568,67 @@ describe('patient screens', () => {
     expect(page.querySelector('.msg-row__link')?.getAttribute('href')).toBe(`/messages/${CONVERSATION}`);
   });
 
+  const termsAccepted = {
+    status: 200,
+    body: {
+      terms: [{ kind: 'patient', currentVersion: 1, acceptedVersion: 1, acceptedAt: 0, mustAccept: false }],
+    },
+  };
+
+  it('asks for the messaging terms before the first message, and shows the form once they are accepted', async () => {
+    const calls = stubRoutes({
+      'GET /api/v1/me': me,
+      'GET /api/v1/unread': { status: 200, body: { total: 0 } },
+      'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
+      'GET /api/v1/relatives': {
+        status: 200,
+        body: { profiles: [{ id: SELF, relationship: 'self', isYou: true }] },
+      },
+      'GET /api/v1/me/terms': {
+        status: 200,
+        body: {
+          terms: [
+            { kind: 'patient', currentVersion: 2, acceptedVersion: 1, acceptedAt: 0, mustAccept: true },
+          ],
+        },
+      },
+      'GET /api/v1/terms/patient?locale=en': {
+        status: 200,
+        body: {
+          kind: 'patient',
+          version: 2,
+          publishedAt: 0,
+          locale: 'en',
+          body: '# Terms\n\n## Free of charge\nMessaging is **free** for patients, <i>always</i>.\n- Not an emergency service.',
+        },
+      },
+      'POST /api/v1/me/terms/accept': { status: 204 },
+      [eligibilityPath]: {
+        status: 200,
+        body: { eligible: true, reason: null, bookingPath: null, categories: [], absence: null },
+      },
+    });
+    const page = await renderApp('/messages/new');
+    expect(page.textContent).toContain('The terms of use have changed');
+    expect(page.querySelector('.terms-text strong')?.textContent).toBe('free');
+    expect(page.querySelector('.terms-text li')?.textContent).toBe('Not an emergency service.');
+    // HTML in the text stays text.
+    expect(page.querySelector('.terms-text i')).toBeNull();
+    expect(page.querySelector('.terms-text')?.textContent).toContain('<i>always</i>');
+    await click(byText(page, 'button', 'I accept the terms of use'));
+    await settle();
+    expect(calls.find((call) => call.method === 'POST')).toMatchObject({
+      path: '/api/v1/me/terms/accept',
+      body: { kind: 'patient', version: 2 },
+    });
+    expect(byText(page, 'button', 'I accept the terms of use')).toBeNull();
+    expect(page.querySelector('.terms-text')).toBeNull();
+  });
+
   it('explains a refusal and links to booking instead', async () => {
     stubRoutes({
       'GET /api/v1/me': me,
+      'GET /api/v1/me/terms': termsAccepted,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
       'GET /api/v1/relatives': {
@@ -598,6 +656,7 @@ describe('patient screens', () => {
   it('shows the response time before sending, requires the renewal details, and says prescriptions are not sent here', async () => {
     const calls = stubRoutes({
       'GET /api/v1/me': me,
+      'GET /api/v1/me/terms': termsAccepted,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
       'GET /api/v1/relatives': {

@@ -20,6 +20,7 @@ import { isLongEnough } from '../../lib/password-policy';
 import { focusFirstInvalid, useSubmit } from '../../lib/use-submit';
 import { type FieldErrors, hasErrors } from '../../lib/validation';
 import { useSession } from '../../session/session';
+import { DataRightsSection } from '../data-rights/data-rights-section';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ export function AccountPage() {
           <PasswordForm me={me} />
         </div>
       </div>
+      {me.user.kind === 'patient' ? <DataRightsSection me={me} /> : null}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { PageHeader } from '../../components/page-header';
 import { PageLoading } from '../../components/spinner';
 import { useResource } from '../../lib/use-resource';
 import { KeyRotationCard } from '../audit/key-rotation-card';
+import { AdminTermsCard } from '../terms/admin-terms-card';
 import { PracticesSection } from './practices-section';
 import { PractitionersSection } from './practitioners-section';
 
@@ -67,6 +68,7 @@ export function AdminPage() {
           />
           <PracticesSection practices={resource.data.practices} onCreated={addPractice} />
           <KeyRotationCard />
+          <AdminTermsCard />
         </>
       ) : null}
     </div>

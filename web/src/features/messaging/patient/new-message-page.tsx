@@ -23,6 +23,7 @@ import { issuesByField } from '../../../i18n/errors';
 import { formatCalendarDate } from '../../../lib/format';
 import { useResource } from '../../../lib/use-resource';
 import { useSession } from '../../../session/session';
+import { TermsGate } from '../../terms/terms-gate';
 import { type Category, type Eligibility, messagingApi } from '../api';
 import { AttachmentField, useUploads } from '../compose/attachments';
 import { emergencyRefusal, flagForRefusal, isSendShortcut } from '../compose/red-flag';
@@ -118,7 +119,9 @@ export function NewMessagePage() {
             </ButtonLink>
           </div>
         ) : (
-          <Chooser me={me} rows={resource.data.rows} profiles={resource.data.profiles} />
+          <TermsGate kind="patient">
+            <Chooser me={me} rows={resource.data.rows} profiles={resource.data.profiles} />
+          </TermsGate>
         )
       ) : null}
     </div>

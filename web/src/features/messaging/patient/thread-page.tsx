@@ -9,6 +9,7 @@ import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
 import { AccessHistory } from '../../audit/access-history';
+import { TermsGate } from '../../terms/terms-gate';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
 import { categoryShort, consultationPath, patientStatus, STATUS_TONE } from '../format';
@@ -137,7 +138,9 @@ function PatientReply({
         <p>
           {conversation.closedReason === 'idle'
             ? t('messaging.thread.closedIdle')
-            : t('messaging.thread.closed')}
+            : conversation.closedReason === 'account_closed'
+              ? t('dataRights.practice.closedForPatient')
+              : t('messaging.thread.closed')}
         </p>
         <div className="cluster">
           <ButtonLink to={newMessage} variant="secondary" small>
@@ -149,5 +152,9 @@ function PatientReply({
         </div>
       </Alert>
     );
-  return <Composer conversationId={conversation.id} safety={safety} onSent={onSent} footer={consultation} />;
+  return (
+    <TermsGate kind="patient">
+      <Composer conversationId={conversation.id} safety={safety} onSent={onSent} footer={consultation} />
+    </TermsGate>
+  );
 }

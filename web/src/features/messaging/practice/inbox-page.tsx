@@ -414,6 +414,9 @@ function InboxList({
               <Badge tone={STATUS_TONE[conversation.status]} dot>
                 {practiceStatus(t, conversation.status)}
               </Badge>
+              {conversation.closedReason === 'account_closed' ? (
+                <Badge tone="warning">{t('dataRights.practice.accountClosed')}</Badge>
+              ) : null}
             </div>
             <p className="inbox-row__meta small muted">
               {conversation.practitionerName} ·{' '}

@@ -63,11 +63,13 @@ export function PracticeThread({ me, membership, conversationId, members, showBa
   const { conversation, renewal } = detail;
   const isPractitioner = membership.role === 'practitioner';
   const blocked =
-    conversation.status === 'closed'
-      ? t('inbox.thread.closedReply')
-      : !mayReply(membership.role, conversation.category)
-        ? t('inbox.thread.assistantReply')
-        : undefined;
+    conversation.closedReason === 'account_closed'
+      ? t('dataRights.practice.unreachable')
+      : conversation.status === 'closed'
+        ? t('inbox.thread.closedReply')
+        : !mayReply(membership.role, conversation.category)
+          ? t('inbox.thread.assistantReply')
+          : undefined;
 
   return (
     <div className="stack-lg msg-page">
@@ -84,6 +86,9 @@ export function PracticeThread({ me, membership, conversationId, members, showBa
           <Badge tone={STATUS_TONE[conversation.status]} dot>
             {practiceStatus(t, conversation.status)}
           </Badge>
+          {conversation.closedReason === 'account_closed' ? (
+            <Badge tone="warning">{t('dataRights.practice.accountClosed')}</Badge>
+          ) : null}
         </span>
       </ThreadHeading>
       <PatientHeader detail={detail} onWrite={() => setWriting(true)} />

@@ -20,6 +20,7 @@ import { issuesByField } from '../../../i18n/errors';
 import { useResource } from '../../../lib/use-resource';
 import { useSubmit } from '../../../lib/use-submit';
 import { useSession } from '../../../session/session';
+import { TermsGate } from '../../terms/terms-gate';
 import { type Category, type MessagingSettingsBody, messagingApi } from '../api';
 import { ABSENCE_MESSAGE_MAX_CHARS } from '../constants';
 import { CATEGORIES, categoryLabel } from '../format';
@@ -87,6 +88,12 @@ export function MessagingSettingsPage() {
         title={practitioner ? t('messaging.settings.title') : t('messaging.templates.title')}
         description={practitioner ? t('messaging.settings.description') : undefined}
       />
+      {/* Practitioners accept the practitioner terms before opening messaging (the server checks it too). */}
+      {membership.role === 'practitioner' ? (
+        <TermsGate kind="practitioner" blocking={false}>
+          {null}
+        </TermsGate>
+      ) : null}
       {editable.length > 1 && practitioner ? (
         <Select
           className="msg-settings__who"
