@@ -47,3 +47,38 @@ export type Campaign = z.infer<typeof CampaignSchema>;
 export const CampaignListSchema = z.object({ campaigns: z.array(CampaignSchema) });
 export const CampaignParamsSchema = z.object({ practiceId: IdSchema, campaignId: IdSchema });
 export const OptOutBodySchema = z.object({ patientProfileId: IdSchema, optedOut: z.boolean() });
+
+/** One campaign with what its page shows: the message, the audience it was sent to. */
+export const CampaignDetailSchema = CampaignSchema.extend({
+  body: z.string(),
+  audience: AudienceSchema,
+  createdAt: z.number().int(),
+});
+export type CampaignDetail = z.infer<typeof CampaignDetailSchema>;
+
+/** Cumulative delivered / read / replied counts at the end of each hour (or day) since sending started. */
+export const CampaignTimelineSchema = z.object({
+  bucket: z.enum(['hour', 'day']),
+  points: z.array(
+    z.object({
+      /** Start of the bucket (epoch ms, practice time zone boundaries). */
+      at: z.number().int(),
+      delivered: z.number().int(),
+      read: z.number().int(),
+      replied: z.number().int(),
+    }),
+  ),
+});
+export type CampaignTimeline = z.infer<typeof CampaignTimelineSchema>;
+
+/** A patient's campaign preferences: per practice they are known to, per profile they act for. */
+export const CampaignOptOutListSchema = z.object({
+  practices: z.array(
+    z.object({
+      practiceId: IdSchema,
+      practiceName: z.string(),
+      profiles: z.array(z.object({ patientProfileId: IdSchema, name: z.string(), optedOut: z.boolean() })),
+    }),
+  ),
+});
+export type CampaignOptOutList = z.infer<typeof CampaignOptOutListSchema>;

@@ -145,6 +145,11 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect(messages.map((m: { body: string }) => m.body)).toEqual([
       'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
     ]);
+    // Fetching the message marks it delivered, not read: reading is the patient's explicit step.
+    expect((await doctor.get(`/api/v1/practices/${practiceId}/campaigns`)).json().campaigns[0]).toMatchObject(
+      { delivered: 1, read: 0 },
+    );
+    await jeanne.post(`/api/v1/conversations/${delivered[0]!.id}/read`, { seq: 1 });
     expect(await campaignConversations(paulProfile)).toEqual([]);
     const list = (await doctor.get(`/api/v1/practices/${practiceId}/campaigns`)).json().campaigns;
     expect(list[0]).toMatchObject({ status: 'sent', totalRecipients: 1, delivered: 1, read: 1, replied: 0 });
@@ -187,6 +192,72 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect((await doctor.get(`/api/v1/practices/${practiceId}/campaigns`)).json().campaigns[0]).toMatchObject(
       { status: 'sent', delivered: 3, replied: 1 },
     );
+  });
+
+  it('shows one campaign, its counts over time, and each patient their opt-outs per practice', async () => {
+    const listed = await doctor.get(`/api/v1/practices/${practiceId}/campaigns`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const list = listed.json().campaigns as { id: string; title: string }[];
+    const news = list.find((c) => c.title === 'Nouveaux horaires')!;
+    const detail = await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${news.id}`);
+    expect(detail.statusCode, detail.body).toBe(200);
+    expect(detail.json()).toMatchObject({
+      kind: 'practice_info',
+      status: 'sent',
+      body: 'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
+      audience: EVERYONE,
+      delivered: 3,
+      replied: 1,
+    });
+    const timeline = (
+      await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${news.id}/timeline`)
+    ).json();
+    expect(timeline.bucket).toBe('hour');
+    expect(timeline.points.length).toBeGreaterThanOrEqual(1);
+    const last = timeline.points.at(-1);
+    expect(last).toMatchObject({ delivered: 3, replied: 1 });
+    // Paul read the message he answered; nobody else opened this one.
+    expect(last.read).toBe(1);
+    for (let i = 1; i < timeline.points.length; i++)
+      expect(timeline.points[i].delivered).toBeGreaterThanOrEqual(timeline.points[i - 1].delivered);
+
+    const scheduled = (await create({ title: 'Plus tard', sendAt: t.clock.now() + 3_600_000 })).json();
+    expect(
+      (await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${scheduled.id}/timeline`)).json(),
+    ).toEqual({ bucket: 'hour', points: [] });
+    await doctor.post(`/api/v1/practices/${practiceId}/campaigns/${scheduled.id}/cancel`);
+    expect(
+      (await doctor.get(`/api/v1/practices/${practiceId}/campaigns/00000000-0000-7000-8000-000000000000`))
+        .statusCode,
+    ).toBe(404);
+    expect((await jeanne.get(`/api/v1/practices/${practiceId}/campaigns/${news.id}`)).statusCode).toBe(404);
+
+    expect((await paul.get('/api/v1/campaign-optouts')).json()).toEqual({
+      practices: [
+        {
+          practiceId,
+          practiceName: expect.any(String),
+          profiles: expect.arrayContaining([
+            { patientProfileId: paulProfile, name: 'Paul Durand', optedOut: false },
+            { patientProfileId: childProfile, name: 'Léa Durand', optedOut: false },
+          ]),
+        },
+      ],
+    });
+    const optOut = (optedOut: boolean) =>
+      jeanne.request('PUT', `/api/v1/practices/${practiceId}/campaign-optout`, {
+        patientProfileId: jeanneProfile,
+        optedOut,
+      });
+    await optOut(true);
+    expect((await jeanne.get('/api/v1/campaign-optouts')).json().practices[0].profiles).toEqual([
+      { patientProfileId: jeanneProfile, name: expect.any(String), optedOut: true },
+    ]);
+    await optOut(false);
+    expect((await jeanne.get('/api/v1/campaign-optouts')).json().practices[0].profiles[0].optedOut).toBe(
+      false,
+    );
+    expect((await doctor.get('/api/v1/campaign-optouts')).statusCode).toBe(404);
   });
 
   it('honours an opt-out made after scheduling, and cancels a scheduled campaign', async () => {

@@ -4,9 +4,12 @@ import { z } from 'zod';
 import {
   AudienceCountBodySchema,
   AudienceCountSchema,
+  CampaignDetailSchema,
   CampaignListSchema,
+  CampaignOptOutListSchema,
   CampaignParamsSchema,
   CampaignSchema,
+  CampaignTimelineSchema,
   CreateCampaignBodySchema,
   OptOutBodySchema,
 } from '../../contracts/campaigns';
@@ -84,6 +87,34 @@ export async function registerCampaignsRoutes(
       campaigns: await campaigns.list(authOf(request), request.params.practiceId),
     }),
   );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId',
+    {
+      ...user,
+      schema: {
+        summary: 'One campaign: its message, audience, progress and counts',
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { 200: CampaignDetailSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.detail(authOf(request), request.params.practiceId, request.params.campaignId),
+  );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId/timeline',
+    {
+      ...user,
+      schema: {
+        summary: 'Delivered, read and replied counts over time (hourly or daily, cumulative)',
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { 200: CampaignTimelineSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.timeline(authOf(request), request.params.practiceId, request.params.campaignId),
+  );
   app.post(
     '/api/v1/practices/:practiceId/campaigns/:campaignId/cancel',
     {
@@ -102,6 +133,18 @@ export async function registerCampaignsRoutes(
         request.params.campaignId,
         actorOf(request),
       ),
+  );
+  app.get(
+    '/api/v1/campaign-optouts',
+    {
+      ...patient,
+      schema: {
+        summary: "The practices that may send campaigns to the patient's profiles, and their opt-outs",
+        tags: ['campaigns'],
+        response: { 200: CampaignOptOutListSchema, ...errors },
+      },
+    },
+    async (request) => campaigns.optOuts(authOf(request)),
   );
   app.put(
     '/api/v1/practices/:practiceId/campaign-optout',

@@ -1,7 +1,12 @@
 import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
-import type { Campaign } from '../../contracts/campaigns';
-import { type AudienceDefinition, selectAudience } from '../../domain/campaigns';
+import type {
+  Campaign,
+  CampaignDetail,
+  CampaignOptOutList,
+  CampaignTimeline,
+} from '../../contracts/campaigns';
+import { type AudienceDefinition, campaignTimeline, selectAudience } from '../../domain/campaigns';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { CampaignRow } from '../../platform/db/schema';
@@ -223,6 +228,56 @@ export function createCampaignsService(deps: {
     async list(auth: AuthContext, practiceId: string): Promise<Campaign[]> {
       await practices.requireRight(auth, practiceId, 'campaigns');
       return Promise.all((await repo.listCampaigns(db, practiceId)).map(toCampaign));
+    },
+
+    async detail(auth: AuthContext, practiceId: string, campaignId: string): Promise<CampaignDetail> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      const row = await repo.findCampaign(db, practiceId, campaignId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      return {
+        ...(await toCampaign(row)),
+        body: await keys.decryptText(row.body, bodyAad(row.id)),
+        audience: JSON.parse(row.audience) as AudienceDefinition,
+        createdAt: row.created_at,
+      };
+    },
+
+    /** Delivered, read and replied counts over time, from the recipients' deliveries, read markers and replies. */
+    async timeline(auth: AuthContext, practiceId: string, campaignId: string): Promise<CampaignTimeline> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      const row = await repo.findCampaign(db, practiceId, campaignId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      if (row.started_at === null) return { bucket: 'hour', points: [] };
+      const practice = (await practices.findPractice(practiceId))!;
+      return campaignTimeline(
+        await repo.recipientEvents(db, campaignId),
+        row.started_at,
+        clock.now(),
+        practice.time_zone,
+      );
+    },
+
+    /** For the patient's settings: every practice that knows one of their profiles, and whether it opted out. */
+    async optOuts(auth: AuthContext): Promise<CampaignOptOutList> {
+      const profiles = await patients.profilesOf(auth.user.id);
+      if (profiles.length === 0) return { practices: [] };
+      const byId = new Map(profiles.map((p) => [p.id, p]));
+      const grouped = new Map<string, CampaignOptOutList['practices'][number]>();
+      for (const row of await repo.optOutsOfProfiles(db, [...byId.keys()])) {
+        const profile = byId.get(row.profile_id ?? '');
+        if (!profile) continue;
+        let entry = grouped.get(row.practice_id);
+        if (!entry) {
+          entry = { practiceId: row.practice_id, practiceName: row.practice_name, profiles: [] };
+          grouped.set(row.practice_id, entry);
+        }
+        entry.profiles.push({
+          patientProfileId: profile.id,
+          name: `${profile.first_name} ${profile.last_name}`,
+          optedOut: row.opted_out_at !== null,
+        });
+      }
+      return { practices: [...grouped.values()] };
     },
 
     async cancel(auth: AuthContext, practiceId: string, campaignId: string, actor: Actor): Promise<Campaign> {
