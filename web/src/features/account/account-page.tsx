@@ -20,6 +20,7 @@ import { isLongEnough } from '../../lib/password-policy';
 import { focusFirstInvalid, useSubmit } from '../../lib/use-submit';
 import { type FieldErrors, hasErrors } from '../../lib/validation';
 import { useSession } from '../../session/session';
+import { CampaignPreferencesCard } from '../campaigns/opt-out';
 
 export function AccountPage() {
   const { t } = useTranslation();
@@ -36,6 +37,7 @@ export function AccountPage() {
         <div className="stack-lg">
           <LanguageCard me={me} />
           <PasswordForm me={me} />
+          {me.user.kind === 'patient' ? <CampaignPreferencesCard /> : null}
         </div>
       </div>
     </div>

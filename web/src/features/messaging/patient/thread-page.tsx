@@ -8,6 +8,7 @@ import { LoadError } from '../../../components/load-error';
 import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
+import { CampaignOptOutNotice } from '../../campaigns/opt-out';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
 import { categoryShort, consultationPath, patientStatus, STATUS_TONE } from '../format';
@@ -74,6 +75,14 @@ export function PatientThreadPage() {
         hasEarlier={hasEarlier}
         onLoadEarlier={thread.loadEarlier}
       />
+      {conversation.origin === 'campaign' ? (
+        <CampaignOptOutNotice
+          practiceId={conversation.practiceId}
+          practiceName={conversation.practiceName}
+          patientProfileId={conversation.patientProfileId}
+          patientName={conversation.patientName}
+        />
+      ) : null}
       <PatientReply conversation={conversation} safety={safety} onSent={thread.add} />
     </div>
   );

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type {
+  AudienceCountSchema,
+  Campaign,
+  CampaignDetail,
+  CampaignOptOutList,
+  CampaignTimeline,
+  CreateCampaignBodySchema,
+} from '../../../../src/contracts/campaigns';
+import { api } from '../../api/client';
+import type { Audience } from './audience-form';
+
+// Types only: `import type` keeps zod and the schemas out of the bundle.
+export type { Campaign, CampaignDetail, CampaignOptOutList, CampaignTimeline };
+export type AudienceCount = z.infer<typeof AudienceCountSchema>;
+export type NewCampaign = z.input<typeof CreateCampaignBodySchema>;
+
+const segment = encodeURIComponent;
+const base = (practiceId: string) => `/api/v1/practices/${segment(practiceId)}/campaigns`;
+
+export const campaignsApi = {
+  list: (practiceId: string) => api.get<{ campaigns: Campaign[] }>(base(practiceId)),
+  count: (practiceId: string, audience: Audience, sendAt: number | undefined, signal: AbortSignal) =>
+    api.post<AudienceCount>(`${base(practiceId)}/audience`, { audience, sendAt }, { signal }),
+  create: (practiceId: string, body: NewCampaign) => api.post<Campaign>(base(practiceId), body),
+  detail: (practiceId: string, campaignId: string) =>
+    api.get<CampaignDetail>(`${base(practiceId)}/${segment(campaignId)}`),
+  timeline: (practiceId: string, campaignId: string) =>
+    api.get<CampaignTimeline>(`${base(practiceId)}/${segment(campaignId)}/timeline`),
+  cancel: (practiceId: string, campaignId: string) =>
+    api.post<Campaign>(`${base(practiceId)}/${segment(campaignId)}/cancel`),
+  optOuts: () => api.get<CampaignOptOutList>('/api/v1/campaign-optouts'),
+  setOptOut: (practiceId: string, patientProfileId: string, optedOut: boolean) =>
+    api.put<null>(`/api/v1/practices/${segment(practiceId)}/campaign-optout`, { patientProfileId, optedOut }),
+};
