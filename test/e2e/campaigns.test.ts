@@ -76,7 +76,7 @@ describe('campaigns in the browser: a prevention campaign for patients over 65, 
       .fill('La vaccination antigrippale est recommandée après 65 ans. Prenez rendez-vous au cabinet.');
     await martin.getByLabel(/^Âge minimum/).fill('65');
     await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe('1 patient');
-    expect(await visible(martin, '0 patient a refusé vos campagnes : non compté.')).toBe(true);
+    expect(await visible(martin, 'Aucun patient de ce public n’a refusé vos campagnes.')).toBe(true);
     // An impossible range is caught before asking the server.
     await martin.getByLabel(/^Âge maximum/).fill('40');
     await expect.poll(() => visible(martin, 'L’âge maximum est inférieur à l’âge minimum.')).toBe(true);

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { labelIndexes, linearScale, linePath, niceTicks } from './chart-scale';
 import './line-chart.css';
 
@@ -24,9 +24,23 @@ type LineChartProps = {
   tableToggle: { show: string; hide: string };
 };
 
-const WIDTH = 640;
-const HEIGHT = 260;
 const MARGIN = { top: 16, right: 16, bottom: 36, left: 48 };
+
+/** The width the chart has on screen, so that it is drawn in real pixels and its text stays legible. */
+function useWidth(fallback: number) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(Math.max(240, Math.round(entry.contentRect.width)));
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  return { ref, width };
+}
 
 /**
  * A line chart drawn as SVG: an image with a title and a description for assistive technologies, a legend,
@@ -35,63 +49,68 @@ const MARGIN = { top: 16, right: 16, bottom: 36, left: 48 };
 export function LineChart({ title, description, xLabels, xHeader, series, tableToggle }: LineChartProps) {
   const id = useId();
   const [showTable, setShowTable] = useState(false);
+  const { ref, width: WIDTH } = useWidth(640);
+  const HEIGHT = WIDTH < 480 ? 200 : 260;
   const max = Math.max(0, ...series.flatMap((s) => s.values));
   const ticks = niceTicks(max);
   const top = ticks[ticks.length - 1]!;
   const x = linearScale([0, Math.max(1, xLabels.length - 1)], [MARGIN.left, WIDTH - MARGIN.right]);
   const y = linearScale([0, top], [HEIGHT - MARGIN.bottom, MARGIN.top]);
-  const shownLabels = labelIndexes(xLabels.length, 6);
+  const shownLabels = labelIndexes(xLabels.length, Math.max(2, Math.floor(WIDTH / 110)));
   const single = xLabels.length === 1;
   return (
     <figure className="line-chart">
-      <svg
-        className="line-chart__svg"
-        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        role="img"
-        aria-labelledby={`${id}-title ${id}-desc`}
-        preserveAspectRatio="xMidYMid meet"
-      >
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{description}</desc>
-        <g className="line-chart__grid">
-          {ticks.map((tick) => (
-            <g key={tick}>
-              <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} />
-              <text x={MARGIN.left - 8} y={y(tick)} dy="0.32em" textAnchor="end">
-                {tick}
+      <div ref={ref} className="line-chart__frame">
+        <svg
+          className="line-chart__svg"
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          width={WIDTH}
+          height={HEIGHT}
+          role="img"
+          aria-labelledby={`${id}-title ${id}-desc`}
+        >
+          <title id={`${id}-title`}>{title}</title>
+          <desc id={`${id}-desc`}>{description}</desc>
+          <g className="line-chart__grid">
+            {ticks.map((tick) => (
+              <g key={tick}>
+                <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y(tick)} y2={y(tick)} />
+                <text x={MARGIN.left - 8} y={y(tick)} dy="0.32em" textAnchor="end">
+                  {tick}
+                </text>
+              </g>
+            ))}
+            {shownLabels.map((index) => (
+              <text
+                key={index}
+                x={single ? (MARGIN.left + WIDTH - MARGIN.right) / 2 : x(index)}
+                y={HEIGHT - MARGIN.bottom + 20}
+                textAnchor={
+                  single ? 'middle' : index === 0 ? 'start' : index === xLabels.length - 1 ? 'end' : 'middle'
+                }
+              >
+                {xLabels[index]}
               </text>
-            </g>
-          ))}
-          {shownLabels.map((index) => (
-            <text
-              key={index}
-              x={single ? (MARGIN.left + WIDTH - MARGIN.right) / 2 : x(index)}
-              y={HEIGHT - MARGIN.bottom + 20}
-              textAnchor={
-                single ? 'middle' : index === 0 ? 'start' : index === xLabels.length - 1 ? 'end' : 'middle'
-              }
-            >
-              {xLabels[index]}
-            </text>
-          ))}
-        </g>
-        {series.map((s) => {
-          const points = s.values.map((value, index) => [x(index), y(value)] as const);
-          return (
-            <g key={s.key} className={`line-chart__series line-chart__series--${s.tone}`}>
-              {single ? null : <path d={linePath(points)} />}
-              {points.map(([px, py]) => (
-                <circle
-                  key={px}
-                  cx={single ? (MARGIN.left + WIDTH - MARGIN.right) / 2 : px}
-                  cy={py}
-                  r={3.5}
-                />
-              ))}
-            </g>
-          );
-        })}
-      </svg>
+            ))}
+          </g>
+          {series.map((s) => {
+            const points = s.values.map((value, index) => [x(index), y(value)] as const);
+            return (
+              <g key={s.key} className={`line-chart__series line-chart__series--${s.tone}`}>
+                {single ? null : <path d={linePath(points)} />}
+                {points.map(([px, py]) => (
+                  <circle
+                    key={px}
+                    cx={single ? (MARGIN.left + WIDTH - MARGIN.right) / 2 : px}
+                    cy={py}
+                    r={3.5}
+                  />
+                ))}
+              </g>
+            );
+          })}
+        </svg>
+      </div>
       <figcaption className="line-chart__legend">
         <ul className="cluster">
           {series.map((s) => (

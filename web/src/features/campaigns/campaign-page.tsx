@@ -94,11 +94,13 @@ export function CampaignPage() {
           </span>
         }
       />
-      {created ? (
+      {created && campaign.status !== 'cancelled' ? (
         <Alert tone="success" role="status">
-          {campaign.status === 'scheduled' && (campaign.scheduledAt ?? 0) > Date.now() + 60_000
-            ? t('campaigns.detail.scheduledNotice')
-            : t('campaigns.detail.sendingNotice')}
+          {campaign.status === 'sent'
+            ? t('campaigns.detail.sentNotice')
+            : campaign.status === 'scheduled' && (campaign.scheduledAt ?? 0) > Date.now() + 60_000
+              ? t('campaigns.detail.scheduledNotice')
+              : t('campaigns.detail.sendingNotice')}
         </Alert>
       ) : null}
       <Progress

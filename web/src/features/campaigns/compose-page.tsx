@@ -410,7 +410,11 @@ function RecipientCount({ count, invalid }: { count: LiveCount; invalid: boolean
             <p className="campaign-count__number" data-testid="recipient-count">
               {t('campaigns.count.recipients', { count: shown.recipients })}
             </p>
-            <p className="muted">{t('campaigns.count.optedOut', { count: shown.optedOut })}</p>
+            <p className="muted">
+              {shown.optedOut === 0
+                ? t('campaigns.count.noneOptedOut')
+                : t('campaigns.count.optedOut', { count: shown.optedOut })}
+            </p>
           </>
         ) : null}
       </div>
