@@ -9,6 +9,8 @@ export const AudienceSchema = z.object({
   sex: z.enum(['female', 'male']).nullable(),
   tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(10),
   includeRelatives: z.boolean(),
+  /** Only these patients (a list matched from a CSV file); the other criteria still apply. */
+  profileIds: z.array(IdSchema).min(1).max(20_000).optional(),
 });
 
 export const AudienceCountBodySchema = z.object({
@@ -82,3 +84,21 @@ export const CampaignOptOutListSchema = z.object({
   ),
 });
 export type CampaignOptOutList = z.infer<typeof CampaignOptOutListSchema>;
+
+/** A CSV list of patients (last name, first name, birth date) to match against the practice's records. */
+export const PatientListBodySchema = z.object({ csv: z.string().min(1).max(1_000_000) });
+export const PatientListMatchSchema = z.object({
+  /** Profiles found, to send as the audience's `profileIds`. */
+  profileIds: z.array(IdSchema),
+  rows: z.number().int(),
+  /** Rows not matched, with why: unreadable, unknown to the practice, or not using Missive. */
+  unmatched: z.array(
+    z.object({
+      line: z.number().int(),
+      name: z.string(),
+      reason: z.enum(['missing', 'invalid_date', 'not_found', 'not_on_missive']),
+    }),
+  ),
+  unmatchedCount: z.number().int(),
+});
+export type PatientListMatch = z.infer<typeof PatientListMatchSchema>;

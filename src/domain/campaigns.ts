@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { ageOn } from './care';
+import { ageOn, matchKey } from './care';
+import { FIELD_ALIASES, normaliseHeader, parseDate } from './consultation-import';
 
 /** Who a campaign goes to. Prevention and practice information only: never marketing. */
 export interface AudienceDefinition {
@@ -12,6 +13,8 @@ export interface AudienceDefinition {
   tags: string[];
   /** Relatives managed by an account holder (children, dependants) are included. */
   includeRelatives: boolean;
+  /** A list of patients (from a CSV matched against the practice's records): only they may receive it. */
+  profileIds?: string[] | undefined;
 }
 
 export interface AudienceCandidate {
@@ -36,7 +39,9 @@ export function selectAudience(
 ) {
   const recipients: string[] = [];
   let optedOut = 0;
+  const listed = audience.profileIds ? new Set(audience.profileIds) : null;
   for (const c of candidates) {
+    if (listed && !listed.has(c.profileId)) continue;
     if (!audience.includeRelatives && c.relationship !== 'self') continue;
     if (windowStart !== null && c.lastConsultationAt < windowStart) continue;
     const age = ageOn(c.birthDate, sendDate);
@@ -124,4 +129,64 @@ export function campaignTimeline(
     points.push({ at, delivered: d, read: rd, replied: rp });
   });
   return { bucket, points };
+}
+
+export interface ListEntry {
+  line: number;
+  name: string;
+  matchKey: string;
+}
+
+export interface ListProblem {
+  line: number;
+  name: string;
+  reason: 'missing' | 'invalid_date' | 'not_found' | 'not_on_missive';
+}
+
+/**
+ * Reads a list of patients for a campaign: a header row naming the last name, first name and birth date
+ * columns (French, Italian or English, any order, other columns ignored), then one patient per row.
+ * Rows that cannot be read are reported with their line; a patient listed twice counts once.
+ */
+export function readPatientList(records: readonly (readonly string[])[]): {
+  entries: ListEntry[];
+  problems: ListProblem[];
+  missingColumns: string[];
+} {
+  const [header, ...body] = records;
+  const normalised = (header ?? []).map(normaliseHeader);
+  const column = (field: 'lastName' | 'firstName' | 'birthDate') =>
+    normalised.findIndex((h) => FIELD_ALIASES[field].includes(h));
+  const columns = {
+    lastName: column('lastName'),
+    firstName: column('firstName'),
+    birthDate: column('birthDate'),
+  };
+  const missingColumns = Object.entries(columns)
+    .filter(([, index]) => index === -1)
+    .map(([field]) => field);
+  if (missingColumns.length > 0) return { entries: [], problems: [], missingColumns };
+  const entries: ListEntry[] = [];
+  const problems: ListProblem[] = [];
+  const seen = new Set<string>();
+  body.forEach((record, index) => {
+    const line = index + 2;
+    if (record.every((cell) => cell.trim() === '')) return;
+    const cell = (field: keyof typeof columns) => (record[columns[field]] ?? '').trim();
+    const name = `${cell('firstName')} ${cell('lastName')}`.trim();
+    if (!cell('lastName') || !cell('firstName') || !cell('birthDate')) {
+      problems.push({ line, name, reason: 'missing' });
+      return;
+    }
+    const birthDate = parseDate(cell('birthDate'));
+    if (!birthDate) {
+      problems.push({ line, name, reason: 'invalid_date' });
+      return;
+    }
+    const key = matchKey(cell('lastName'), cell('firstName'), birthDate);
+    if (seen.has(key)) return;
+    seen.add(key);
+    entries.push({ line, name, matchKey: key });
+  });
+  return { entries, problems, missingColumns };
 }

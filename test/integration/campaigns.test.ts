@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchKey } from '../../src/domain/care';
 import { storesUnderTest } from '../helpers/stores';
 import {
   activateStaff,
@@ -258,6 +259,71 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
       false,
     );
     expect((await doctor.get('/api/v1/campaign-optouts')).statusCode).toBe(404);
+  });
+
+  it('matches a CSV list against the practice patients, reports unmatched rows, and sends only to the listed', async () => {
+    // A record the practice knows from its own files, whose patient does not use Missive.
+    await t.runtime.store.db
+      .insertInto('practice_patients')
+      .values({
+        id: '01900000-0000-7000-8000-00000000c5c5',
+        practice_id: practiceId,
+        patient_profile_id: null,
+        first_name: 'Marcel',
+        last_name: 'Blanc',
+        birth_date: '1940-01-02',
+        email: null,
+        match_key: matchKey('Blanc', 'Marcel', '1940-01-02'),
+        tags: '[]',
+        created_at: t.clock.now(),
+        updated_at: t.clock.now(),
+      })
+      .execute();
+    const csv = [
+      'Nom;Prénom;Date de naissance;Commentaire',
+      'PETIT;Jeanne;14/03/1951;grippe',
+      'Durand;Léa;2015-06-01;',
+      'Petit;Jeanne;1951-03-14;listed twice',
+      'Inconnu;Jean;01/01/1960;',
+      'Blanc;Marcel;02/01/1940;',
+      'Durand;Paul;31/02/1980;',
+      ';Sans nom;01/01/1970;',
+    ].join('\n');
+    const matched = await doctor.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, { csv });
+    expect(matched.statusCode, matched.body).toBe(200);
+    expect(matched.json()).toEqual({
+      profileIds: [jeanneProfile, childProfile],
+      rows: 6,
+      unmatched: [
+        { line: 5, name: 'Jean Inconnu', reason: 'not_found' },
+        { line: 6, name: 'Marcel Blanc', reason: 'not_on_missive' },
+        { line: 7, name: 'Paul Durand', reason: 'invalid_date' },
+        { line: 8, name: 'Sans nom', reason: 'missing' },
+      ],
+      unmatchedCount: 4,
+    });
+    const profileIds = matched.json().profileIds;
+    expect(await count({ profileIds })).toEqual({ recipients: 2, optedOut: 0 });
+    // The other criteria still narrow the list.
+    expect(await count({ profileIds, minAge: 65 })).toEqual({ recipients: 1, optedOut: 0 });
+
+    const missing = await doctor.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, {
+      csv: 'Nom,Prénom\nPetit,Jeanne',
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.issues).toEqual([{ path: 'csv.birthDate', reason: 'missing_column' }]);
+    expect(
+      (await jeanne.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, { csv })).statusCode,
+    ).toBe(404);
+
+    const listed = (await create({ title: 'Liste', audience: { ...EVERYONE, profileIds } })).json();
+    await t.services.campaigns.runDue();
+    const rows = await t.runtime.store.db
+      .selectFrom('campaign_recipients')
+      .select('patient_profile_id')
+      .where('campaign_id', '=', listed.id)
+      .execute();
+    expect(rows.map((r) => r.patient_profile_id).sort()).toEqual([jeanneProfile, childProfile].sort());
   });
 
   it('honours an opt-out made after scheduling, and cancels a scheduled campaign', async () => {

@@ -146,3 +146,13 @@ export function optOutsOfProfiles(db: Db, profileIds: readonly string[]) {
     .orderBy('practices.name')
     .execute();
 }
+
+/** The practice's records with these match keys (name and birth date), and their linked profile if any. */
+export function recordsByMatchKey(db: Db, practiceId: string, keys: readonly string[]) {
+  return db
+    .selectFrom('practice_patients')
+    .select(['match_key', 'patient_profile_id'])
+    .where('practice_id', '=', practiceId)
+    .where('match_key', 'in', keys)
+    .execute();
+}

@@ -12,6 +12,8 @@ import {
   CampaignTimelineSchema,
   CreateCampaignBodySchema,
   OptOutBodySchema,
+  PatientListBodySchema,
+  PatientListMatchSchema,
 } from '../../contracts/campaigns';
 import { PracticeParamsSchema } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
@@ -48,6 +50,21 @@ export async function registerCampaignsRoutes(
         request.body.audience,
         request.body.sendAt,
       ),
+  );
+  app.post(
+    '/api/v1/practices/:practiceId/campaigns/audience/list',
+    {
+      ...user,
+      schema: {
+        summary: "Match a CSV list of patients against the practice's records (unmatched rows reported)",
+        tags: ['campaigns'],
+        params: PracticeParamsSchema,
+        body: PatientListBodySchema,
+        response: { 200: PatientListMatchSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.matchPatientList(authOf(request), request.params.practiceId, request.body.csv),
   );
   app.post(
     '/api/v1/practices/:practiceId/campaigns',

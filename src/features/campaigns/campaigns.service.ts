@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
 import type {
@@ -5,8 +6,14 @@ import type {
   CampaignDetail,
   CampaignOptOutList,
   CampaignTimeline,
+  PatientListMatch,
 } from '../../contracts/campaigns';
-import { type AudienceDefinition, campaignTimeline, selectAudience } from '../../domain/campaigns';
+import {
+  type AudienceDefinition,
+  campaignTimeline,
+  readPatientList,
+  selectAudience,
+} from '../../domain/campaigns';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { CampaignRow } from '../../platform/db/schema';
@@ -255,6 +262,54 @@ export function createCampaignsService(deps: {
         clock.now(),
         practice.time_zone,
       );
+    },
+
+    /** Matches a CSV list of patients against the practice's records; unmatched rows are reported by line. */
+    async matchPatientList(auth: AuthContext, practiceId: string, csv: string): Promise<PatientListMatch> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      let records: string[][];
+      try {
+        records = parse(csv, {
+          bom: true,
+          delimiter: [',', ';', '\t'],
+          relax_column_count: true,
+          skip_empty_lines: true,
+          trim: true,
+        });
+      } catch {
+        throw new AppError('MISSIVE_VALIDATION', [{ path: 'csv', reason: 'unreadable' }]);
+      }
+      const { entries, problems, missingColumns } = readPatientList(records);
+      if (missingColumns.length > 0)
+        throw new AppError(
+          'MISSIVE_VALIDATION',
+          missingColumns.map((field) => ({ path: `csv.${field}`, reason: 'missing_column' })),
+        );
+      const found = new Map<string, string | null>();
+      for (let i = 0; i < entries.length; i += 500) {
+        const keys = entries.slice(i, i + 500).map((entry) => entry.matchKey);
+        for (const row of await repo.recordsByMatchKey(db, practiceId, keys))
+          found.set(row.match_key, row.patient_profile_id);
+      }
+      const profileIds: string[] = [];
+      const unmatched: PatientListMatch['unmatched'] = [...problems];
+      for (const entry of entries) {
+        const profileId = found.get(entry.matchKey);
+        if (profileId) profileIds.push(profileId);
+        else
+          unmatched.push({
+            line: entry.line,
+            name: entry.name,
+            reason: profileId === null ? 'not_on_missive' : 'not_found',
+          });
+      }
+      unmatched.sort((a, b) => a.line - b.line);
+      return {
+        profileIds: [...new Set(profileIds)],
+        rows: entries.length + problems.length,
+        unmatched: unmatched.slice(0, 200),
+        unmatchedCount: unmatched.length,
+      };
     },
 
     /** For the patient's settings: every practice that knows one of their profiles, and whether it opted out. */
