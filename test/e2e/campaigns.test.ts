@@ -69,6 +69,21 @@ describe('campaigns in the browser: a prevention campaign for patients over 65, 
     // The live count starts with every patient in care, relatives included, then follows the audience.
     const count = martin.getByTestId('recipient-count');
     await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe('6 patients');
+    // A list of patients instead of criteria: matched rows count, the others are reported.
+    await martin.getByLabel('D’après une liste (CSV)').check();
+    await martin.getByLabel('Liste de patients').setInputFiles({
+      name: 'patients.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('Nom;Prénom;Date de naissance\nPetit;Jeanne;14/03/1951\nInconnu;Jean;01/01/1960\n'),
+    });
+    await expect
+      .poll(() => visible(martin, '1 patient trouvé sur 2 lignes.'), { timeout: 10_000 })
+      .toBe(true);
+    expect(await visible(martin, 'Absent des patients du cabinet')).toBe(true);
+    await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe('1 patient');
+    expect(await seriousViolations(martin)).toEqual([]);
+    await martin.getByLabel('Par critères').check();
+    await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe('6 patients');
     await martin.getByLabel('Prévention').check();
     await martin.getByLabel('Titre').fill(TITLE);
     await martin

@@ -4,6 +4,7 @@ import {
   audienceKey,
   EMPTY_AUDIENCE_FORM,
   fromAudience,
+  listAudience,
   parseTags,
   toAudience,
   zonedToEpoch,
@@ -117,6 +118,14 @@ describe('audience form', () => {
     if (!a.ok || !b.ok || !c.ok) throw new Error('valid forms');
     expect(audienceKey(a.audience)).toBe(audienceKey(b.audience));
     expect(audienceKey(a.audience)).not.toBe(audienceKey(c.audience));
+    const listed = listAudience({ profileIds: ['p1', 'p2'] });
+    expect(listed).toMatchObject({
+      ok: true,
+      audience: { profileIds: ['p1', 'p2'], includeRelatives: true },
+    });
+    expect(listAudience({ profileIds: [] }).ok).toBe(false);
+    expect(listAudience(null).ok).toBe(false);
+    if (listed.ok) expect(audienceKey(listed.audience)).not.toBe(audienceKey(a.audience));
     expect(parseTags(' ,, ')).toEqual([]);
   });
 });

@@ -6,12 +6,13 @@ import type {
   CampaignOptOutList,
   CampaignTimeline,
   CreateCampaignBodySchema,
+  PatientListMatch,
 } from '../../../../src/contracts/campaigns';
 import { api } from '../../api/client';
 import type { Audience } from './audience-form';
 
 // Types only: `import type` keeps zod and the schemas out of the bundle.
-export type { Campaign, CampaignDetail, CampaignOptOutList, CampaignTimeline };
+export type { Campaign, CampaignDetail, CampaignOptOutList, CampaignTimeline, PatientListMatch };
 export type AudienceCount = z.infer<typeof AudienceCountSchema>;
 export type NewCampaign = z.input<typeof CreateCampaignBodySchema>;
 
@@ -22,6 +23,8 @@ export const campaignsApi = {
   list: (practiceId: string) => api.get<{ campaigns: Campaign[] }>(base(practiceId)),
   count: (practiceId: string, audience: Audience, sendAt: number | undefined, signal: AbortSignal) =>
     api.post<AudienceCount>(`${base(practiceId)}/audience`, { audience, sendAt }, { signal }),
+  matchList: (practiceId: string, csv: string) =>
+    api.post<PatientListMatch>(`${base(practiceId)}/audience/list`, { csv }),
   create: (practiceId: string, body: NewCampaign) => api.post<Campaign>(base(practiceId), body),
   detail: (practiceId: string, campaignId: string) =>
     api.get<CampaignDetail>(`${base(practiceId)}/${segment(campaignId)}`),

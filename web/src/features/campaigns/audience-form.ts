@@ -77,6 +77,25 @@ export function toAudience(
   };
 }
 
+/** The audience of a matched CSV list: only the listed patients, relatives among them included. */
+export function listAudience(
+  match: { profileIds: readonly string[] } | null,
+): { ok: true; audience: Audience } | { ok: false; errors: AudienceErrors } {
+  if (!match || match.profileIds.length === 0) return { ok: false, errors: {} };
+  return {
+    ok: true,
+    audience: {
+      lastConsultationMonths: null,
+      minAge: null,
+      maxAge: null,
+      sex: null,
+      tags: [],
+      includeRelatives: true,
+      profileIds: [...match.profileIds],
+    },
+  };
+}
+
 /** The form showing an audience already sent (the campaign page). */
 export function fromAudience(audience: Audience): AudienceForm {
   return {
@@ -98,6 +117,7 @@ export function audienceKey(audience: Audience): string {
     audience.sex,
     [...audience.tags].sort(),
     audience.includeRelatives,
+    audience.profileIds ?? null,
   ]);
 }
 

@@ -300,6 +300,7 @@ function MessageCard({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useTranslation();
   const { audience } = campaign;
   const facts: string[] = [];
+  if (audience.profileIds) facts.push(t('campaigns.summary.list', { count: audience.profileIds.length }));
   facts.push(
     audience.lastConsultationMonths === null
       ? t('campaigns.summary.anyConsultation')

@@ -18,15 +18,17 @@ import { addDays, todayIn } from '../../lib/time';
 import { focusFirstInvalid, useSubmit } from '../../lib/use-submit';
 import { usePractice } from '../agenda/use-practice';
 import { MESSAGE_MAX_CHARS } from '../messaging/constants';
-import { campaignsApi } from './api';
+import { campaignsApi, type PatientListMatch } from './api';
 import {
   type AudienceErrors,
   type AudienceForm,
   EMPTY_AUDIENCE_FORM,
+  listAudience,
   toAudience,
   WINDOW_MONTHS,
   zonedToEpoch,
 } from './audience-form';
+import { PatientListPicker } from './patient-list';
 import { type LiveCount, useAudienceCount } from './use-audience-count';
 import './campaigns.css';
 
@@ -44,7 +46,7 @@ type Values = {
   noAdvertising: boolean;
   noThirdParty: boolean;
 };
-type Errors = Partial<Record<'title' | 'body' | 'date' | 'checklist', string>>;
+type Errors = Partial<Record<'title' | 'body' | 'date' | 'checklist' | 'list', string>>;
 
 /** Compose a prevention campaign or practice news: message, audience with its live count, when, content rules. */
 export function ComposeCampaignPage() {
@@ -102,6 +104,8 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
     noThirdParty: false,
   });
   const [audienceForm, setAudienceForm] = useState<AudienceForm>(EMPTY_AUDIENCE_FORM);
+  const [audienceMode, setAudienceMode] = useState<'criteria' | 'list'>('criteria');
+  const [listMatch, setListMatch] = useState<PatientListMatch | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [confirming, setConfirming] = useState(false);
   const submit = useSubmit();
@@ -110,7 +114,10 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
     if (key in errors) setErrors((previous) => ({ ...previous, [key]: undefined }));
   };
 
-  const parsed = useMemo(() => toAudience(audienceForm), [audienceForm]);
+  const parsed = useMemo(
+    () => (audienceMode === 'criteria' ? toAudience(audienceForm) : listAudience(listMatch)),
+    [audienceForm, audienceMode, listMatch],
+  );
   const audienceErrors: AudienceErrors = parsed.ok ? {} : parsed.errors;
   const sendAt =
     values.when === 'later' ? (zonedToEpoch(values.date, values.time, timeZone) ?? undefined) : undefined;
@@ -214,7 +221,43 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
           </div>
         </Card>
 
-        <AudienceCard form={audienceForm} onChange={setAudienceForm} errors={audienceErrors} />
+        <Card title={t('campaigns.audience.title')} description={t('campaigns.audience.description')}>
+          <div className="stack">
+            <fieldset className="fieldset">
+              <legend className="visually-hidden">{t('campaigns.audience.mode')}</legend>
+              <div className="segmented">
+                {(['criteria', 'list'] as const).map((mode) => (
+                  <label key={mode} className="segmented__option">
+                    <input
+                      type="radio"
+                      name="audienceMode"
+                      value={mode}
+                      checked={audienceMode === mode}
+                      onChange={() => {
+                        setAudienceMode(mode);
+                        setErrors((previous) => ({ ...previous, list: undefined }));
+                      }}
+                    />
+                    <span>{t(`campaigns.audience.modes.${mode}`)}</span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+            {audienceMode === 'criteria' ? (
+              <AudienceFields form={audienceForm} onChange={setAudienceForm} errors={audienceErrors} />
+            ) : (
+              <PatientListPicker
+                practiceId={practiceId}
+                match={listMatch}
+                onMatch={(match) => {
+                  setListMatch(match);
+                  setErrors((previous) => ({ ...previous, list: undefined }));
+                }}
+              />
+            )}
+            {errors.list ? <p className="field__error">{errors.list}</p> : null}
+          </div>
+        </Card>
 
         <Card title={t('campaigns.compose.whenTitle')}>
           <div className="stack">
@@ -291,7 +334,11 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
         </div>
       </div>
       <aside className="campaign-compose__side" aria-label={t('campaigns.count.region')}>
-        <RecipientCount count={count} invalid={!parsed.ok} />
+        <RecipientCount
+          count={count}
+          invalid={!parsed.ok}
+          invalidText={audienceMode === 'list' ? t('campaigns.count.noList') : t('campaigns.count.invalid')}
+        />
       </aside>
       <ConfirmDialog
         open={confirming}
@@ -316,7 +363,7 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
   );
 }
 
-function AudienceCard({
+function AudienceFields({
   form,
   onChange,
   errors,
@@ -331,70 +378,76 @@ function AudienceCard({
   const error = (field: keyof AudienceErrors) =>
     errors[field] ? t(`campaigns.audience.errors.${errors[field]}`) : undefined;
   return (
-    <Card title={t('campaigns.audience.title')} description={t('campaigns.audience.description')}>
-      <div className="stack">
-        <Select
-          label={t('campaigns.audience.window')}
-          value={form.window}
-          onChange={(event) => set('window', event.target.value)}
-          options={[
-            { value: '', label: t('campaigns.audience.anyConsultation') },
-            ...WINDOW_MONTHS.map((months) => ({
-              value: String(months),
-              label: t('campaigns.audience.withinMonths', { count: months }),
-            })),
-          ]}
-        />
-        <div className="campaign-compose__ages">
-          <TextField
-            label={t('campaigns.audience.minAge')}
-            inputMode="numeric"
-            value={form.minAge}
-            optionalText={t('common.optional')}
-            onChange={(event) => set('minAge', event.target.value)}
-            error={error('minAge')}
-          />
-          <TextField
-            label={t('campaigns.audience.maxAge')}
-            inputMode="numeric"
-            value={form.maxAge}
-            optionalText={t('common.optional')}
-            onChange={(event) => set('maxAge', event.target.value)}
-            error={error('maxAge')}
-          />
-        </div>
-        <p className="field__hint">{t('campaigns.audience.ageHint')}</p>
-        <Select
-          label={t('campaigns.audience.sex')}
-          value={form.sex}
-          onChange={(event) => set('sex', event.target.value as AudienceForm['sex'])}
-          options={[
-            { value: '', label: t('campaigns.audience.sexAny') },
-            { value: 'female', label: t('campaigns.audience.sexFemale') },
-            { value: 'male', label: t('campaigns.audience.sexMale') },
-          ]}
+    <div className="stack">
+      <Select
+        label={t('campaigns.audience.window')}
+        value={form.window}
+        onChange={(event) => set('window', event.target.value)}
+        options={[
+          { value: '', label: t('campaigns.audience.anyConsultation') },
+          ...WINDOW_MONTHS.map((months) => ({
+            value: String(months),
+            label: t('campaigns.audience.withinMonths', { count: months }),
+          })),
+        ]}
+      />
+      <div className="campaign-compose__ages">
+        <TextField
+          label={t('campaigns.audience.minAge')}
+          inputMode="numeric"
+          value={form.minAge}
+          optionalText={t('common.optional')}
+          onChange={(event) => set('minAge', event.target.value)}
+          error={error('minAge')}
         />
         <TextField
-          label={t('campaigns.audience.tags')}
-          hint={t('campaigns.audience.tagsHint')}
+          label={t('campaigns.audience.maxAge')}
+          inputMode="numeric"
+          value={form.maxAge}
           optionalText={t('common.optional')}
-          value={form.tags}
-          onChange={(event) => set('tags', event.target.value)}
-          error={error('tags')}
-        />
-        <Checkbox
-          label={t('campaigns.audience.relatives')}
-          hint={t('campaigns.audience.relativesHint')}
-          checked={form.includeRelatives}
-          onChange={(event) => set('includeRelatives', event.target.checked)}
+          onChange={(event) => set('maxAge', event.target.value)}
+          error={error('maxAge')}
         />
       </div>
-    </Card>
+      <p className="field__hint">{t('campaigns.audience.ageHint')}</p>
+      <Select
+        label={t('campaigns.audience.sex')}
+        value={form.sex}
+        onChange={(event) => set('sex', event.target.value as AudienceForm['sex'])}
+        options={[
+          { value: '', label: t('campaigns.audience.sexAny') },
+          { value: 'female', label: t('campaigns.audience.sexFemale') },
+          { value: 'male', label: t('campaigns.audience.sexMale') },
+        ]}
+      />
+      <TextField
+        label={t('campaigns.audience.tags')}
+        hint={t('campaigns.audience.tagsHint')}
+        optionalText={t('common.optional')}
+        value={form.tags}
+        onChange={(event) => set('tags', event.target.value)}
+        error={error('tags')}
+      />
+      <Checkbox
+        label={t('campaigns.audience.relatives')}
+        hint={t('campaigns.audience.relativesHint')}
+        checked={form.includeRelatives}
+        onChange={(event) => set('includeRelatives', event.target.checked)}
+      />
+    </div>
   );
 }
 
 /** The live count, announced politely to screen readers when it settles. */
-function RecipientCount({ count, invalid }: { count: LiveCount; invalid: boolean }) {
+function RecipientCount({
+  count,
+  invalid,
+  invalidText,
+}: {
+  count: LiveCount;
+  invalid: boolean;
+  invalidText: string;
+}) {
   const { t } = useTranslation();
   const shown = count.status === 'ready' ? count.count : count.status === 'counting' ? count.last : null;
   return (
@@ -402,7 +455,7 @@ function RecipientCount({ count, invalid }: { count: LiveCount; invalid: boolean
       <h2 className="card__title">{t('campaigns.count.title')}</h2>
       <div aria-live="polite" aria-atomic="true" className="stack-tight">
         {invalid ? (
-          <p className="muted">{t('campaigns.count.invalid')}</p>
+          <p className="muted">{invalidText}</p>
         ) : count.status === 'failed' ? (
           <p className="field__error">{errorText(t, count.error)}</p>
         ) : shown ? (
