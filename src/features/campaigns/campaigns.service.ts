@@ -28,6 +28,8 @@ import type { PracticesService } from '../practices/practices.service';
 import * as repo from './campaigns.repository';
 
 const BATCH = 200;
+/** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
+const MAX_LISTED_PATIENTS = 20_000;
 const titleAad = (id: string) => `campaigns.title:${id}`;
 const bodyAad = (id: string) => `campaigns.body:${id}`;
 
@@ -304,8 +306,11 @@ export function createCampaignsService(deps: {
           });
       }
       unmatched.sort((a, b) => a.line - b.line);
+      const unique = [...new Set(profileIds)];
+      if (unique.length > MAX_LISTED_PATIENTS)
+        throw new AppError('MISSIVE_VALIDATION', [{ path: 'csv', reason: 'too_many_rows' }]);
       return {
-        profileIds: [...new Set(profileIds)],
+        profileIds: unique,
         rows: entries.length + problems.length,
         unmatched: unmatched.slice(0, 200),
         unmatchedCount: unmatched.length,

@@ -53,7 +53,7 @@ export function CampaignPage() {
   }, [practiceId, campaignId, setData]);
   // While sending (or about to start), the page follows progress; afterwards, reads and replies less often.
   usePolling(status === 'sending' || due, refresh, 2_000);
-  usePolling(status === 'sent', refresh, 30_000);
+  usePolling(status === 'sent' || (status === 'scheduled' && !due), refresh, 30_000);
 
   const back = (
     <p className="back-link">
@@ -300,12 +300,12 @@ function MessageCard({ campaign }: { campaign: CampaignDetail }) {
   const { t } = useTranslation();
   const { audience } = campaign;
   const facts: string[] = [];
-  if (audience.profileIds) facts.push(t('campaigns.summary.list', { count: audience.profileIds.length }));
-  facts.push(
-    audience.lastConsultationMonths === null
-      ? t('campaigns.summary.anyConsultation')
-      : t('campaigns.audience.withinMonths', { count: audience.lastConsultationMonths }),
-  );
+  // A listed audience shows the list, and only the criteria that narrowed it further.
+  const listed = audience.profileIds !== undefined;
+  if (listed) facts.push(t('campaigns.summary.list', { count: audience.profileIds?.length ?? 0 }));
+  if (audience.lastConsultationMonths !== null)
+    facts.push(t('campaigns.audience.withinMonths', { count: audience.lastConsultationMonths }));
+  else if (!listed) facts.push(t('campaigns.summary.anyConsultation'));
   if (audience.minAge !== null && audience.maxAge !== null)
     facts.push(t('campaigns.summary.ageBetween', { min: audience.minAge, max: audience.maxAge }));
   else if (audience.minAge !== null) facts.push(t('campaigns.summary.ageFrom', { min: audience.minAge }));
@@ -315,11 +315,8 @@ function MessageCard({ campaign }: { campaign: CampaignDetail }) {
       audience.sex === 'female' ? t('campaigns.audience.sexFemale') : t('campaigns.audience.sexMale'),
     );
   if (audience.tags.length > 0) facts.push(t('campaigns.summary.tags', { tags: audience.tags.join(', ') }));
-  facts.push(
-    audience.includeRelatives
-      ? t('campaigns.summary.withRelatives')
-      : t('campaigns.summary.withoutRelatives'),
-  );
+  if (!audience.includeRelatives) facts.push(t('campaigns.summary.withoutRelatives'));
+  else if (!listed) facts.push(t('campaigns.summary.withRelatives'));
   return (
     <Card title={t('campaigns.detail.messageTitle')}>
       <div className="stack">

@@ -46,7 +46,9 @@ export function PatientListPicker({
           ? t('campaigns.list.missingColumns')
           : isApiError(caught) && caught.issues.some((issue) => issue.reason === 'unreadable')
             ? t('campaigns.list.unreadable')
-            : errorText(t, caught),
+            : isApiError(caught) && caught.issues.some((issue) => issue.reason === 'too_many_rows')
+              ? t('campaigns.list.tooMany')
+              : errorText(t, caught),
       );
     } finally {
       setBusy(false);
