@@ -146,6 +146,15 @@ describe('campaigns in the browser: a prevention campaign for patients over 65, 
     await signIn(jeanne, 'jeanne.petit@demo.missive.test');
     await expect.poll(() => path(jeanne), { timeout: 10_000 }).toBe('/home');
     await jeanne.goto(`${server.url}/messages`);
+    // In her list the message is marked as the practice's campaign.
+    await expect
+      .poll(
+        () => jeanne.locator('.msg-row', { hasText: TITLE }).getByText('Campagne du cabinet').isVisible(),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toBe(true);
     await jeanne
       .getByRole('link', { name: new RegExp(TITLE) })
       .first()

@@ -100,7 +100,11 @@ function ConversationFacts({ conversation }: { conversation: ConversationSummary
         })}
       </span>
       <span className="cluster">
-        <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
+        <Badge tone="neutral">
+          {conversation.origin === 'campaign'
+            ? t('campaigns.badge')
+            : categoryShort(t, conversation.category)}
+        </Badge>
         <Badge tone={STATUS_TONE[conversation.status]} dot>
           {patientStatus(t, conversation.status)}
         </Badge>
