@@ -89,7 +89,15 @@ export function createServices(deps: ServiceDeps) {
   });
   const attachments = createAttachmentsService({ store, keys, clock, access });
   const sync = createSyncService({ store, practices, patients, access });
-  const campaigns = createCampaignsService({ store, keys, clock, practices, patients, conversations });
+  const campaigns = createCampaignsService({
+    store,
+    keys,
+    clock,
+    practices,
+    patients,
+    conversations,
+    access,
+  });
   return {
     accounts,
     sessions,

@@ -27,6 +27,8 @@ export const CreateCampaignBodySchema = z.object({
   audience: AudienceSchema,
   /** When to send (epoch ms); now when omitted. */
   sendAt: z.number().int().optional(),
+  /** A file uploaded with `POST /api/v1/attachments` (PDF, JPEG or PNG), stored once with the campaign. */
+  attachmentId: IdSchema.optional(),
   /** The author confirms the content rules: prevention or practice information, no advertising. */
   contentRulesAccepted: z.literal(true),
 });
@@ -50,9 +52,18 @@ export const CampaignListSchema = z.object({ campaigns: z.array(CampaignSchema) 
 export const CampaignParamsSchema = z.object({ practiceId: IdSchema, campaignId: IdSchema });
 export const OptOutBodySchema = z.object({ patientProfileId: IdSchema, optedOut: z.boolean() });
 
+/** A campaign's file, as listed (the bytes come from the download routes). */
+export const CampaignAttachmentSchema = z.object({
+  name: z.string(),
+  contentType: z.enum(['application/pdf', 'image/jpeg', 'image/png']),
+  size: z.number().int(),
+});
+export type CampaignAttachment = z.infer<typeof CampaignAttachmentSchema>;
+
 /** One campaign with what its page shows: the message, the audience it was sent to. */
 export const CampaignDetailSchema = CampaignSchema.extend({
   body: z.string(),
+  attachment: CampaignAttachmentSchema.nullable(),
   audience: AudienceSchema,
   createdAt: z.number().int(),
 });
@@ -102,3 +113,8 @@ export const PatientListMatchSchema = z.object({
   unmatchedCount: z.number().int(),
 });
 export type PatientListMatch = z.infer<typeof PatientListMatchSchema>;
+
+/** In a conversation a campaign opened: the campaign's file, or null. */
+export const ConversationCampaignAttachmentSchema = z.object({
+  attachment: CampaignAttachmentSchema.nullable(),
+});

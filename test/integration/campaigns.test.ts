@@ -326,6 +326,75 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect(rows.map((r) => r.patient_profile_id).sort()).toEqual([jeanneProfile, childProfile].sort());
   });
 
+  it('sends a file with a campaign: stored once, shown and downloadable in each recipient conversation', async () => {
+    const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
+    const upload = (client: TestClient, name: string) =>
+      client.request('POST', '/api/v1/attachments', PDF, {
+        'content-type': 'application/pdf',
+        'x-file-name': encodeURIComponent(name),
+      });
+    const file = (await upload(doctor, 'vaccination grippe.pdf')).json();
+    const created = await create({
+      title: 'Avec un document',
+      audience: { ...EVERYONE, minAge: 65 },
+      attachmentId: file.id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    // The upload became the campaign's: it cannot be used again, nor can someone else's upload.
+    const again = await create({ title: 'Encore', attachmentId: file.id });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.issues).toEqual([{ path: 'attachmentId', reason: 'unknown_or_used' }]);
+    const theirs = (await upload(jeanne, 'autre.pdf')).json();
+    expect((await create({ title: 'Pas à moi', attachmentId: theirs.id })).statusCode).toBe(400);
+
+    const detail = (
+      await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${created.json().id}`)
+    ).json();
+    expect(detail.attachment).toEqual({
+      name: 'vaccination grippe.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+    });
+    const staffCopy = await doctor.get(
+      `/api/v1/practices/${practiceId}/campaigns/${created.json().id}/attachment`,
+    );
+    expect(staffCopy.statusCode).toBe(200);
+    expect(staffCopy.rawPayload.equals(PDF)).toBe(true);
+
+    expect(await t.services.campaigns.runDue()).toBe(1);
+    const rows = await t.runtime.store.db
+      .selectFrom('campaign_recipients')
+      .select('conversation_id')
+      .where('campaign_id', '=', created.json().id)
+      .execute();
+    const conversationId = rows[0]!.conversation_id!;
+    expect((await jeanne.get(`/api/v1/conversations/${conversationId}/campaign-attachment`)).json()).toEqual({
+      attachment: { name: 'vaccination grippe.pdf', contentType: 'application/pdf', size: PDF.length },
+    });
+    const download = await jeanne.get(`/api/v1/conversations/${conversationId}/campaign-attachment/file`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toContain('attachment');
+    expect(download.rawPayload.equals(PDF)).toBe(true);
+    const audit = await t.runtime.store.db
+      .selectFrom('audit_log')
+      .select('target_type')
+      .where('action', '=', 'attachment.downloaded')
+      .where('target_id', '=', created.json().id)
+      .execute();
+    expect(audit).toEqual([{ target_type: 'campaign_attachment' }]);
+    // Nobody else sees it; a campaign without a file has none.
+    expect((await paul.get(`/api/v1/conversations/${conversationId}/campaign-attachment`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await paul.get(`/api/v1/conversations/${conversationId}/campaign-attachment/file`)).statusCode,
+    ).toBe(404);
+    const plain = (await campaignConversations(paulProfile))[0]!;
+    expect((await paul.get(`/api/v1/conversations/${plain.id}/campaign-attachment`)).json()).toEqual({
+      attachment: null,
+    });
+  });
+
   it('honours an opt-out made after scheduling, and cancels a scheduled campaign', async () => {
     const later = t.clock.now() + 60 * 60_000;
     const scheduled = (await create({ title: 'Dépistage', sendAt: later })).json();

@@ -169,6 +169,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0004-notifications',
       '0005-message-indexes',
       '0006-campaigns',
+      '0007-campaign-attachments',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { CampaignRow, Database } from '../../platform/db/schema';
+import type { CampaignAttachmentRow, CampaignRow, Database } from '../../platform/db/schema';
 
 type Db = Kysely<Database>;
 
@@ -155,4 +155,26 @@ export function recordsByMatchKey(db: Db, practiceId: string, keys: readonly str
     .where('practice_id', '=', practiceId)
     .where('match_key', 'in', keys)
     .execute();
+}
+
+export async function insertCampaignAttachment(db: Db, row: CampaignAttachmentRow) {
+  await db.insertInto('campaign_attachments').values(row).execute();
+}
+
+export function campaignAttachment(db: Db, campaignId: string) {
+  return db
+    .selectFrom('campaign_attachments')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .executeTakeFirst();
+}
+
+/** The file of the campaign that opened this conversation, if it had one. */
+export function attachmentOfConversation(db: Db, conversationId: string) {
+  return db
+    .selectFrom('campaign_recipients')
+    .innerJoin('campaign_attachments', 'campaign_attachments.campaign_id', 'campaign_recipients.campaign_id')
+    .selectAll('campaign_attachments')
+    .where('campaign_recipients.conversation_id', '=', conversationId)
+    .executeTakeFirst();
 }

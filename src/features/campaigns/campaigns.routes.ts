@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -10,17 +10,32 @@ import {
   CampaignParamsSchema,
   CampaignSchema,
   CampaignTimelineSchema,
+  ConversationCampaignAttachmentSchema,
   CreateCampaignBodySchema,
   OptOutBodySchema,
   PatientListBodySchema,
   PatientListMatchSchema,
 } from '../../contracts/campaigns';
+import { ConversationParamsSchema } from '../../contracts/messaging';
 import { PracticeParamsSchema } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
 import { errorResponses } from '../../platform/http/error-responses';
 import type { CampaignsService } from './campaigns.service';
 
 const errors = errorResponses;
+
+/** Bytes as they are, with headers that keep browsers from rendering them in the app's origin. */
+function sendFile(
+  reply: FastifyReply,
+  file: { contentType: string; name: string; data: Buffer | Uint8Array },
+) {
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "sandbox; default-src 'none'")
+    .send(file.data as never);
+}
 
 export async function registerCampaignsRoutes(
   root: FastifyInstance,
@@ -149,6 +164,57 @@ export async function registerCampaignsRoutes(
         request.params.practiceId,
         request.params.campaignId,
         actorOf(request),
+      ),
+  );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId/attachment',
+    {
+      ...user,
+      schema: {
+        summary: "Download a campaign's file (practice side)",
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await campaigns.attachmentFile(authOf(request), request.params.practiceId, request.params.campaignId),
+      ),
+  );
+  app.get(
+    '/api/v1/conversations/:conversationId/campaign-attachment',
+    {
+      ...user,
+      schema: {
+        summary: 'The file of the campaign that opened this conversation, if any',
+        tags: ['campaigns'],
+        params: ConversationParamsSchema,
+        response: { 200: ConversationCampaignAttachmentSchema, ...errors },
+      },
+    },
+    async (request) => campaigns.conversationAttachment(authOf(request), request.params.conversationId),
+  );
+  app.get(
+    '/api/v1/conversations/:conversationId/campaign-attachment/file',
+    {
+      ...user,
+      schema: {
+        summary: 'Download the file of the campaign that opened this conversation',
+        tags: ['campaigns'],
+        params: ConversationParamsSchema,
+        response: { ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await campaigns.conversationAttachmentFile(
+          authOf(request),
+          request.params.conversationId,
+          actorOf(request),
+        ),
       ),
   );
   app.get(

@@ -16,13 +16,19 @@ import {
 } from '../../domain/campaigns';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
-import type { CampaignRow } from '../../platform/db/schema';
+import type { CampaignAttachmentRow, CampaignRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit, SYSTEM_ACTOR } from '../audit/audit.service';
-import { subjectAad } from '../messaging/conversation-access';
+import {
+  attachmentDataAad,
+  attachmentNameAad,
+  type ConversationAccess,
+  subjectAad,
+} from '../messaging/conversation-access';
 import type { ConversationsService } from '../messaging/conversations.service';
+import { unattachedOf } from '../messaging/messaging.repository';
 import type { PatientsService } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import * as repo from './campaigns.repository';
@@ -32,6 +38,8 @@ const BATCH = 200;
 const MAX_LISTED_PATIENTS = 20_000;
 const titleAad = (id: string) => `campaigns.title:${id}`;
 const bodyAad = (id: string) => `campaigns.body:${id}`;
+const fileNameAad = (id: string) => `campaigns.attachment.name:${id}`;
+const fileDataAad = (id: string) => `campaigns.attachment.data:${id}`;
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;
 
@@ -47,8 +55,9 @@ export function createCampaignsService(deps: {
   practices: PracticesService;
   patients: PatientsService;
   conversations: ConversationsService;
+  access: ConversationAccess;
 }) {
-  const { store, keys, clock, practices, patients, conversations } = deps;
+  const { store, keys, clock, practices, patients, conversations, access } = deps;
   const db = store.db;
 
   async function audienceOf(practiceId: string, audience: AudienceDefinition, sendAt: number) {
@@ -73,6 +82,46 @@ export function createCampaignsService(deps: {
       sendDate,
       windowStart,
     );
+  }
+
+  /** An upload of the author's not yet joined to anything, as the campaign's file. */
+  async function campaignFile(userId: string, uploadId: string, campaignId: string) {
+    const [upload] = await unattachedOf(db, userId, [uploadId]);
+    if (!upload)
+      throw new AppError('MISSIVE_VALIDATION', [{ path: 'attachmentId', reason: 'unknown_or_used' }]);
+    const stored = (await db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('id', '=', uploadId)
+      .executeTakeFirst())!;
+    const name = await keys.decryptText(stored.name, attachmentNameAad(stored.id));
+    const data = await keys.decrypt(stored.data, attachmentDataAad(stored.id));
+    return {
+      uploadId,
+      row: {
+        campaign_id: campaignId,
+        content_type: stored.content_type,
+        size: stored.size,
+        name: keys.encrypt(name, fileNameAad(campaignId)),
+        data: keys.encrypt(data, fileDataAad(campaignId)),
+      },
+    };
+  }
+
+  async function fileOf(row: CampaignAttachmentRow | undefined) {
+    if (!row) return null;
+    return {
+      name: await keys.decryptText(row.name, fileNameAad(row.campaign_id)),
+      contentType: row.content_type,
+      size: row.size,
+    };
+  }
+
+  async function bytesOf(row: CampaignAttachmentRow) {
+    return {
+      ...(await fileOf(row))!,
+      data: await keys.decrypt(row.data, fileDataAad(row.campaign_id)),
+    };
   }
 
   async function toCampaign(row: CampaignRow): Promise<Campaign> {
@@ -189,6 +238,7 @@ export function createCampaignsService(deps: {
         patientsMayReply: boolean;
         audience: AudienceDefinition;
         sendAt?: number | undefined;
+        attachmentId?: string | undefined;
       },
       actor: Actor,
     ): Promise<Campaign> {
@@ -214,8 +264,20 @@ export function createCampaignsService(deps: {
         total_recipients: null,
         created_at: now,
       };
+      // The uploaded file becomes the campaign's own (re-encrypted for it); the upload itself is removed.
+      const file = body.attachmentId ? await campaignFile(auth.user.id, body.attachmentId, id) : null;
       await db.transaction().execute(async (trx) => {
         await repo.insertCampaign(trx, row);
+        if (file) {
+          await repo.insertCampaignAttachment(trx, { ...file.row, created_at: now });
+          const removed = await trx
+            .deleteFrom('attachments')
+            .where('id', '=', file.uploadId)
+            .where('message_id', 'is', null)
+            .executeTakeFirst();
+          if (removed.numDeletedRows !== 1n)
+            throw new AppError('MISSIVE_VALIDATION', [{ path: 'attachmentId', reason: 'unknown_or_used' }]);
+        }
         // The audience definition is in the trail: who was targeted, and why.
         await appendAudit(
           trx,
@@ -246,6 +308,7 @@ export function createCampaignsService(deps: {
       return {
         ...(await toCampaign(row)),
         body: await keys.decryptText(row.body, bodyAad(row.id)),
+        attachment: await fileOf(await repo.campaignAttachment(db, row.id)),
         audience: JSON.parse(row.audience) as AudienceDefinition,
         createdAt: row.created_at,
       };
@@ -315,6 +378,43 @@ export function createCampaignsService(deps: {
         unmatched: unmatched.slice(0, 200),
         unmatchedCount: unmatched.length,
       };
+    },
+
+    /** The campaign's file, for the practice (members with the campaigns right). */
+    async attachmentFile(auth: AuthContext, practiceId: string, campaignId: string) {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      if (!(await repo.findCampaign(db, practiceId, campaignId))) throw new AppError('MISSIVE_NOT_FOUND');
+      const row = await repo.campaignAttachment(db, campaignId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      return bytesOf(row);
+    },
+
+    /** In a conversation a campaign opened, the campaign's file (whoever may see the conversation). */
+    async conversationAttachment(auth: AuthContext, conversationId: string) {
+      await access.requireConversation(auth, conversationId);
+      return { attachment: await fileOf(await repo.attachmentOfConversation(db, conversationId)) };
+    },
+
+    async conversationAttachmentFile(auth: AuthContext, conversationId: string, actor: Actor) {
+      const { row: conversation } = await access.requireConversation(auth, conversationId);
+      const row = await repo.attachmentOfConversation(db, conversationId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'attachment.downloaded',
+            targetType: 'campaign_attachment',
+            targetId: row.campaign_id,
+            practiceId: conversation.practice_id,
+            patientProfileId: conversation.patient_profile_id,
+          },
+          clock.now(),
+        ),
+      );
+      return bytesOf(row);
     },
 
     /** For the patient's settings: every practice that knows one of their profiles, and whether it opted out. */

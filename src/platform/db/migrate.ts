@@ -5,6 +5,7 @@ import * as messaging from './migrations/0003-messaging';
 import * as notifications from './migrations/0004-notifications';
 import * as messageIndexes from './migrations/0005-message-indexes';
 import * as campaigns from './migrations/0006-campaigns';
+import * as campaignAttachments from './migrations/0007-campaign-attachments';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-notifications': notifications,
   '0005-message-indexes': messageIndexes,
   '0006-campaigns': campaigns,
+  '0007-campaign-attachments': campaignAttachments,
 };
 
 class StaticProvider implements MigrationProvider {

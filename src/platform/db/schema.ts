@@ -37,6 +37,7 @@ export interface Database {
   campaigns: CampaignRow;
   campaign_recipients: CampaignRecipientRow;
   campaign_optouts: CampaignOptoutRow;
+  campaign_attachments: CampaignAttachmentRow;
 }
 
 export interface UserRow {
@@ -420,5 +421,14 @@ export interface CampaignRecipientRow {
 export interface CampaignOptoutRow {
   practice_id: string;
   patient_profile_id: string;
+  created_at: number;
+}
+
+export interface CampaignAttachmentRow {
+  campaign_id: string;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size: number;
+  name: Uint8Array;
+  data: Uint8Array;
   created_at: number;
 }
