@@ -89,6 +89,13 @@ describe('campaigns in the browser: a prevention campaign for patients over 65, 
     await martin
       .getByRole('textbox', { name: 'Message' })
       .fill('La vaccination antigrippale est recommandée après 65 ans. Prenez rendez-vous au cabinet.');
+    // A document joins the message: uploaded at once, checked like any attachment.
+    await martin.locator('input[type="file"][accept*="pdf"]').setInputFiles({
+      name: 'vaccination.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]),
+    });
+    await expect.poll(() => visible(martin, 'vaccination.pdf'), { timeout: 10_000 }).toBe(true);
     await martin.getByLabel(/^Âge minimum/).fill('65');
     await expect.poll(() => count.textContent(), { timeout: 10_000 }).toBe('1 patient');
     expect(await visible(martin, 'Aucun patient de ce public n’a refusé vos campagnes.')).toBe(true);
@@ -163,6 +170,14 @@ describe('campaigns in the browser: a prevention campaign for patients over 65, 
       .poll(() => visible(jeanne, /La vaccination antigrippale est recommandée après 65 ans/), {
         timeout: 10_000,
       })
+      .toBe(true);
+    await expect
+      .poll(
+        () => jeanne.getByRole('link', { name: 'Télécharger le document : vaccination.pdf' }).isVisible(),
+        {
+          timeout: 10_000,
+        },
+      )
       .toBe(true);
     const stop = jeanne.getByRole('button', { name: `Ne plus recevoir les campagnes de ${PRACTICE}` });
     await expect.poll(() => stop.isVisible(), { timeout: 10_000 }).toBe(true);

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type {
   AudienceCountSchema,
   Campaign,
+  CampaignAttachment,
   CampaignDetail,
   CampaignOptOutList,
   CampaignTimeline,
@@ -12,7 +13,14 @@ import { api } from '../../api/client';
 import type { Audience } from './audience-form';
 
 // Types only: `import type` keeps zod and the schemas out of the bundle.
-export type { Campaign, CampaignDetail, CampaignOptOutList, CampaignTimeline, PatientListMatch };
+export type {
+  Campaign,
+  CampaignAttachment,
+  CampaignDetail,
+  CampaignOptOutList,
+  CampaignTimeline,
+  PatientListMatch,
+};
 export type AudienceCount = z.infer<typeof AudienceCountSchema>;
 export type NewCampaign = z.input<typeof CreateCampaignBodySchema>;
 
@@ -32,6 +40,14 @@ export const campaignsApi = {
     api.get<CampaignTimeline>(`${base(practiceId)}/${segment(campaignId)}/timeline`),
   cancel: (practiceId: string, campaignId: string) =>
     api.post<Campaign>(`${base(practiceId)}/${segment(campaignId)}/cancel`),
+  attachmentUrl: (practiceId: string, campaignId: string) =>
+    `${base(practiceId)}/${segment(campaignId)}/attachment`,
+  conversationAttachment: (conversationId: string) =>
+    api.get<{ attachment: CampaignAttachment | null }>(
+      `/api/v1/conversations/${segment(conversationId)}/campaign-attachment`,
+    ),
+  conversationAttachmentUrl: (conversationId: string) =>
+    `/api/v1/conversations/${segment(conversationId)}/campaign-attachment/file`,
   optOuts: () => api.get<CampaignOptOutList>('/api/v1/campaign-optouts'),
   setOptOut: (practiceId: string, patientProfileId: string, optedOut: boolean) =>
     api.put<null>(`/api/v1/practices/${segment(practiceId)}/campaign-optout`, { patientProfileId, optedOut }),

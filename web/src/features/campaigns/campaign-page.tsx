@@ -112,7 +112,7 @@ export function CampaignPage() {
       {campaign.startedAt !== null ? (
         <Stats campaign={campaign} timeline={timeline} timeZone={timeZone} />
       ) : null}
-      <MessageCard campaign={campaign} />
+      <MessageCard practiceId={practiceId} campaign={campaign} />
     </div>
   );
 }
@@ -296,7 +296,7 @@ function Stats({
   );
 }
 
-function MessageCard({ campaign }: { campaign: CampaignDetail }) {
+function MessageCard({ practiceId, campaign }: { practiceId: string; campaign: CampaignDetail }) {
   const { t } = useTranslation();
   const { audience } = campaign;
   const facts: string[] = [];
@@ -321,6 +321,13 @@ function MessageCard({ campaign }: { campaign: CampaignDetail }) {
     <Card title={t('campaigns.detail.messageTitle')}>
       <div className="stack">
         <p className="campaign-body">{campaign.body}</p>
+        {campaign.attachment ? (
+          <p>
+            <a href={campaignsApi.attachmentUrl(practiceId, campaign.id)} download={campaign.attachment.name}>
+              {t('campaigns.attachment.download', { name: campaign.attachment.name })}
+            </a>
+          </p>
+        ) : null}
         <p className="muted">
           {campaign.patientsMayReply
             ? t('campaigns.detail.repliesAllowed')

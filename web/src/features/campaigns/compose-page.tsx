@@ -17,7 +17,9 @@ import { errorText, issuesByField } from '../../i18n/errors';
 import { addDays, todayIn } from '../../lib/time';
 import { focusFirstInvalid, useSubmit } from '../../lib/use-submit';
 import { usePractice } from '../agenda/use-practice';
+import { AttachmentField, useUploads } from '../messaging/compose/attachments';
 import { MESSAGE_MAX_CHARS } from '../messaging/constants';
+import '../messaging/messaging.css';
 import { campaignsApi, type PatientListMatch } from './api';
 import {
   type AudienceErrors,
@@ -46,7 +48,7 @@ type Values = {
   noAdvertising: boolean;
   noThirdParty: boolean;
 };
-type Errors = Partial<Record<'title' | 'body' | 'date' | 'checklist' | 'list', string>>;
+type Errors = Partial<Record<'title' | 'body' | 'date' | 'checklist' | 'list' | 'attachment', string>>;
 
 /** Compose a prevention campaign or practice news: message, audience with its live count, when, content rules. */
 export function ComposeCampaignPage() {
@@ -109,6 +111,7 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
   const [errors, setErrors] = useState<Errors>({});
   const [confirming, setConfirming] = useState(false);
   const submit = useSubmit();
+  const uploads = useUploads(1);
   const set = <K extends keyof Values>(key: K, value: Values[K]) => {
     setValues((previous) => ({ ...previous, [key]: value }));
     if (key in errors) setErrors((previous) => ({ ...previous, [key]: undefined }));
@@ -159,6 +162,7 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
         patientsMayReply: values.patientsMayReply,
         audience: parsed.audience,
         ...(sendAt !== undefined ? { sendAt } : {}),
+        ...(uploads.ready[0] ? { attachmentId: uploads.ready[0].id } : {}),
         contentRulesAccepted: true,
       }),
     );
@@ -212,6 +216,21 @@ function ComposeForm({ practiceId, timeZone }: { practiceId: string; timeZone: s
               error={errors.body ?? serverIssues.body}
               required
             />
+            <div className="field">
+              <span className="field__label">
+                {t('campaigns.compose.attachment')}{' '}
+                <span className="field__optional">({t('common.optional')})</span>
+              </span>
+              <AttachmentField
+                uploads={uploads}
+                multiple={false}
+                label={t('messaging.attachments.add')}
+                hint={t('campaigns.compose.attachmentHint')}
+              />
+              {errors.attachment || serverIssues.attachmentId ? (
+                <p className="field__error">{errors.attachment ?? serverIssues.attachmentId}</p>
+              ) : null}
+            </div>
             <Toggle
               label={t('campaigns.compose.mayReply')}
               hint={t('campaigns.compose.mayReplyHint')}

@@ -8,6 +8,7 @@ import { LoadError } from '../../../components/load-error';
 import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
+import { CampaignAttachmentLink } from '../../campaigns/campaign-attachment';
 import { CampaignOptOutNotice } from '../../campaigns/opt-out';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
@@ -75,6 +76,9 @@ export function PatientThreadPage() {
         hasEarlier={hasEarlier}
         onLoadEarlier={thread.loadEarlier}
       />
+      {conversation.origin === 'campaign' ? (
+        <CampaignAttachmentLink conversationId={conversation.id} />
+      ) : null}
       {conversation.origin === 'campaign' ? (
         <CampaignOptOutNotice
           practiceId={conversation.practiceId}
