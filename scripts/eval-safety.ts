@@ -1,14 +1,15 @@
 /**
- * Measures the red-flag detector on the labelled message sets in test/fixtures/safety.
+ * Measures the red-flag detector on the labelled message sets in test/fixtures/safety, per set and per
+ * language: recall on emergencies, false-positive rate on routine messages, accuracy of the situation.
  *
- *   npm run eval:safety                     # eval.jsonl in detail, the held-out sets as figures only
- *   npm run eval:safety -- --show-holdout   # also list the misses of holdout.jsonl
- *   npm run eval:safety -- --show-holdout2  # also list the misses of holdout2.jsonl
+ *   npm run eval:safety                          # figures of every set
+ *   npm run eval:safety -- --misses              # also every miss, false positive and wrong situation
+ *   npm run eval:safety -- --misses=blind,eval   # the same for some sets only
  *
- * The held-out sets stay unread while the rules are tuned, so their misses are hidden by default.
- * holdout.jsonl has been read since it was written; holdout2.jsonl is the blind one: look only at its
- * figures, never at its messages, while changing the detector.
- * Exits non-zero when a language misses the target on eval.jsonl.
+ * docs/safety.md says which sets were read while the rules were written: a set stays a measure of
+ * generalisation only while nobody reads its messages to change the detector, so look at the misses of
+ * a set only when giving it up as a blind measure. Exits non-zero when any set misses a target in any
+ * language.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -40,7 +41,7 @@ export const LANGS: readonly SafetyLang[] = ['fr', 'it', 'en'];
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../test/fixtures/safety');
 
-export const SETS = ['eval', 'holdout', 'holdout2'] as const;
+export const SETS = ['eval', 'holdout', 'holdout2', 'blind', 'blind2'] as const;
 export type SetName = (typeof SETS)[number];
 
 export function loadSet(name: SetName): LabelledMessage[] {
@@ -91,40 +92,85 @@ export function meetsTargets(figures: Figures): boolean {
 }
 
 const pct = (value: number): string => `${(value * 100).toFixed(1)} %`;
-const clip = (text: string): string => (text.length > 80 ? `${text.slice(0, 77)}...` : text);
 
-function report(set: string, lang: SafetyLang, figures: Figures, details: boolean): void {
+/** One line of figures for a set in one language. */
+export function figuresLine(set: string, lang: SafetyLang, figures: Figures): string {
   const status = meetsTargets(figures) ? 'ok' : 'BELOW TARGET';
-  console.log(
-    `${set.padEnd(8)} ${lang}  n=${String(figures.count).padStart(3)}  emergencies=${String(figures.emergencies).padStart(3)}` +
-      `  recall=${pct(figures.recall).padStart(7)}  false positives=${pct(figures.falsePositiveRate).padStart(6)}` +
-      `  kind accuracy=${pct(figures.kindAccuracy).padStart(7)}  ${status}`,
+  return (
+    `${set.padEnd(9)} ${lang}  n=${String(figures.count).padStart(3)}  emergencies=${String(figures.emergencies).padStart(3)}` +
+    `  recall=${pct(figures.recall).padStart(7)}  false positives=${pct(figures.falsePositiveRate).padStart(6)}` +
+    `  kind accuracy=${pct(figures.kindAccuracy).padStart(7)}  ${status}`
   );
-  if (!details) return;
-  for (const miss of figures.misses) console.log(`    miss      [${miss.kind}] ${clip(miss.text)}`);
-  for (const fp of figures.falsePositives)
-    console.log(`    false +   [${fp.detected}] ${clip(fp.message.text)}`);
-  for (const wk of figures.wrongKinds) {
-    console.log(`    kind      [${wk.message.kind} → ${wk.detected}] ${clip(wk.message.text)}`);
+}
+
+/** The whole text of a message, wrapped and indented under its heading. */
+function wrap(text: string, indent: string, width = 100): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.replace(/\s+/g, ' ').trim().split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
   }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}${l}`).join('\n');
+}
+
+/** Misses, false positives and wrong situations of one set in one language, for reading. */
+export function problemLines(set: string, lang: SafetyLang, figures: Figures): string[] {
+  const out: string[] = [];
+  for (const miss of figures.misses) {
+    out.push(`  MISSED          ${set}/${lang}  expected ${miss.kind}`, wrap(miss.text, '      '));
+  }
+  for (const fp of figures.falsePositives) {
+    out.push(`  FALSE POSITIVE  ${set}/${lang}  read as ${fp.detected}`, wrap(fp.message.text, '      '));
+  }
+  for (const wk of figures.wrongKinds) {
+    out.push(
+      `  WRONG SITUATION ${set}/${lang}  expected ${wk.message.kind}, read as ${wk.detected}`,
+      wrap(wk.message.text, '      '),
+    );
+  }
+  return out;
+}
+
+/** Sets whose problems to list: none, all ("--misses") or some ("--misses=blind,eval"). */
+export function setsToDetail(argv: readonly string[]): Set<SetName> {
+  const shown = new Set<SetName>();
+  for (const arg of argv) {
+    if (arg === '--misses') for (const set of SETS) shown.add(set);
+    else if (arg.startsWith('--misses=')) {
+      for (const name of arg.slice('--misses='.length).split(',')) {
+        if (!(SETS as readonly string[]).includes(name)) throw new Error(`Unknown set ${name}`);
+        shown.add(name as SetName);
+      }
+    }
+  }
+  return shown;
 }
 
 function main(): void {
-  const shown = new Set<SetName>(['eval']);
-  if (process.argv.includes('--show-holdout')) shown.add('holdout');
-  if (process.argv.includes('--show-holdout2')) shown.add('holdout2');
+  const shown = setsToDetail(process.argv.slice(2));
   let failed = false;
+  const details: string[] = [];
   for (const set of SETS) {
     const messages = loadSet(set);
     for (const lang of LANGS) {
       const figures = evaluate(messages.filter((m) => m.lang === lang));
-      report(set, lang, figures, shown.has(set));
-      if (set === 'eval' && !meetsTargets(figures)) failed = true;
+      console.log(figuresLine(set, lang, figures));
+      if (!meetsTargets(figures)) failed = true;
+      if (shown.has(set)) details.push(...problemLines(set, lang, figures));
     }
   }
   console.log(
-    `targets on eval.jsonl: recall >= ${pct(TARGET_RECALL)}, false positives <= ${pct(TARGET_FALSE_POSITIVE_RATE)}`,
+    `targets in every set and language: recall >= ${pct(TARGET_RECALL)}, false positives <= ${pct(TARGET_FALSE_POSITIVE_RATE)}`,
   );
+  if (shown.size > 0) {
+    console.log(
+      details.length ? `\n${details.join('\n')}` : '\nno misses, false positives or wrong situations',
+    );
+  }
   if (failed) process.exitCode = 1;
 }
 

@@ -136,6 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.services ??
     createServices({ config, store, keys, outbox, mailer: deps.mailer, bus: deps.bus, clock, logger });
   const { accounts, sessions, practices, practitioners, patients, care, schedules, appointments } = services;
+  // The VAPID keys are generated on the very first start (and shared by every instance through the store).
+  await services.push.ready();
 
   installSameOriginCheck(app, config.publicOrigin);
   installAuth(app, { cookie, authenticate: sessions.authenticate });
@@ -168,7 +170,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     attachments: services.attachments,
   });
   await registerSafetyRoutes(app);
-  await registerNotificationsRoutes(app, { notifications: services.notifications });
+  await registerNotificationsRoutes(app, { notifications: services.notifications, push: services.push });
   await registerCampaignsRoutes(app, {
     campaigns: services.campaigns,
     onCreated: () => deps.onCampaignCreated?.(),
@@ -186,6 +188,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     practices,
     access: services.access,
     sync: services.sync,
+    presence: services.presence,
     publicOrigin: config.publicOrigin,
     cookieName: cookie.name,
     heartbeatMs: deps.heartbeatMs,

@@ -12,14 +12,17 @@ import { createInboxService } from './features/messaging/inbox.service';
 import { createMessagingSettingsService } from './features/messaging/settings.service';
 import { createTriageService } from './features/messaging/triage.service';
 import { createNotificationsService } from './features/notifications/notifications.service';
+import { createPushService } from './features/notifications/push.service';
 import { createCareService } from './features/patients/care.service';
 import { createPatientsService } from './features/patients/patients.service';
 import { createPracticesService } from './features/practices/practices.service';
 import { createPractitionersService } from './features/practitioners/practitioners.service';
+import { createPresence } from './features/realtime/presence';
 import { createSyncService } from './features/realtime/sync.service';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
 import type { Keyring } from './platform/crypto/keyring';
+import { createGroupCommit } from './platform/db/group-commit';
 import type { Store } from './platform/db/store';
 import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
@@ -42,7 +45,19 @@ export function createServices(deps: ServiceDeps) {
   const sessions = createSessionsService({ store, keys, clock, config, accounts });
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });
-  const notifications = createNotificationsService({ store, clock, config, outbox, accounts, practices });
+  // Writers that may come in bursts share commits (see platform/db/group-commit).
+  const writes = createGroupCommit(store.db);
+  const presence = createPresence({ store, clock, writes });
+  const push = createPushService({ store, keys, clock, config, outbox, presence });
+  const notifications = createNotificationsService({
+    store,
+    clock,
+    config,
+    outbox,
+    accounts,
+    practices,
+    push,
+  });
   const patients = createPatientsService({ store, clock, config, accounts });
   const care = createCareService({ store, clock, outbox, accounts, practices, patients });
   const schedules = createSchedulesService({ store, clock, practices });
@@ -59,6 +74,7 @@ export function createServices(deps: ServiceDeps) {
   const access = createConversationAccess({ store, keys, practices, clock });
   const conversations = createConversationsService({
     store,
+    writes,
     keys,
     clock,
     bus,
@@ -71,6 +87,7 @@ export function createServices(deps: ServiceDeps) {
   });
   const inbox = createInboxService({
     store,
+    writes,
     clock,
     practices,
     patients,
@@ -95,7 +112,8 @@ export function createServices(deps: ServiceDeps) {
     clock,
     practices,
     patients,
-    conversations,
+    notifications,
+    bus,
     access,
   });
   return {
@@ -115,6 +133,8 @@ export function createServices(deps: ServiceDeps) {
     access,
     sync,
     notifications,
+    push,
+    presence,
     campaigns,
   };
 }

@@ -3,37 +3,13 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/platform/db/store';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
-import { BENCH_PASSWORD, createFixture } from '../lib/fixture';
-import { percentiles, round } from '../lib/stats';
-
-export interface SendResult {
-  scenario: 'send';
-  store: 'sqlite' | 'postgres';
-  concurrency: number;
-  durationMs: number;
-  max: {
-    sendsPerSecond: number;
-    acknowledged: number;
-    errors: number;
-    p50: number;
-    p95: number;
-    p99: number;
-  };
-  half: {
-    targetPerSecond: number;
-    sendsPerSecond: number;
-    errors: number;
-    p50: number;
-    p95: number;
-    p99: number;
-  };
-  baseline: { commitsPerSecond: number };
-  ratioToBaseline: number;
-}
+import { BENCH_PASSWORD, createFixture, type Fixture } from '../lib/fixture';
+import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
+import { round } from '../lib/stats';
 
 const BODY = `${'Bonjour docteur, '.repeat(60)}`.slice(0, 1_000);
 
-async function signIn(base: string, email: string): Promise<string> {
+export async function signIn(base: string, email: string): Promise<string> {
   const response = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -43,12 +19,12 @@ async function signIn(base: string, email: string): Promise<string> {
   return response.headers.get('set-cookie')!.split(';')[0]!;
 }
 
-interface Sender {
+export interface Sender {
   cookie: string;
   conversationId: string;
 }
 
-async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
+export async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
     method: 'POST',
@@ -59,9 +35,38 @@ async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: nu
   return { ok: response.status === 201, ms: performance.now() - started };
 }
 
+/** Signs each fixture patient in and opens their conversation with the practitioner: one sender each. */
+export async function startSenders(base: string, fixture: Fixture): Promise<Sender[]> {
+  const senders: Sender[] = [];
+  for (const patient of fixture.patients) {
+    const cookie = await signIn(base, patient.email);
+    const response = await fetch(`${base}/api/v1/conversations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({
+        practitionerId: fixture.practitionerId,
+        practiceId: fixture.practiceId,
+        patientProfileId: patient.profileId,
+        category: 'administrative',
+        subject: 'Mesure',
+        clientMessageId: randomUUID().replace(/-/g, ''),
+        body: 'Premier message',
+      }),
+    });
+    if (response.status !== 201)
+      throw new Error(`could not start a conversation: ${response.status} ${await response.text()}`);
+    senders.push({
+      cookie,
+      conversationId: ((await response.json()) as { conversation: { id: string } }).conversation.id,
+    });
+  }
+  return senders;
+}
+
 /** Closed loop: each of `concurrency` patients sends again as soon as the previous send is acknowledged. */
-async function closedLoop(base: string, senders: Sender[], durationMs: number) {
+export async function closedLoop(base: string, senders: Sender[], durationMs: number) {
   const latencies: number[] = [];
+  const meter = new RateMeter();
   let errors = 0;
   const deadline = performance.now() + durationMs;
   const started = performance.now();
@@ -69,35 +74,49 @@ async function closedLoop(base: string, senders: Sender[], durationMs: number) {
     senders.map(async (sender) => {
       while (performance.now() < deadline) {
         const r = await send(base, sender);
-        if (r.ok) latencies.push(r.ms);
-        else errors++;
+        if (r.ok) {
+          latencies.push(r.ms);
+          meter.mark();
+        } else errors++;
       }
     }),
   );
-  return { latencies, errors, elapsed: performance.now() - started };
+  return { latencies, errors, elapsed: performance.now() - started, meter };
 }
 
-/** Open loop at a fixed rate, spread over the senders: latency at a sustainable load. */
-async function openLoop(base: string, senders: Sender[], ratePerSecond: number, durationMs: number) {
+/**
+ * Open loop at a fixed rate, spread over the senders: latency at a sustainable load. Stops after
+ * `durationMs`, or earlier once `until()` says so.
+ */
+export async function openLoop(
+  base: string,
+  senders: Sender[],
+  ratePerSecond: number,
+  durationMs: number,
+  until: () => boolean = () => false,
+) {
   const latencies: number[] = [];
+  const meter = new RateMeter();
   let errors = 0;
   const interval = 1_000 / ratePerSecond;
   const inflight: Promise<void>[] = [];
   const started = performance.now();
-  for (let i = 0; performance.now() - started < durationMs; i++) {
+  for (let i = 0; performance.now() - started < durationMs && !until(); i++) {
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const sender = senders[i % senders.length]!;
     inflight.push(
       send(base, sender).then((r) => {
-        if (r.ok) latencies.push(r.ms);
-        else errors++;
+        if (r.ok) {
+          latencies.push(r.ms);
+          meter.mark();
+        } else errors++;
       }),
     );
   }
   await Promise.all(inflight);
-  return { latencies, errors, elapsed: performance.now() - started };
+  return { latencies, errors, elapsed: performance.now() - started, meter };
 }
 
 /** One row per transaction with the same driver and durability settings, no HTTP: what a commit costs. */
@@ -129,10 +148,7 @@ async function singleCommitBaseline(env: Record<string, string>, durationMs: num
   }
 }
 
-export async function runSend(options: {
-  store: 'sqlite' | 'postgres';
-  smoke: boolean;
-}): Promise<SendResult> {
+export async function runSend(options: ScenarioOptions): Promise<BenchResult> {
   const concurrency = options.smoke ? 8 : 64;
   const durationMs = options.smoke ? 1_500 : 15_000;
   const fixture = await createFixture(options.store, concurrency);
@@ -140,29 +156,7 @@ export async function runSend(options: {
   try {
     server = await startServer(fixture.env);
     const base = server.url;
-    const senders: Sender[] = [];
-    for (const patient of fixture.patients) {
-      const cookie = await signIn(base, patient.email);
-      const response = await fetch(`${base}/api/v1/conversations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie },
-        body: JSON.stringify({
-          practitionerId: fixture.practitionerId,
-          practiceId: fixture.practiceId,
-          patientProfileId: patient.profileId,
-          category: 'administrative',
-          subject: 'Mesure',
-          clientMessageId: randomUUID().replace(/-/g, ''),
-          body: 'Premier message',
-        }),
-      });
-      if (response.status !== 201)
-        throw new Error(`could not start a conversation: ${response.status} ${await response.text()}`);
-      senders.push({
-        cookie,
-        conversationId: ((await response.json()) as { conversation: { id: string } }).conversation.id,
-      });
-    }
+    const senders = await startSenders(base, fixture);
     // Warm-up, then the two measured phases.
     await closedLoop(base, senders, Math.min(1_000, durationMs / 3));
     const max = await closedLoop(base, senders, durationMs);
@@ -171,31 +165,44 @@ export async function runSend(options: {
     await server.stop();
     server = undefined;
     const baseline = await singleCommitBaseline(fixture.env, Math.min(durationMs, 5_000));
-    const m = percentiles(max.latencies);
-    const h = percentiles(half.latencies);
+    const latencyMax = latencySeries('closed loop, 64 clients', max.latencies);
+    const latencyHalf = latencySeries('open loop at 50 % of the maximum', half.latencies);
+    const halfRate = half.latencies.length / (half.elapsed / 1_000);
+    const ratio = maxRate / baseline;
+    const errors = max.errors + half.errors;
     return {
       scenario: 'send',
       store: options.store,
-      concurrency,
-      durationMs,
-      max: {
-        sendsPerSecond: round(maxRate),
-        acknowledged: max.latencies.length,
-        errors: max.errors,
-        p50: round(m.p50),
-        p95: round(m.p95),
-        p99: round(m.p99),
+      smoke: options.smoke,
+      summary: {
+        [`sends/s (${concurrency} clients)`]: round(maxRate),
+        'p50 / p95 / p99 ms at max': `${latencyMax.p50} / ${latencyMax.p95} / ${latencyMax.p99}`,
+        'sends/s at 50 %': round(halfRate),
+        'p99 ms at 50 %': latencyHalf.p99,
+        'single-commit baseline /s': round(baseline),
+        'ratio to baseline': round(ratio, 2),
+        errors,
       },
-      half: {
-        targetPerSecond: round(maxRate / 2),
-        sendsPerSecond: round(half.latencies.length / (half.elapsed / 1_000)),
-        errors: half.errors,
-        p50: round(h.p50),
-        p95: round(h.p95),
-        p99: round(h.p99),
+      goals: [
+        goal('throughput', '≥ 3,000 sends/s', `${round(maxRate)} sends/s`, maxRate >= 3_000),
+        goal('ratio to single-commit baseline', '≥ 1.0×', `${round(ratio, 2)}×`, ratio >= 1),
+        goal('p99 at 50 % of the maximum rate', '≤ 25 ms', `${latencyHalf.p99} ms`, latencyHalf.p99 <= 25),
+        goal('errors', '0', String(errors), errors === 0),
+      ],
+      latency: [latencyMax, latencyHalf],
+      throughput: [
+        max.meter.series('closed loop (max)', 'sends/s'),
+        half.meter.series('open loop (50 %)', 'sends/s'),
+      ],
+      details: {
+        concurrency,
+        durationMs,
+        acknowledged: max.latencies.length + half.latencies.length,
+        maxErrors: max.errors,
+        halfErrors: half.errors,
+        targetHalfRate: round(maxRate / 2),
+        baselineCommitsPerSecond: round(baseline),
       },
-      baseline: { commitsPerSecond: round(baseline) },
-      ratioToBaseline: round(maxRate / baseline, 2),
     };
   } finally {
     await server?.stop();

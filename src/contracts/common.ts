@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EmergencyAlertSchema } from './emergency';
 
 export const LocaleSchema = z.enum(['fr', 'it', 'en']);
 export type Locale = z.infer<typeof LocaleSchema>;
@@ -27,6 +28,8 @@ export const ErrorResponseSchema = z.object({
     requestId: z.string(),
     /** Field-level problems for validation errors: path and a machine-readable reason, never input values. */
     issues: z.array(z.object({ path: z.string(), reason: z.string() })).optional(),
+    /** Only with MISSIVE_EMERGENCY_DETECTED: the situation recognised and whom to call, for the alert. */
+    emergency: EmergencyAlertSchema.optional(),
   }),
 });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;

@@ -1,15 +1,13 @@
 import { z } from 'zod';
 import { CountrySchema, LocaleSchema } from './common';
+import { EmergencyNumberSchema } from './emergency';
+
+export { type EmergencyAlert, EmergencyAlertSchema, EmergencyNumberSchema } from './emergency';
 
 export const SafetyCheckBodySchema = z.object({
   text: z.string().max(10_000),
   lang: LocaleSchema,
   country: CountrySchema,
-});
-export const EmergencyNumberSchema = z.object({
-  number: z.string(),
-  label: z.string(),
-  kind: z.enum(['call', 'sms']),
 });
 export const SafetyCheckResponseSchema = z.object({
   emergency: z.boolean(),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchKey } from '../../src/domain/care';
+import { verifyAuditChain } from '../../src/features/audit/audit.service';
 import { storesUnderTest } from '../helpers/stores';
 import {
   activateStaff,
@@ -138,8 +139,30 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     const created = await create({ audience: { ...EVERYONE, minAge: 65 } });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ status: 'scheduled', title: 'Vaccination contre la grippe' });
+    const db = t.runtime.store.db;
+    const notices = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('topic', '=', 'notify.message')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const noticesBefore = await notices();
     expect(await t.services.campaigns.runDue()).toBe(1);
     expect(await t.services.campaigns.runDue()).toBe(0);
+    // The delivery is in the chained audit trail, for that patient, and the patient is told (later, by mail).
+    expect((await verifyAuditChain(db)).ok).toBe(true);
+    const trail = await db
+      .selectFrom('audit_log')
+      .select(['action', 'practice_id'])
+      .where('patient_profile_id', '=', jeanneProfile)
+      .where('action', '=', 'message.text')
+      .execute();
+    expect(trail).toEqual([{ action: 'message.text', practice_id: practiceId }]);
+    expect(await notices()).toBe(noticesBefore + 1);
     const delivered = await campaignConversations(jeanneProfile);
     expect(delivered).toEqual([expect.objectContaining({ status: 'closed' })]);
     const messages = (await jeanne.get(`/api/v1/conversations/${delivered[0]!.id}/messages`)).json().messages;

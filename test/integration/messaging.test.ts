@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
+import { emergencyNumbers } from '../../src/domain/safety/detector';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
 import {
@@ -413,6 +414,14 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
       code: 'MISSIVE_EMERGENCY_DETECTED',
       issues: [{ path: 'body', reason: 'chest_pain' }],
     });
+    // The refusal carries the alert itself: the situation and the numbers of the patient's country.
+    const alert = stopped.json().error.emergency;
+    expect(alert.kind).toBe('chest_pain');
+    expect(alert.numbers.map((n: { number: string }) => n.number)).toEqual(
+      emergencyNumbers('FR', 'fr', 'chest_pain').map((n) => n.number),
+    );
+    expect(alert.numbers[0]).toMatchObject({ number: '15', kind: 'call' });
+    expect(JSON.stringify(stopped.json())).not.toContain('poitrine');
     const sent = await start(jeanne, jeanneProfile, {
       body: text,
       subject: 'Douleur',
@@ -422,6 +431,14 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect(sent.json().message.emergencyKind).toBe('chest_pain');
     const inbox = (await doctor.get(`/api/v1/practices/${practiceId}/inbox`)).json();
     expect(inbox.conversations[0]).toMatchObject({ id: sent.json().conversation.id, emergencyFlagged: true });
+    // A reply is checked the same way, and its refusal names the suicide prevention line first.
+    const reply = await send(jeanne, sent.json().conversation.id, 'Je veux en finir ce soir, tout est prêt');
+    expect(reply.statusCode).toBe(422);
+    expect(reply.json().error.emergency).toEqual({
+      kind: 'suicide',
+      numbers: emergencyNumbers('FR', 'fr', 'suicide'),
+    });
+    expect(reply.json().error.emergency.numbers[0].number).toBe('3114');
 
     expect(
       (await t.client().post('/api/v1/safety/check', { text, lang: 'fr', country: 'FR' })).statusCode,

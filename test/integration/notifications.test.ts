@@ -106,7 +106,7 @@ describe.each(storesUnderTest())('notifications on %s', (kind) => {
 
     expect(
       (await jeanne.request('PUT', '/api/v1/me/notifications', { email: false, digest: false })).json(),
-    ).toEqual({ email: false, digest: false });
+    ).toEqual({ email: false, digest: false, push: false });
     await reply(await newConversation('Sans mail'), 'Réponse sans mail.');
     await passDelay();
     expect(mailsTo('jeanne@example.org', 'Nouveau message')).toHaveLength(before);

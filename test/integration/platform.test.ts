@@ -169,7 +169,9 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0004-notifications',
       '0005-message-indexes',
       '0006-campaigns',
-      '0007-campaign-attachments',
+      '0007-web-push',
+      '0011-inbox-order',
+      '0012-campaign-attachments',
     ]);
   });
 });

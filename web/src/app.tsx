@@ -41,6 +41,11 @@ const BookSearchPage = lazy(() =>
 const BookSlotsPage = lazy(() =>
   import('./features/booking/slots-page').then((module) => ({ default: module.BookSlotsPage })),
 );
+const NotificationsPage = lazy(() =>
+  import('./features/notifications/notifications-page').then((module) => ({
+    default: module.NotificationsPage,
+  })),
+);
 const OwnAccountPage = lazy(() =>
   import('./features/patient-links/own-account-page').then((module) => ({ default: module.OwnAccountPage })),
 );
@@ -146,6 +151,7 @@ export function App() {
             <Route element={<AppLayout />}>
               <Route path="home" element={<HomePage />} />
               <Route path="account" element={<AccountPage />} />
+              <Route path="account/notifications" element={<Lazy page={NotificationsPage} />} />
               <Route path="practices/:practiceId/team" element={<TeamPage />} />
               <Route element={<RequireKind kinds={['patient']} />}>
                 <Route path="book" element={<Lazy page={BookSearchPage} />} />

@@ -67,6 +67,8 @@ export const SHARED_RULES: readonly RuleSource[] = [
   { kind: 'suicide', all: [['%farewell'], ['%despair', '%absent']] },
   { kind: 'suicide', all: [['%deaththought'], ['%plan']] },
   { kind: 'suicide', near: [['%selfharm'], ['%means']], window: 6 },
+  // A gun or a rope taken out while a life falls apart ("my wife left with the kids, I got the rifle out").
+  { kind: 'suicide', all: [['%lethalmeans'], ['%loss', '%despair']] },
 
   // Overdose: a multiple of the prescribed dose, or a count of pills or a whole pack swallowed.
   { kind: 'overdose', any: ['%multidose'], unless: ['%perday'] },
@@ -93,4 +95,6 @@ export const SHARED_RULES: readonly RuleSource[] = [
   // Violence: a partner or relative who strangles, or a threat with a weapon.
   { kind: 'violence', near: [['%perpetrator'], ['%strangle']], window: 8 },
   { kind: 'violence', near: [['%threat'], ['%weapon']], window: 8 },
+  // Afraid to go home because of a partner.
+  { kind: 'violence', all: [['%perpetrator'], ['%fearhome']] },
 ];

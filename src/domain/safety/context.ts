@@ -7,6 +7,7 @@ import {
   breakers,
   type CompiledRule,
   CUE_KINDS,
+  commonWords,
   cueOwner,
   frames,
   hasAny,
@@ -50,6 +51,8 @@ const KIND_RANK = Object.fromEntries(KIND_PRIORITY.map((kind, rank) => [kind, ra
 class Context {
   private readonly cues: Match[][] = CUE_KINDS.map(() => []);
   private readonly urgent: Set<number>;
+  private readonly topic: Set<number>;
+  private readonly onset: Set<number>;
   private readonly lastUrgent: number;
   private readonly pastOrInfo: Set<number>;
   private readonly pastOrInfoInMessage: boolean;
@@ -68,6 +71,8 @@ class Context {
     for (const match of cueMatches) this.cues[match.owner]?.push(match);
     this.urgent = new Set(this.of('urgent').map((m) => m.clause));
     this.lastUrgent = Math.max(-1, ...this.urgent);
+    this.topic = new Set(this.of('topic').map((m) => m.sentence));
+    this.onset = new Set(this.of('onset').map((m) => m.sentence));
     this.pastOrInfo = new Set([...this.of('history'), ...this.of('info')].map((m) => m.clause));
     this.pastOrInfoInMessage = [...this.pastOrInfo].some((c) => !this.urgent.has(c));
     // "It stopped on its own" also settles what the earlier clauses described, unless it starts again.
@@ -116,10 +121,11 @@ class Context {
   valid(match: Match, weak: boolean): boolean {
     if (this.inScope('negation', match, NEGATION_WINDOW) || this.framed(match)) return false;
     const urgentHere = this.urgent.has(match.clause);
-    if (
-      !urgentHere &&
-      (this.pastOrInfo.has(match.clause) || this.inScope('familyPast', match, FAMILY_WINDOW))
-    )
+    if (!urgentHere && this.pastOrInfo.has(match.clause)) return false;
+    // A film, a leaflet, a school project, a curiosity: the whole sentence is about the topic, not a patient.
+    if (!urgentHere && this.topic.has(match.sentence)) return false;
+    // "My father had a stroke" is his history, "my sister had a sudden headache" is happening.
+    if (!urgentHere && !this.onset.has(match.sentence) && this.inScope('familyPast', match, FAMILY_WINDOW))
       return false;
     if (this.lastResolved >= match.clause && this.lastUrgent < match.clause) return false;
     if (!weak) return true;
@@ -146,6 +152,24 @@ function nearSatisfied(rule: CompiledRule, groups: readonly Match[][]): boolean 
   );
 }
 
+const LANGS: readonly SafetyLang[] = ['fr', 'it', 'en'];
+
+/**
+ * Languages whose rules read the message: the patient's, and any other of which the message has at least
+ * as many common words (an Italian patient may write in Italian with the app in French); every language
+ * when the message has no common word at all ("douleur thoracique").
+ */
+export function messageLanguages(words: readonly string[], lang: SafetyLang): Set<SafetyLang> {
+  const score = (l: SafetyLang): number => words.filter((w) => commonWords[l].has(w)).length;
+  const own = score(lang);
+  const langs = new Set<SafetyLang>([lang]);
+  for (const other of LANGS) {
+    const s = other === lang ? 0 : score(other);
+    if (s >= own && (s > 0 || own === 0)) langs.add(other);
+  }
+  return langs;
+}
+
 /** Which situation, if any, the matches describe. */
 export function decide(
   stream: TokenStream,
@@ -155,7 +179,12 @@ export function decide(
 ): EmergencyKind | null {
   const cueMatches: Match[] = [];
   const ruleMatches: Match[] = [];
-  for (const match of matches) (match.owner < CUE_KINDS.length ? cueMatches : ruleMatches).push(match);
+  const langs = messageLanguages(stream.words, lang);
+  for (const match of matches) {
+    if (match.owner < CUE_KINDS.length) cueMatches.push(match);
+    else if (langs.has((rules[(owners[match.owner] as RuleOwner).rule] as CompiledRule).lang))
+      ruleMatches.push(match);
+  }
   if (ruleMatches.length === 0) return null;
   const context = new Context(stream, tokenAtoms, cueMatches, ruleMatches, lang);
 

@@ -4,11 +4,13 @@
  * its tokens. It knows nothing about what the patterns mean: context.ts decides.
  */
 import { SHARED_CLASSES, SHARED_RULES } from './concepts';
-import { LEXICONS, SHORTHAND } from './lexicons';
+import { LEXICONS, SHORTHANDS } from './lexicons';
 import { lexiconWords, prefixWithinOneEdit, type TokenStream, withinOneEdit } from './normalise';
 import type { CueKind, EmergencyKind, LexiconSource, RuleSource, SafetyLang } from './types';
 
 const DEFAULT_GAP = 3;
+// Cue phrases are idioms ("in the past", "le passé"): their words follow each other unless told otherwise.
+const CUE_GAP = 1;
 const DEFAULT_NEAR_WINDOW = 8;
 
 export const CUE_KINDS: readonly CueKind[] = [
@@ -19,6 +21,8 @@ export const CUE_KINDS: readonly CueKind[] = [
   'urgent',
   'familyPast',
   'mention',
+  'topic',
+  'onset',
 ];
 
 // ---------------------------------------------------------------------------------------------------
@@ -51,6 +55,8 @@ export type Owner = { readonly cue: CueKind } | RuleOwner;
 export type RuleMode = 'any' | 'all' | 'near';
 export interface CompiledRule {
   readonly kind: EmergencyKind;
+  /** The lexicon the rule was compiled with: it only reads messages in that language. */
+  readonly lang: SafetyLang;
   readonly mode: RuleMode;
   readonly groups: number;
   readonly window: number;
@@ -67,6 +73,8 @@ export interface Match {
 }
 
 const atoms: Atom[] = [];
+// Shorthand of the lexicon being compiled.
+let shorthand: ReadonlyMap<string, readonly string[]> = SHORTHANDS.en;
 const atomIds = new Map<string, number>();
 const exactIndex = new Map<string, number[]>();
 const prefixIndex = new Map<string, number[]>();
@@ -81,6 +89,8 @@ export const rules: CompiledRule[] = [];
 export const breakers: Record<SafetyLang, Set<string>> = { fr: new Set(), it: new Set(), en: new Set() };
 export const frames: { before: ReadonlySet<number>; after: ReadonlySet<number> }[] = [];
 export const cueOwner = new Map<CueKind, number>();
+/** Each language's common words, in token form, to tell which languages a message is written in. */
+export const commonWords: Record<SafetyLang, Set<string>> = { fr: new Set(), it: new Set(), en: new Set() };
 
 function atomId(kind: AtomKind, text: string, fuzzy: boolean): number {
   const key = `${kind}:${fuzzy ? '~' : '='}${text}`;
@@ -124,7 +134,7 @@ function compileAlternative(
   const exact = alt.startsWith('=');
   const prefix = alt.endsWith('*');
   const body = alt.slice(exact ? 1 : 0, prefix ? -1 : undefined);
-  const words = prefix ? lexiconWords(body) : lexiconWords(body, { shorthand: SHORTHAND });
+  const words = prefix ? lexiconWords(body) : lexiconWords(body, { shorthand });
   if (words.length !== 1) throw new Error(`Lexicon term must be one word: ${alt}`);
   out.add(atomId(prefix ? 'prefix' : 'word', words[0] as string, fuzzy && !exact));
 }
@@ -134,10 +144,11 @@ function compilePattern(
   classes: Readonly<Record<string, string>>,
   owner: number,
   fuzzy = true,
+  defaultGap = DEFAULT_GAP,
 ): void {
   const terms: Set<number>[] = [];
   const gaps: number[] = [];
-  let gap = DEFAULT_GAP;
+  let gap = defaultGap;
   for (const part of source.split(/\s+/).filter(Boolean)) {
     if (/^~\d+$/.test(part)) {
       gap = Number(part.slice(1));
@@ -147,7 +158,7 @@ function compilePattern(
     for (const alt of part.split('|')) compileAlternative(alt, classes, term, fuzzy);
     if (terms.length > 0) gaps.push(gap);
     terms.push(term);
-    gap = DEFAULT_GAP;
+    gap = defaultGap;
   }
   const pattern: Pattern = { id: patternCount++, terms, gaps, owner };
   for (const id of terms[0] ?? []) patternsByStart.set(id, [...(patternsByStart.get(id) ?? []), pattern]);
@@ -160,6 +171,7 @@ interface RuleGroup {
 }
 
 function addRule(
+  lang: SafetyLang,
   rule: RuleSource,
   mode: RuleMode,
   groups: readonly RuleGroup[],
@@ -181,6 +193,7 @@ function addRule(
   }
   rules.push({
     kind: rule.kind,
+    lang,
     mode,
     groups: groupCount,
     window: rule.window ?? DEFAULT_NEAR_WINDOW,
@@ -206,14 +219,14 @@ function compileRule(
   const single: RuleGroup[] = [];
   if (rule.any?.length) single.push({ sources: expand(rule.any), weak: false, group: 0 });
   if (rule.weak?.length) single.push({ sources: expand(rule.weak), weak: true, group: 0 });
-  if (single.length) addRule(rule, 'any', single, 1, classes, unless);
+  if (single.length) addRule(lexicon.lang, rule, 'any', single, 1, classes, unless);
   for (const mode of ['all', 'near'] as const) {
     const groups = (rule[mode] ?? []).map((sources, group) => ({
       sources: expand(sources),
       weak: false,
       group,
     }));
-    if (groups.length) addRule(rule, mode, groups, groups.length, classes, unless);
+    if (groups.length) addRule(lexicon.lang, rule, mode, groups, groups.length, classes, unless);
   }
 }
 
@@ -224,9 +237,11 @@ for (const cue of CUE_KINDS) {
 
 for (const lexicon of LEXICONS) {
   const classes = { ...SHARED_CLASSES, ...lexicon.classes };
+  // A lexicon's words are read with its own language's shorthand, as its messages are.
+  shorthand = SHORTHANDS[lexicon.lang];
   for (const cue of CUE_KINDS) {
     for (const source of lexicon.cues[cue])
-      compilePattern(source, classes, cueOwner.get(cue) as number, false);
+      compilePattern(source, classes, cueOwner.get(cue) as number, false, CUE_GAP);
   }
   for (const [before, after] of lexicon.frames) {
     const b = new Set<number>();
@@ -236,10 +251,12 @@ for (const lexicon of LEXICONS) {
     frames.push({ before: b, after: a });
   }
   for (const word of lexicon.protect) protectedWords.add(lexiconWords(word)[0] as string);
+  for (const word of lexicon.commonWords)
+    for (const w of lexiconWords(word, { shorthand })) commonWords[lexicon.lang].add(w);
   for (const lang of ['fr', 'it', 'en'] as const) {
     const words = lang === lexicon.lang ? [...lexicon.breakers, ...lexicon.localBreakers] : lexicon.breakers;
     for (const word of words)
-      for (const w of lexiconWords(word, { shorthand: SHORTHAND })) breakers[lang].add(w);
+      for (const w of lexiconWords(word, { shorthand: SHORTHANDS[lexicon.lang] })) breakers[lang].add(w);
   }
   // The shared concept rules are compiled once per language, with that language's words for each concept.
   for (const rule of [...lexicon.rules, ...SHARED_RULES]) compileRule(rule, lexicon, classes);

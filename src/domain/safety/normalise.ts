@@ -84,6 +84,11 @@ const APOSTROPHES = /[\u2018\u2019\u02bc\u00b4`]/g;
 const CANT = /\bcan'?t\b/g;
 const WONT = /\bwon't\b/g;
 const NT = /\b([a-z]+)n't\b/g;
+const HAVE = /\b(i|you|we|they|he|she|would|could|should|might|must)'ve\b/g;
+const AM = /\bi'm\b/g;
+const ARE = /\b(you|we|they)'re\b/g;
+const WILL = /\b(i|you|we|they|he|she|it)'ll\b/g;
+const WOULD = /\b(i|you|we|they|he|she)'d\b/g;
 
 /** Lowercase, strip diacritics and ligatures, unify apostrophes, expand English contractions. */
 export function foldText(text: string): string {
@@ -97,11 +102,19 @@ export function foldText(text: string): string {
         .replace(/\u00df/g, 'ss')
         .replace(APOSTROPHES, "'")
     : lower;
-  return folded.includes("'t") || folded.includes('cant') ? expandContractions(folded) : folded;
+  return folded.includes("'") || folded.includes('cant') ? expandContractions(folded) : folded;
 }
 
 function expandContractions(folded: string): string {
-  return folded.replace(CANT, 'can not').replace(WONT, 'will not').replace(NT, '$1 not');
+  return folded
+    .replace(CANT, 'can not')
+    .replace(WONT, 'will not')
+    .replace(NT, '$1 not')
+    .replace(HAVE, '$1 have')
+    .replace(AM, 'i am')
+    .replace(ARE, '$1 are')
+    .replace(WILL, '$1 will')
+    .replace(WOULD, '$1 would');
 }
 
 /**
@@ -129,8 +142,13 @@ interface RawToken {
   clause: number;
 }
 
-// Numbers keep their decimal part ("38,5" → "38.5"); a dash only breaks a clause when spaced (" - ").
-const TOKEN = /(\d+(?:[.,]\d+)?(?![a-z0-9]))|([a-z0-9]+)|([.!?;:,\n()[\]\u2026/]| -(?= ))/g;
+// Numbers keep their decimal part ("38,5" → "38.5") and come apart from a unit glued to them ("39.5c",
+// "2yo", "20min"); a word starts with a letter ("b4"); a dash only breaks a clause when spaced (" - ").
+const TOKEN =
+  /(\d+(?:[.,]\d+)?(?![0-9]))(?:[cf](?![a-z0-9]))?|([a-z][a-z0-9]*)|([.!?;:,\n()[\]\u2026/]| -(?= ))/g;
+// French and Italian write a temperature "39°5" as well as "39,5°".
+const DEGREE_DECIMAL = /(\d)\s*\u00b0\s*(\d)/g;
+const DEGREE_UNIT = /\u00b0\s*[cf]?(?![a-z])/g;
 
 /** Splits folded text into words and numbers, tracking clauses. */
 export function splitWords(folded: string): RawToken[] {
@@ -165,7 +183,7 @@ export function tokenise(text: string, config: TokeniseConfig): TokenStream {
   let sentence = 0;
   let clauseHasWords = false;
   let sentenceHasWords = false;
-  const folded = foldText(text);
+  const folded = foldText(text).replace(DEGREE_DECIMAL, '$1.$2').replace(DEGREE_UNIT, ' ');
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(folded); match !== null; match = TOKEN.exec(folded)) {
     const number = match[1];

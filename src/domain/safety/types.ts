@@ -41,9 +41,21 @@ export interface SafetyResult {
  * info: the clause is about documents, renewals, prevention or questions ("chest X-ray results");
  * urgent: "right now", "help" (cancels history, info and family-past in its clause, and a "resolved" said
  * before it); familyPast: "my father had" (suppresses what follows it); mention: a determiner or past
- * verb before a diagnosis noun ("my stroke", "had a heart attack"), which suppresses only weak rules.
+ * verb before a diagnosis noun ("my stroke", "had a heart attack"), which suppresses only weak rules;
+ * topic: the sentence is about a film, a leaflet, a school project or a curiosity (cancelled by urgent in
+ * that sentence); onset: a sudden start ("all of a sudden"), which keeps a relative's symptom from being
+ * read as family history.
  */
-export type CueKind = 'negation' | 'history' | 'resolved' | 'info' | 'urgent' | 'familyPast' | 'mention';
+export type CueKind =
+  | 'negation'
+  | 'history'
+  | 'resolved'
+  | 'info'
+  | 'urgent'
+  | 'familyPast'
+  | 'mention'
+  | 'topic'
+  | 'onset';
 
 export interface RuleSource {
   readonly kind: EmergencyKind;
@@ -76,6 +88,11 @@ export interface RuleSource {
  */
 export interface LexiconSource {
   readonly lang: SafetyLang;
+  /**
+   * Frequent words found in no other of the three languages ("the", "est", "della"). A message is read
+   * with the rules of the patient's language and of any other language it has at least as many of.
+   */
+  readonly commonWords: readonly string[];
   readonly shorthand: Readonly<Record<string, string>>;
   readonly phrases: Readonly<Record<string, string>>;
   /** Conjunctions that open a new clause, in any language / only when the patient's language is this one. */

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
 import type { Dialect } from '../../platform/db/store';
-import { appendEntry, lockHead, readChunk, readHead } from './audit.repository';
+import { appendEntries, appendEntry, lockHead, readChunk, readHead } from './audit.repository';
 
 /** Who did something, from where. Built once per request by the HTTP layer. */
 export interface Actor {
@@ -81,6 +81,45 @@ export async function appendAudit(
   await appendEntry(trx, { ...row, hash: entryHash(row) });
   // The chain's sequence is allocated under the head lock, so it follows commit order: changes use it as their cursor.
   return row.seq;
+}
+
+/**
+ * Appends many entries with one head lock and multi-row inserts (bulk work such as a campaign's
+ * fan-out), chained exactly as if appended one by one. Returns their sequence numbers, in order.
+ */
+export async function appendAuditMany(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  actor: Actor,
+  entries: readonly AuditEntry[],
+  at: number,
+): Promise<number[]> {
+  if (entries.length === 0) return [];
+  const head = await lockHead(trx, dialect);
+  const rows: AuditLogRow[] = [];
+  let previous = head.hash;
+  entries.forEach((entry, index) => {
+    const row: Hashable = {
+      seq: head.seq + 1 + index,
+      id: uuidv7(),
+      at,
+      actor_user_id: actor.userId,
+      actor_role: actor.role,
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId ?? null,
+      practice_id: entry.practiceId ?? null,
+      patient_profile_id: entry.patientProfileId ?? null,
+      ip: actor.ip,
+      user_agent: actor.userAgent,
+      details: JSON.stringify(entry.details ?? {}),
+      prev_hash: previous,
+    };
+    previous = entryHash(row);
+    rows.push({ ...row, hash: previous });
+  });
+  await appendEntries(trx, rows);
+  return rows.map((row) => row.seq);
 }
 
 export type AuditVerification =

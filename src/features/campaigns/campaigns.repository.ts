@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { CampaignAttachmentRow, CampaignRow, Database } from '../../platform/db/schema';
+import type {
+  CampaignAttachmentRow,
+  CampaignRow,
+  ConversationRow,
+  Database,
+  MessageRow,
+} from '../../platform/db/schema';
 
 type Db = Kysely<Database>;
 
@@ -177,4 +183,74 @@ export function attachmentOfConversation(db: Db, conversationId: string) {
     .selectAll('campaign_attachments')
     .where('campaign_recipients.conversation_id', '=', conversationId)
     .executeTakeFirst();
+}
+
+/** The accounts behind recipient profiles: who sees a delivered campaign message and is told of it. */
+export function deliveryProfiles(db: Db, profileIds: readonly string[]) {
+  return db
+    .selectFrom('patient_profiles')
+    .select(['id', 'owner_user_id', 'user_id', 'own_account_since'])
+    .where('id', 'in', profileIds)
+    .execute();
+}
+
+/**
+ * Takes recipients not yet delivered, for this transaction only: their rows are removed and written
+ * back delivered by insertDeliveries. A concurrent claimant of the same rows gets nothing for them.
+ */
+export async function claimRecipients(db: Db, campaignId: string, profileIds: readonly string[]) {
+  const rows = await db
+    .deleteFrom('campaign_recipients')
+    .where('campaign_id', '=', campaignId)
+    .where('delivered_at', 'is', null)
+    .where('patient_profile_id', 'in', profileIds)
+    .returning('patient_profile_id')
+    .execute();
+  return rows.map((row) => row.patient_profile_id);
+}
+
+/** Writes a batch of deliveries: conversations, their first message, the author's read marker, the recipient rows. */
+export async function insertDeliveries(
+  db: Db,
+  batch: {
+    campaignId: string;
+    authorUserId: string;
+    now: number;
+    conversations: readonly ConversationRow[];
+    messages: readonly MessageRow[];
+  },
+) {
+  // At most 20 columns a row: 500 rows stay far below both stores' bound-parameter limits.
+  for (let i = 0; i < batch.conversations.length; i += 500) {
+    const conversations = batch.conversations.slice(i, i + 500);
+    await db.insertInto('conversations').values(conversations).execute();
+    await db
+      .insertInto('messages')
+      .values(batch.messages.slice(i, i + 500))
+      .execute();
+    await db
+      .insertInto('read_markers')
+      .values(
+        conversations.map((c) => ({
+          conversation_id: c.id,
+          user_id: batch.authorUserId,
+          side: 'practice' as const,
+          delivered_seq: 1,
+          read_seq: 1,
+          updated_at: batch.now,
+        })),
+      )
+      .execute();
+    await db
+      .insertInto('campaign_recipients')
+      .values(
+        conversations.map((c) => ({
+          campaign_id: batch.campaignId,
+          patient_profile_id: c.patient_profile_id,
+          conversation_id: c.id,
+          delivered_at: batch.now,
+        })),
+      )
+      .execute();
+  }
 }

@@ -14,26 +14,36 @@ import {
   readPatientList,
   selectAudience,
 } from '../../domain/campaigns';
+import { maySeeProfileItem } from '../../domain/care';
+import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
-import type { CampaignAttachmentRow, CampaignRow } from '../../platform/db/schema';
+import type {
+  CampaignAttachmentRow,
+  CampaignRow,
+  ConversationRow,
+  MessageRow,
+} from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import type { AuthContext } from '../accounts/sessions.service';
-import { type Actor, appendAudit, SYSTEM_ACTOR } from '../audit/audit.service';
+import { type Actor, appendAudit, appendAuditMany, SYSTEM_ACTOR } from '../audit/audit.service';
 import {
   attachmentDataAad,
   attachmentNameAad,
   type ConversationAccess,
+  bodyAad as messageBodyAad,
   subjectAad,
 } from '../messaging/conversation-access';
-import type { ConversationsService } from '../messaging/conversations.service';
 import { unattachedOf } from '../messaging/messaging.repository';
+import type { NotificationsService } from '../notifications/notifications.service';
 import type { PatientsService } from '../patients/patients.service';
+import { profileFacts } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import * as repo from './campaigns.repository';
 
-const BATCH = 200;
+/** Recipients per transaction: large enough to amortise commits, small enough that interactive writes are not kept waiting. */
+const BATCH = 250;
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
 const titleAad = (id: string) => `campaigns.title:${id}`;
@@ -54,10 +64,11 @@ export function createCampaignsService(deps: {
   clock: Clock;
   practices: PracticesService;
   patients: PatientsService;
-  conversations: ConversationsService;
+  notifications: NotificationsService;
+  bus: EventBus;
   access: ConversationAccess;
 }) {
-  const { store, keys, clock, practices, patients, conversations, access } = deps;
+  const { store, keys, clock, practices, patients, notifications, bus, access } = deps;
   const db = store.db;
 
   async function audienceOf(practiceId: string, audience: AudienceDefinition, sendAt: number) {
@@ -140,10 +151,12 @@ export function createCampaignsService(deps: {
     };
   }
 
-  /** Delivers one batch of a campaign's remaining recipients; returns how many were delivered. */
+  /**
+   * Delivers one batch of a campaign's remaining recipients in one transaction, with multi-row writes:
+   * each recipient gets a conversation with one message, its audit entry (whose sequence is the change
+   * cursor), the author's read marker and a delayed notice. Returns how many were delivered.
+   */
   async function deliverBatch(campaign: CampaignRow, batchSize: number): Promise<number> {
-    const title = await keys.decryptText(campaign.title, titleAad(campaign.id));
-    const body = await keys.decryptText(campaign.body, bodyAad(campaign.id));
     const pending = await db
       .selectFrom('campaign_recipients')
       .select('patient_profile_id')
@@ -152,67 +165,117 @@ export function createCampaignsService(deps: {
       .limit(batchSize)
       .execute();
     if (pending.length === 0) return 0;
-    const delivered: { id: string; profileId: string; cursor: number }[] = [];
+    const title = await keys.decryptText(campaign.title, titleAad(campaign.id));
+    const body = await keys.decryptText(campaign.body, bodyAad(campaign.id));
+    const profiles = new Map(
+      (
+        await repo.deliveryProfiles(
+          db,
+          pending.map((p) => p.patient_profile_id),
+        )
+      ).map((p) => [p.id, p]),
+    );
+    const author = campaign.author_user_id;
+    const mayReply = campaign.patients_may_reply === 1;
+    const delivered: { conversationId: string; userIds: string[]; cursor: number }[] = [];
     await db.transaction().execute(async (trx) => {
       const now = clock.now();
-      for (const { patient_profile_id: profileId } of pending) {
-        // Claim the recipient: a concurrent worker (another instance) finds it taken and moves on.
-        const claimed = await trx
-          .updateTable('campaign_recipients')
-          .set({ delivered_at: now })
-          .where('campaign_id', '=', campaign.id)
-          .where('patient_profile_id', '=', profileId)
-          .where('delivered_at', 'is', null)
-          .executeTakeFirst();
-        if (claimed.numUpdatedRows !== 1n) continue;
-        const conversationId = uuidv7();
-        await trx
-          .insertInto('conversations')
-          .values({
-            id: conversationId,
-            practice_id: campaign.practice_id,
-            practitioner_user_id: campaign.author_user_id,
-            patient_profile_id: profileId,
-            created_by_user_id: campaign.author_user_id,
-            origin: 'campaign',
-            category: 'administrative',
-            subject: keys.encrypt(title, subjectAad(conversationId)),
-            status: campaign.patients_may_reply === 1 ? 'waiting_patient' : 'closed',
-            assignee_user_id: null,
-            patient_may_reply: campaign.patients_may_reply,
-            emergency_flagged_at: null,
-            last_seq: 0,
-            last_message_at: now,
-            awaiting_reply_since: null,
-            due_at: null,
-            closed_at: campaign.patients_may_reply === 1 ? null : now,
-            closed_reason: campaign.patients_may_reply === 1 ? null : 'practice',
-            change_cursor: 0,
-            created_at: now,
-          })
-          .execute();
-        const message = await conversations.appendMessage(
-          trx,
-          { conversationId, senderUserId: campaign.author_user_id, side: 'practice', kind: 'text', body },
-          { ...SYSTEM_ACTOR, userId: campaign.author_user_id, role: 'staff' },
-          { practiceId: campaign.practice_id, patientProfileId: profileId },
+      // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
+      // this transaction took is delivered here, and a crash rolls the whole batch back.
+      const claimed = await repo.claimRecipients(
+        trx,
+        campaign.id,
+        pending.map((p) => p.patient_profile_id),
+      );
+      if (claimed.length === 0) return;
+      const items = claimed.map((profileId) => {
+        const profile = profiles.get(profileId);
+        const facts = profile ? profileFacts(profile) : null;
+        const candidates = facts ? [facts.userId, facts.ownerUserId] : [];
+        const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
+          (userId) => facts && maySeeProfileItem(userId, facts, { createdByUserId: author, createdAt: now }),
         );
-        await trx
-          .updateTable('campaign_recipients')
-          .set({ conversation_id: conversationId })
-          .where('campaign_id', '=', campaign.id)
-          .where('patient_profile_id', '=', profileId)
-          .execute();
-        await conversations.noticePatients(trx, conversationId, message.seq);
-        delivered.push({ id: conversationId, profileId, cursor: message.change_cursor });
-      }
+        return { profileId, conversationId: uuidv7(), messageId: uuidv7(), userIds };
+      });
+      const cursors = await appendAuditMany(
+        trx,
+        store.dialect,
+        { ...SYSTEM_ACTOR, userId: author, role: 'staff' },
+        items.map((item) => ({
+          action: 'message.text',
+          targetType: 'message',
+          targetId: item.messageId,
+          practiceId: campaign.practice_id,
+          patientProfileId: item.profileId,
+          details: { conversationId: item.conversationId, seq: 1, campaignId: campaign.id },
+        })),
+        now,
+      );
+      const conversationRows: ConversationRow[] = items.map((item, index) => ({
+        id: item.conversationId,
+        practice_id: campaign.practice_id,
+        practitioner_user_id: author,
+        patient_profile_id: item.profileId,
+        created_by_user_id: author,
+        origin: 'campaign',
+        category: 'administrative',
+        subject: keys.encrypt(title, subjectAad(item.conversationId)),
+        status: mayReply ? 'waiting_patient' : 'closed',
+        assignee_user_id: null,
+        patient_may_reply: campaign.patients_may_reply,
+        emergency_flagged_at: null,
+        last_seq: 1,
+        last_message_at: now,
+        awaiting_reply_since: null,
+        due_at: null,
+        closed_at: mayReply ? null : now,
+        closed_reason: mayReply ? null : 'practice',
+        change_cursor: cursors[index]!,
+        created_at: now,
+      }));
+      const messageRows: MessageRow[] = items.map((item, index) => ({
+        id: item.messageId,
+        conversation_id: item.conversationId,
+        seq: 1,
+        client_message_id: null,
+        sender_user_id: author,
+        sender_side: 'practice',
+        kind: 'text',
+        body: keys.encrypt(body, messageBodyAad(item.messageId)),
+        emergency_kind: null,
+        attachment_count: 0,
+        change_cursor: cursors[index]!,
+        created_at: now,
+      }));
+      await repo.insertDeliveries(trx, {
+        campaignId: campaign.id,
+        authorUserId: author,
+        now,
+        conversations: conversationRows,
+        messages: messageRows,
+      });
+      await notifications.queueMessageNoticesMany(
+        trx,
+        items.flatMap((item) =>
+          item.userIds.map((userId) => ({ userId, conversationId: item.conversationId, seq: 1 })),
+        ),
+      );
+      delivered.push(
+        ...items.map((item, index) => ({
+          conversationId: item.conversationId,
+          userIds: item.userIds,
+          cursor: cursors[index]!,
+        })),
+      );
     });
     for (const d of delivered)
-      await conversations.publish(
-        { id: d.id, practice_id: campaign.practice_id, patient_profile_id: d.profileId },
-        'conversation.created',
-        d.cursor,
-      );
+      await bus.publish({
+        type: 'conversation.created',
+        conversationId: d.conversationId,
+        practiceIds: [campaign.practice_id],
+        userIds: d.userIds,
+        cursor: d.cursor,
+      });
     return delivered.length;
   }
 

@@ -24,6 +24,7 @@ import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import { isUniqueViolation } from '../../platform/db/dialect';
+import type { GroupCommit } from '../../platform/db/group-commit';
 import type { ConversationRow, Database, MessageRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
@@ -39,6 +40,8 @@ import type { MessagingSettingsService } from './settings.service';
 
 export interface ConversationsDeps {
   store: Store;
+  /** Message writes share commits with concurrent ones (see platform/db/group-commit). */
+  writes: GroupCommit;
   keys: Keyring;
   clock: Clock;
   bus: EventBus;
@@ -64,7 +67,8 @@ interface NewMessage {
 export type ConversationsService = ReturnType<typeof createConversationsService>;
 
 export function createConversationsService(deps: ConversationsDeps) {
-  const { store, keys, clock, bus, practices, patients, care, settings, access, notifications } = deps;
+  const { store, writes, keys, clock, bus, practices, patients, care, settings, access, notifications } =
+    deps;
   const db = store.db;
 
   const startOfDay = (timeZone: string) =>
@@ -141,10 +145,13 @@ export function createConversationsService(deps: ConversationsDeps) {
   function emergencyOf(auth: AuthContext, text: string, acknowledged: boolean): string | null {
     const result = checkEmergency(text, auth.user.locale, auth.user.country);
     if (!result.emergency) return null;
+    // The refusal carries the alert itself (situation and numbers), so the client needs no second call.
     if (!acknowledged)
-      throw new AppError('MISSIVE_EMERGENCY_DETECTED', [
-        { path: 'body', reason: result.kind ?? 'emergency' },
-      ]);
+      throw new AppError(
+        'MISSIVE_EMERGENCY_DETECTED',
+        [{ path: 'body', reason: result.kind ?? 'emergency' }],
+        { emergency: { kind: result.kind ?? 'emergency', numbers: result.numbers } },
+      );
     return result.kind;
   }
 
@@ -332,7 +339,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       let cursor = 0;
       let messageId = '';
       try {
-        await db.transaction().execute(async (trx) => {
+        await writes.run(async (trx) => {
           const conversation: ConversationRow = {
             id,
             practice_id: body.practiceId,
@@ -442,7 +449,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       const audit = { practiceId: row.practice_id, patientProfileId: row.patient_profile_id };
       let message: MessageRow;
       try {
-        message = await db.transaction().execute(async (trx) => {
+        message = await writes.run(async (trx) => {
           const appended = await appendMessage(
             trx,
             {

@@ -1,5 +1,6 @@
 import type { ConversationSummary, Message } from '../../contracts/messaging';
 import type { Clock } from '../../platform/clock/clock';
+import type { GroupCommit } from '../../platform/db/group-commit';
 import type { Store } from '../../platform/db/store';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
@@ -10,6 +11,8 @@ import * as repo from './messaging.repository';
 
 export interface InboxDeps {
   store: Store;
+  /** The audit entries of reads share commits with concurrent writers (see platform/db/group-commit). */
+  writes: GroupCommit;
   clock: Clock;
   practices: PracticesService;
   patients: PatientsService;
@@ -26,7 +29,7 @@ export type InboxService = ReturnType<typeof createInboxService>;
 
 /** Reading: the patient's conversations, the practice inbox, a thread and its messages, read markers. */
 export function createInboxService(deps: InboxDeps) {
-  const { store, clock, practices, patients, access, publish } = deps;
+  const { store, writes, clock, practices, patients, access, publish } = deps;
   const db = store.db;
 
   async function withUnread(
@@ -150,7 +153,7 @@ export function createInboxService(deps: InboxDeps) {
         repo.otherSideMarkers(db, row.id, otherSide),
         repo.renewalOfConversation(db, row.id),
       ]);
-      await db.transaction().execute((trx) =>
+      await writes.run((trx) =>
         appendAudit(
           trx,
           store.dialect,
@@ -184,7 +187,7 @@ export function createInboxService(deps: InboxDeps) {
       const hasMore = rows.length > page.limit;
       const slice = rows.slice(0, page.limit).sort((a, b) => a.seq - b.seq);
       const now = clock.now();
-      await db.transaction().execute(async (trx) => {
+      await writes.run(async (trx) => {
         const highest = slice.at(-1)?.seq;
         if (highest !== undefined) {
           await trx

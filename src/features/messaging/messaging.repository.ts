@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { forUpdate } from '../../platform/db/dialect';
 import type {
   AttachmentRow,
@@ -147,6 +147,44 @@ export interface InboxFilters {
   unreadFor?: string | undefined;
 }
 
+/** The practice inbox's filters as one condition on conversations (shared by the page and its count). */
+function inboxCondition(practiceId: string, filters: InboxFilters) {
+  return (eb: ExpressionBuilder<Database, 'conversations'>) => {
+    const parts: Expression<SqlBool>[] = [eb('conversations.practice_id', '=', practiceId)];
+    if (filters.status)
+      parts.push(eb('conversations.status', '=', filters.status as ConversationRow['status']));
+    // A literal, not a parameter: it is the condition of the partial index conversations_inbox.
+    else parts.push(sql<boolean>`conversations.status <> 'closed'`);
+    if (filters.category)
+      parts.push(eb('conversations.category', '=', filters.category as ConversationRow['category']));
+    if (filters.practitionerId)
+      parts.push(eb('conversations.practitioner_user_id', '=', filters.practitionerId));
+    if (filters.assigneeId === 'none') parts.push(eb('conversations.assignee_user_id', 'is', null));
+    else if (filters.assigneeId) parts.push(eb('conversations.assignee_user_id', '=', filters.assigneeId));
+    if (filters.overdueAt !== undefined)
+      parts.push(
+        eb('conversations.due_at', '<', filters.overdueAt),
+        eb('conversations.awaiting_reply_since', 'is not', null),
+      );
+    if (filters.unreadFor) {
+      const reader = filters.unreadFor;
+      parts.push(
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('read_markers')
+              .select('read_markers.user_id')
+              .whereRef('read_markers.conversation_id', '=', 'conversations.id')
+              .where('read_markers.user_id', '=', reader)
+              .whereRef('read_markers.read_seq', '>=', 'conversations.last_seq'),
+          ),
+        ),
+      );
+    }
+    return eb.and(parts);
+  };
+}
+
 /** The practice inbox: emergencies first, then the longest-waiting patients. */
 export async function practiceInbox(
   db: Db,
@@ -155,41 +193,18 @@ export async function practiceInbox(
   offset: number,
   limit: number,
 ) {
-  let query = summaries(db).where('conversations.practice_id', '=', practiceId);
-  if (filters.status)
-    query = query.where('conversations.status', '=', filters.status as ConversationRow['status']);
-  else query = query.where('conversations.status', '<>', 'closed');
-  if (filters.category)
-    query = query.where('conversations.category', '=', filters.category as ConversationRow['category']);
-  if (filters.practitionerId)
-    query = query.where('conversations.practitioner_user_id', '=', filters.practitionerId);
-  if (filters.assigneeId === 'none') query = query.where('conversations.assignee_user_id', 'is', null);
-  else if (filters.assigneeId) query = query.where('conversations.assignee_user_id', '=', filters.assigneeId);
-  if (filters.overdueAt !== undefined)
-    query = query
-      .where('conversations.due_at', '<', filters.overdueAt)
-      .where('conversations.awaiting_reply_since', 'is not', null);
-  if (filters.unreadFor) {
-    const reader = filters.unreadFor;
-    query = query.where(({ exists, selectFrom, not }) =>
-      not(
-        exists(
-          selectFrom('read_markers')
-            .select('read_markers.user_id')
-            .whereRef('read_markers.conversation_id', '=', 'conversations.id')
-            .where('read_markers.user_id', '=', reader)
-            .whereRef('read_markers.read_seq', '>=', 'conversations.last_seq'),
-        ),
-      ),
-    );
-  }
-  const count = await query
-    .clearSelect()
+  const condition = inboxCondition(practiceId, filters);
+  // The count needs no joins: every conversation has its practice, practitioner and profile.
+  const count = await db
+    .selectFrom('conversations')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(condition)
     .executeTakeFirstOrThrow();
-  const rows = await query
-    .orderBy(sql`case when conversations.emergency_flagged_at is null then 1 else 0 end`)
-    .orderBy(sql`coalesce(conversations.awaiting_reply_since, conversations.last_message_at)`)
+  const rows = await summaries(db)
+    .where((eb) => condition(eb as unknown as ExpressionBuilder<Database, 'conversations'>))
+    // The same expressions as the index conversations_inbox (migration 0011), so the page is read in order.
+    .orderBy(sql`(case when conversations.emergency_flagged_at is null then 1 else 0 end)`)
+    .orderBy(sql`(coalesce(conversations.awaiting_reply_since, conversations.last_message_at))`)
     .orderBy('conversations.id')
     .offset(offset)
     .limit(limit)

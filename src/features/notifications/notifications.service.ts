@@ -8,15 +8,18 @@ import type { Outbox } from '../../platform/outbox/outbox';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';
 import type { PracticesService } from '../practices/practices.service';
+import type { PushService } from './push.service';
 
 export interface NotificationPreferences {
   email: boolean;
   digest: boolean;
+  push: boolean;
 }
 
-const DEFAULTS: NotificationPreferences = { email: true, digest: true };
+/** Mail and digest on, push off: push needs the browser's permission, asked for in settings. */
+const DEFAULTS: NotificationPreferences = { email: true, digest: true, push: false };
 
-interface MessageNotice {
+export interface MessageNotice {
   userId: string;
   conversationId: string;
   seq: number;
@@ -25,7 +28,8 @@ interface MessageNotice {
 export type NotificationsService = ReturnType<typeof createNotificationsService>;
 
 /**
- * "You have a new message from <practice>" — never more: no text, no subject, no category. Queued with the
+ * "You have a new message from <practice>" — never more (the push channel, in push.service.ts, follows
+ * the same rule): no text, no subject, no category. Queued with the
  * message, sent after a delay only if the person has not read it meanwhile, and at most once per
  * conversation per batching period. Practices get a daily digest of waiting and overdue conversations.
  */
@@ -36,8 +40,9 @@ export function createNotificationsService(deps: {
   outbox: Outbox;
   accounts: AccountsService;
   practices: PracticesService;
+  push: PushService;
 }) {
-  const { store, clock, config, outbox, accounts, practices } = deps;
+  const { store, clock, config, outbox, accounts, practices, push } = deps;
   const db = store.db;
 
   async function preferencesOf(userId: string): Promise<NotificationPreferences> {
@@ -46,7 +51,7 @@ export function createNotificationsService(deps: {
       .selectAll()
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    return row ? { email: row.email === 1, digest: row.digest === 1 } : DEFAULTS;
+    return row ? { email: row.email === 1, digest: row.digest === 1, push: row.push === 1 } : DEFAULTS;
   }
 
   async function deliverMessageNotice(payload: unknown): Promise<void> {
@@ -102,10 +107,16 @@ export function createNotificationsService(deps: {
 
     async updatePreferences(
       auth: AuthContext,
-      body: NotificationPreferences,
+      body: Omit<NotificationPreferences, 'push'> & { push?: boolean | undefined },
     ): Promise<NotificationPreferences> {
       const now = clock.now();
-      const values = { email: body.email ? 1 : 0, digest: body.digest ? 1 : 0, updated_at: now };
+      const pushOn = body.push ?? (await preferencesOf(auth.user.id)).push;
+      const values = {
+        email: body.email ? 1 : 0,
+        digest: body.digest ? 1 : 0,
+        push: pushOn ? 1 : 0,
+        updated_at: now,
+      };
       await db
         .insertInto('notification_preferences')
         .values({ user_id: auth.user.id, ...values })
@@ -129,6 +140,12 @@ export function createNotificationsService(deps: {
           config.notifications.delayMs,
         );
       }
+      await push.queueNotices(trx, conversationId, seq, userIds);
+    },
+
+    /** The same notices for many new conversations at once (a campaign's fan-out), in the caller's transaction. */
+    async queueMessageNoticesMany(trx: Kysely<Database>, notices: readonly MessageNotice[]): Promise<void> {
+      await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
     },
 
     /**

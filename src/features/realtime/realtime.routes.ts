@@ -16,6 +16,7 @@ import { AppError } from '../../platform/http/errors';
 import type { AuthContext, SessionsService } from '../accounts/sessions.service';
 import type { ConversationAccess } from '../messaging/conversation-access';
 import type { PracticesService } from '../practices/practices.service';
+import type { Presence } from './presence';
 import type { SyncService } from './sync.service';
 
 export interface RealtimeDeps {
@@ -24,11 +25,14 @@ export interface RealtimeDeps {
   practices: PracticesService;
   access: ConversationAccess;
   sync: SyncService;
+  presence: Presence;
   publicOrigin: string;
   cookieName: string;
   heartbeatMs?: number;
 }
 
+/** How often each socket is pinged and its session checked again, unless the app is built with another period. */
+export const DEFAULT_HEARTBEAT_MS = 30_000;
 const MAX_FRAME_BYTES = 4_096;
 const CLOSE_POLICY = 1008;
 const CLOSE_GOING_AWAY = 1001;
@@ -41,13 +45,16 @@ const CLOSE_SESSION_ENDED = 4401;
  */
 export async function registerRealtimeRoutes(root: FastifyInstance, deps: RealtimeDeps): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  const { bus, sessions, practices, access, sync } = deps;
-  const heartbeatMs = deps.heartbeatMs ?? 30_000;
+  const { bus, sessions, practices, access, sync, presence } = deps;
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  // A live connection counts as present (no push) until two heartbeats are missed.
+  const leaseMs = Math.max(heartbeatMs * 2 + 5_000, 30_000);
   const sockets = new Set<WebSocket>();
 
   await app.register(websocket, { options: { maxPayload: MAX_FRAME_BYTES } });
 
   app.addHook('onClose', async () => {
+    presence.stop();
     for (const socket of sockets) socket.close(CLOSE_GOING_AWAY, 'server shutting down');
   });
 
@@ -93,6 +100,7 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
       const unsubscribers: (() => void)[] = [];
       const delivered = new Map<string, number>();
       let alive = true;
+      const presenceId = presence.open(auth.user.id, leaseMs).catch(() => null);
 
       const onEvent = (event: BusEvent) => {
         if (!event.conversationId) return;
@@ -156,12 +164,15 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
       socket.on('error', () => socket.terminate());
       socket.on('close', () => {
         clearInterval(heartbeat);
+        void presenceId.then((id) => (id ? presence.close(id) : undefined)).catch(() => undefined);
         for (const stop of unsubscribers) stop();
         sockets.delete(socket);
       });
 
       sockets.add(socket);
-      subscribe()
+      // Ready once present too: from then on, no push is sent to this user.
+      presenceId
+        .then(() => subscribe())
         .then(() => sync.currentCursor())
         .then((cursor) => send({ type: 'ready', cursor }))
         .catch(() => socket.close(1011, 'unavailable'));

@@ -21,3 +21,12 @@ export function isUniqueViolation(error: unknown): boolean {
     e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }
+
+/**
+ * Whether a database error is worth running the same work again in a new transaction: a PostgreSQL
+ * deadlock or serialisation failure, or SQLite finding the database busy.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
+}

@@ -5,7 +5,9 @@ import * as messaging from './migrations/0003-messaging';
 import * as notifications from './migrations/0004-notifications';
 import * as messageIndexes from './migrations/0005-message-indexes';
 import * as campaigns from './migrations/0006-campaigns';
-import * as campaignAttachments from './migrations/0007-campaign-attachments';
+import * as webPush from './migrations/0007-web-push';
+import * as inboxOrder from './migrations/0011-inbox-order';
+import * as campaignAttachments from './migrations/0012-campaign-attachments';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -22,7 +24,9 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0004-notifications': notifications,
   '0005-message-indexes': messageIndexes,
   '0006-campaigns': campaigns,
-  '0007-campaign-attachments': campaignAttachments,
+  '0007-web-push': webPush,
+  '0011-inbox-order': inboxOrder,
+  '0012-campaign-attachments': campaignAttachments,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -34,6 +34,10 @@ export interface Database {
   notification_preferences: NotificationPreferencesRow;
   notification_log: NotificationLogRow;
   digest_log: DigestLogRow;
+  web_push_keys: WebPushKeysRow;
+  push_subscriptions: PushSubscriptionRow;
+  push_log: PushLogRow;
+  live_connections: LiveConnectionRow;
   campaigns: CampaignRow;
   campaign_recipients: CampaignRecipientRow;
   campaign_optouts: CampaignOptoutRow;
@@ -379,6 +383,7 @@ export interface NotificationPreferencesRow {
   user_id: string;
   email: number;
   digest: number;
+  push: number;
   updated_at: number;
 }
 
@@ -392,6 +397,37 @@ export interface DigestLogRow {
   practice_id: string;
   user_id: string;
   day: string;
+}
+
+export interface WebPushKeysRow {
+  id: string;
+  /** Base64url, uncompressed P-256 point: what browsers get as applicationServerKey. */
+  public_key: string;
+  /** Encrypted with the keyring. */
+  private_key: Uint8Array;
+  created_at: number;
+}
+
+export interface PushSubscriptionRow {
+  id: string;
+  user_id: string;
+  endpoint: string;
+  /** Encrypted JSON { p256dh, auth }. */
+  keys: Uint8Array;
+  created_at: number;
+  last_success_at: number | null;
+}
+
+export interface PushLogRow {
+  conversation_id: string;
+  user_id: string;
+  sent_at: number;
+}
+
+export interface LiveConnectionRow {
+  id: string;
+  user_id: string;
+  expires_at: number;
 }
 
 export interface CampaignRow {

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema';
+import { splitSqliteDialect } from './sqlite-driver';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -41,23 +42,13 @@ function openSqlite(path: string): Store {
   connection.pragma('synchronous = FULL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  // Kysely prepares every statement again; the same few statements run on every send, so keep them prepared.
-  const statements = new Map<string, Database.Statement>();
-  const cached = {
-    prepare(text: string) {
-      let statement = statements.get(text);
-      if (!statement) {
-        if (statements.size >= 1_000) statements.clear();
-        statement = connection.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-    close() {
-      connection.close();
-    },
-  };
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cached }) });
+  // A second connection for plain reads (see sqlite-driver); an in-memory database has only one.
+  const reader = path === ':memory:' ? connection : new Database(path);
+  if (reader !== connection) {
+    reader.pragma('busy_timeout = 5000');
+    reader.pragma('query_only = ON');
+  }
+  const db = new Kysely<Schema>({ dialect: splitSqliteDialect(connection, reader) });
   return {
     db,
     dialect: 'sqlite',

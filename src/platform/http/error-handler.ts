@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { EmergencyAlert } from '../../contracts/emergency';
 import { ERROR_CODES, type ErrorCode } from '../../contracts/errors';
 import { AppError, type ErrorIssue } from './errors';
 
@@ -8,6 +9,7 @@ function send(
   code: ErrorCode,
   requestId: string,
   issues?: ErrorIssue[],
+  emergency?: EmergencyAlert,
 ) {
   return reply.status(ERROR_CODES[code].status).send({
     error: {
@@ -15,6 +17,7 @@ function send(
       message: ERROR_CODES[code].message,
       requestId,
       ...(issues && issues.length > 0 ? { issues } : {}),
+      ...(emergency ? { emergency } : {}),
     },
   });
 }
@@ -25,7 +28,7 @@ function send(
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof AppError) return send(reply, error.code, request.id, error.issues);
+    if (error instanceof AppError) return send(reply, error.code, request.id, error.issues, error.emergency);
     if (hasZodFastifySchemaValidationErrors(error)) {
       // Paths and reasons only: echoing input values could leak health data into client logs.
       const issues = error.validation.map((v) => ({

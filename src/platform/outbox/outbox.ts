@@ -17,8 +17,13 @@ export type OutboxHandler = (payload: unknown) => Promise<void>;
 export interface Outbox {
   /** Adds work inside the caller's transaction; it is delivered only if that transaction commits. */
   enqueue(trx: Kysely<Database>, topic: string, payload: unknown): Promise<void>;
-  /** Adds many items at once (bulk imports), in the caller's transaction. */
-  enqueueMany(trx: Kysely<Database>, topic: string, payloads: readonly unknown[]): Promise<void>;
+  /** Adds many items at once (bulk imports, campaigns), in the caller's transaction, due after an optional delay. */
+  enqueueMany(
+    trx: Kysely<Database>,
+    topic: string,
+    payloads: readonly unknown[],
+    delayMs?: number,
+  ): Promise<void>;
   /** Adds (or replaces) the handler of a topic; features register theirs when they are wired. */
   register(topic: string, handler: OutboxHandler): void;
   /** Adds work that becomes due only after a delay (notifications give a connected reader the time to read). */
@@ -153,9 +158,9 @@ export function createOutbox(deps: {
         .values({ ...row(topic, payload, now), available_at: now + delayMs })
         .execute();
     },
-    async enqueueMany(trx, topic, payloads) {
+    async enqueueMany(trx, topic, payloads, delayMs = 0) {
       const now = clock.now();
-      const rows = payloads.map((p) => row(topic, p, now));
+      const rows = payloads.map((p) => ({ ...row(topic, p, now), available_at: now + delayMs }));
       // 9 columns a row: 500 rows stay far below both stores' bound-parameter limits.
       for (let i = 0; i < rows.length; i += 500)
         await trx

@@ -7,8 +7,12 @@ import { join, resolve } from 'node:path';
 export interface RunningServer {
   url: string;
   dataDir: string;
+  /** The server process's id (benchmarks read its memory and CPU time from /proc). */
+  pid: number;
   output: () => string;
   stop(): Promise<void>;
+  /** Kills the process at once (SIGKILL), as a crash would, and waits for it to be gone. */
+  kill(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -40,25 +44,32 @@ function inherited(): NodeJS.ProcessEnv {
 }
 
 /** Starts the real server (`src/main.ts`) on a free port with a fresh data directory, as `npm start` would. */
-export async function startServer(env: Record<string, string>): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; port?: number } = {},
+): Promise<RunningServer> {
+  const port = options.port ?? (await freePort());
   const dataDir = await mkdtemp(join(tmpdir(), 'missive-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   const root = resolve(import.meta.dirname, '../../..');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...inherited(),
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: url,
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      ...env,
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: root,
+      env: {
+        ...inherited(),
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PUBLIC_URL: url,
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => {
     output += chunk;
@@ -84,7 +95,16 @@ export async function startServer(env: Record<string, string>): Promise<RunningS
   return {
     url,
     dataDir,
+    pid: child.pid!,
     output: () => output,
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

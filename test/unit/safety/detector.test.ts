@@ -3,6 +3,7 @@ import {
   evaluate,
   LANGS,
   loadSet,
+  SETS,
   TARGET_FALSE_POSITIVE_RATE,
   TARGET_RECALL,
 } from '../../../scripts/eval-safety';
@@ -276,6 +277,164 @@ describe('detectKind', () => {
   });
 });
 
+// Each situation in each language, typed the way patients type: SMS spelling, missing accents, typos,
+// capitals, units glued to numbers, contractions.
+const AS_TYPED: readonly (readonly [SafetyLang, EmergencyKind, string])[] = [
+  ['fr', 'chest_pain', 'G TRO MAL O TORSE CA M ECRAZ'],
+  ['it', 'chest_pain', 'ho un peso sul petto ke nn passa e sudo freddo'],
+  ['en', 'chest_pain', 'crushing pain in my chest going up into my jaw, sweating'],
+  ['fr', 'stroke', 'ma mere a la bouche toute de traver et elle arive plu a parler'],
+  ['it', 'stroke', 'mio nonno ha la faccia storta all improvviso e nn muove il braccio'],
+  ['en', 'stroke', 'my dads face has dropped on one side and he cant lift his arm'],
+  ['fr', 'breathing', 'jarive plu a respirer jetoufe'],
+  ['it', 'breathing', 'non riesco a respirare bene, mi manca l aria anche da seduta'],
+  ['en', 'breathing', 'my little boy is breathing really fast and you can see his ribs sucking in'],
+  ['fr', 'anaphylaxis', 'apres la guepe sa gorge gonfle et elle respire mal'],
+  ['it', 'anaphylaxis', 'ho mangiato arachidi e mi si gonfiano le labbra e la gola'],
+  ['en', 'anaphylaxis', 'ate prawns and now my lips are massive and my throat feels tight'],
+  ['fr', 'bleeding', 'je saigne enormement ca s arrete pas'],
+  ['it', 'bleeding', "perde sangue dal naso da un'ora senza fermarsi"],
+  ['en', 'bleeding', 'its bleeding loads and wont stop'],
+  ['fr', 'unconscious', 'mon pere est tombe il repond plu'],
+  ['it', 'unconscious', 'mia madre è svenuta e non risponde'],
+  ['en', 'unconscious', 'he collapsed and hes not responding'],
+  ['fr', 'seizure', 'ma fille convulse depuis 5 min'],
+  ['it', 'seizure', "mia moglie ha una crisi dopo l'altra e non si riprende"],
+  ['en', 'seizure', 'wifes been seizing for 5 minutes'],
+  ['fr', 'suicide', 'jvais me foutre en l air ce soir'],
+  ['it', 'suicide', 'nn ce la faccio piu voglio morire stasera'],
+  ['en', 'suicide', 'i wanna kill myself 2nite'],
+  ['fr', 'overdose', 'mon fils de 2 ans a avale des cachets de sa grand mere'],
+  ['it', 'overdose', 'ho preso tutte le pastiglie della scatola'],
+  ['en', 'overdose', 'my 3yo drank bleach'],
+  ['fr', 'burn', 'je me suis renverse l huile bouillante sur le bras'],
+  ['it', 'burn', 'mi sono ustionato con l acqua bollente, ho le bolle'],
+  ['en', 'burn', 'got acid in my eyes at work'],
+  ['fr', 'infant_fever', 'mon bb de 6 sem a 38°5 il tete plus'],
+  ['it', 'infant_fever', 'bimbo di 2 mesi con 39 di febbre, non mangia e dorme sempre'],
+  ['en', 'infant_fever', 'my 6wk old has 38.5C and is floppy'],
+  ['fr', 'pregnancy', 'enceinte de 4 mois je saigne bcp'],
+  ['it', 'pregnancy', 'sono alla 35esima settimana, vedo lampi e ho le mani gonfie'],
+  ['en', 'pregnancy', 'im 30 weeks pregnant and my waters broke'],
+  ['fr', 'headache', 'mal de crane d un coup le pire de ma vie'],
+  ['it', 'headache', 'mal di testa di colpo, il peggiore della mia vita'],
+  ['en', 'headache', 'worst headache of my life came on all at once'],
+  ['fr', 'vision_loss', 'd un coup je vois plus rien de l oeil droit'],
+  ['it', 'vision_loss', 'non vedo piu niente da un occhio di colpo'],
+  ['en', 'vision_loss', 'my eye went completely black all at once'],
+  ['fr', 'violence', 'mon mari me frappe aidez moi'],
+  ['it', 'violence', 'c e qualcuno che cerca di entrare in casa con un coltello'],
+  ['en', 'violence', 'someone is trying to break into my house'],
+  ['en', 'breathing', "he's wheezing and can barely talk"],
+  ['fr', 'stroke', 'elle a plus de force dans la jambe droite depuis 1h'],
+  ['fr', 'unconscious', 'il est tombé il ne bouge plus'],
+  ['fr', 'overdose', 'mon fils a bu du destop'],
+];
+
+describe('messages typed as patients type them', () => {
+  it('covers every situation in every language', () => {
+    for (const lang of LANGS) {
+      const kinds = new Set(AS_TYPED.filter(([l]) => l === lang).map(([, kind]) => kind));
+      expect(kinds.size).toBe(Object.keys(CASES).length);
+    }
+  });
+
+  it.each(AS_TYPED)('[%s] %s: %s', (lang, kind, text) => {
+    expect(detectKind(text, lang)).toBe(kind);
+  });
+});
+
+describe('routine messages that only talk about an emergency', () => {
+  it.each([
+    // A film, a leaflet, a school project, curiosity.
+    ['en', 'My son watches war films with blood everywhere, what should we do?'],
+    ['fr', 'La notice du Lamictal parle de convulsions, dois-je m’inquiéter ?'],
+    ['it', 'Sto guardando una serie e parlano di emorragia cerebrale, per curiosità'],
+    // Hypotheticals and questions about causes.
+    ['en', 'if my son ever has another febrile convulsion, what should I do?'],
+    ['it', 'se mai mio figlio rifà una crisi convulsiva, cosa devo fare?'],
+    ['en', 'can covid cause chest pains a long time afterwards?'],
+    // Pain of the chest wall.
+    ['fr', "j'ai mal à la poitrine quand j'appuie sur les côtes depuis ma chute"],
+    ['it', 'ho dolore al petto quando premo sulle costole, credo sia un livido'],
+    ['en', 'my chest hurts when I cough with this bronchitis'],
+    // Settled, past, or said to be nothing serious.
+    ['en', "I'm epileptic, seizure free for 5 years, need my repeat"],
+    ['en', "had a panic attack last night, felt like I couldn't breathe but it passed in 10 minutes"],
+    ['fr', 'ma mère avait fait une overdose dans sa jeunesse, on peut en parler ?'],
+    ['en', 'I get dark thoughts now and then but nothing serious, I would like to see a counsellor'],
+    ['it', 'ho letto che il fiatone a letto può essere un segno, è vero?'],
+    // The same words about something benign.
+    ['en', 'I can barely breathe through my nose with this cold, any spray you recommend?'],
+    ['fr', "je n'ai plus de force dans les jambes depuis la grippe la semaine dernière, c'est normal ?"],
+    ['fr', 'mon fils est tombé du toboggan, il ne bouge plus trop le poignet, radio ?'],
+    ['it', "devo usare l'idraulico liquido, è pericoloso con i bambini?"],
+    // Words of one language that mean something else in another ("pauses respiratoires" + "ronfle").
+    ['fr', 'mon mari ronfle et fait des pauses respiratoires la nuit, peut-on faire un test du sommeil ?'],
+  ] as const)('[%s] stays quiet: %s', (lang, text) => {
+    expect(detectKind(text, lang)).toBeNull();
+  });
+
+  it('reads a pain "like being stabbed" as a headache, not an assault', () => {
+    expect(detectKind('sudden headache like being stabbed in the back of my head', 'en')).toBe('headache');
+    expect(detectKind('mal de tête brutal comme un coup de poignard, le pire de ma vie', 'fr')).toBe(
+      'headache',
+    );
+  });
+
+  it("keeps a relative's sudden symptom, not a relative's history", () => {
+    expect(detectKind("ma sœur a eu un mal de crâne d'un coup, violent, et elle vomit", 'fr')).toBe(
+      'headache',
+    );
+    expect(detectKind('mon père a eu un AVC en 2019, il faut renouveler son Kardegic', 'fr')).toBeNull();
+  });
+});
+
+describe('long messages', () => {
+  // About 2,000 characters of routine news around one sentence, as in a long message to a practitioner.
+  const routine = {
+    fr:
+      "Bonjour Docteur, je vous écris pour plusieurs choses. D'abord l'ordonnance de ma mère pour ses bas de " +
+      "contention, la pharmacie n'a plus la bonne taille. Ensuite mon fils a besoin d'un certificat pour le " +
+      "judo, il a eu une entorse l'an dernier mais tout va bien. Je voulais aussi savoir si le vaccin contre la " +
+      'grippe est conseillé cette année pour mon mari qui a du diabète. ',
+    it:
+      'Buongiorno dottore, le scrivo per diverse cose. Prima di tutto la ricetta delle calze elastiche di mia ' +
+      'madre, la farmacia non ha più la taglia giusta. Poi mio figlio ha bisogno del certificato per il judo, ' +
+      "l'anno scorso ha avuto una distorsione ma va tutto bene. Volevo anche sapere se il vaccino " +
+      'antinfluenzale è consigliato quest’anno per mio marito che ha il diabete. ',
+    en:
+      "Hello Doctor, I'm writing about a few things. First my mother's prescription for compression " +
+      'stockings, the pharmacy no longer has the right size. Then my son needs a certificate for judo, he ' +
+      'sprained his ankle last year but all is well. I also wanted to know whether the flu jab is advised ' +
+      'this year for my husband, who has diabetes. ',
+  } as const;
+  const emergency = {
+    fr: "Et depuis une demi-heure mon mari a la bouche de travers et il n'arrive plus à lever le bras droit. ",
+    it: 'E da mezz’ora mio marito ha la bocca storta e non riesce più ad alzare il braccio destro. ',
+    en: "And for half an hour my husband's mouth has been drooping and he can't lift his right arm. ",
+  } as const;
+  const negated = {
+    fr: "Il n'a eu ni douleur à la poitrine ni essoufflement, je préfère vous le dire. ",
+    it: 'Non ha avuto né dolore al petto né fiato corto, preferisco dirglielo. ',
+    en: 'He has had no chest pain and no breathlessness, I prefer to tell you. ',
+  } as const;
+  const long = (lang: SafetyLang, middle: string) =>
+    `${routine[lang].repeat(3)}${middle}${routine[lang].repeat(3)}`.slice(0, 2_400);
+
+  it.each(LANGS)('[%s] finds the emergency in the middle of 2,000 characters of routine', (lang) => {
+    const text = long(lang, emergency[lang]);
+    expect(text.length).toBeGreaterThanOrEqual(2_000);
+    expect(detectKind(text, lang)).toBe('stroke');
+  });
+
+  it.each(LANGS)('[%s] stays quiet on 2,000 characters of routine with negated symptoms', (lang) => {
+    const text = long(lang, negated[lang]);
+    expect(text.length).toBeGreaterThanOrEqual(2_000);
+    expect(detectKind(text, lang)).toBeNull();
+  });
+});
+
 describe('concept rules shared by every language', () => {
   it.each([
     ['en', "after eating kiwi my son's lips are huge", 'anaphylaxis'],
@@ -399,6 +558,31 @@ describe('measured quality on test/fixtures/safety/holdout.jsonl', () => {
     const figures = evaluate(messages.filter((m) => m.lang === lang));
     expect(figures.recall, figures.misses.map((m) => m.text).join('\n')).toBeGreaterThanOrEqual(0.95);
     expect(figures.falsePositives.length).toBeLessThanOrEqual(1);
+  });
+});
+
+// Every set meets the targets in every language (docs/safety.md says which were read while tuning).
+describe('measured quality on every evaluation set', () => {
+  it.each(SETS.flatMap((set) => LANGS.map((lang) => [set, lang] as const)))(
+    '%s, %s: recall >= 97 %% and false positives <= 3 %%',
+    (set, lang) => {
+      const figures = evaluate(loadSet(set).filter((m) => m.lang === lang));
+      expect(figures.recall, figures.misses.map((m) => m.text).join('\n')).toBeGreaterThanOrEqual(
+        TARGET_RECALL,
+      );
+      expect(
+        figures.falsePositiveRate,
+        figures.falsePositives.map((f) => f.message.text).join('\n'),
+      ).toBeLessThanOrEqual(TARGET_FALSE_POSITIVE_RATE);
+    },
+  );
+
+  it.each(['blind', 'blind2'] as const)('%s covers every situation in every language', (set) => {
+    const messages = loadSet(set);
+    for (const lang of LANGS) {
+      const kinds = new Set(messages.filter((m) => m.lang === lang && m.emergency).map((m) => m.kind));
+      expect(kinds.size).toBe(Object.keys(CASES).length);
+    }
   });
 });
 

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { messageLanguages } from '../../../src/domain/safety/context';
+import { detectKind } from '../../../src/domain/safety/detector';
+import { tokenStream } from '../../../src/domain/safety/lexicons';
 import {
   foldText,
   lexiconWords,
@@ -38,6 +41,15 @@ describe('foldText', () => {
     );
     expect(foldText('I CANT BREATHE')).toBe('i can not breathe');
   });
+
+  it('expands the other English contractions, and leaves French and Italian elisions alone', () => {
+    expect(foldText("I've been sick, I'm scared, he'd kill me, they're here, she'll die")).toBe(
+      'i have been sick, i am scared, he would kill me, they are here, she will die',
+    );
+    expect(foldText("j'ai mal, l'air, c'è, un'ora, d'un coup")).toBe(
+      "j'ai mal, l'air, c'e, un'ora, d'un coup",
+    );
+  });
 });
 
 describe('skeleton', () => {
@@ -72,6 +84,21 @@ describe('splitWords', () => {
     ]);
   });
 
+  it('separates a unit glued to a number, and keeps words that start with a letter whole', () => {
+    expect(splitWords('2yo 20min 38.5C 39,2c 6wk b4 mp3').map((t) => t.word)).toEqual([
+      '2',
+      'yo',
+      '20',
+      'min',
+      '38.5',
+      '39.2',
+      '6',
+      'wk',
+      'b4',
+      'mp3',
+    ]);
+  });
+
   it('does not count empty clauses', () => {
     expect(splitWords('!!! ... ok ?? ,, oui').map((t) => t.clause)).toEqual([0, 1]);
   });
@@ -100,9 +127,68 @@ describe('tokenise', () => {
     expect(stream.clauses).toEqual([0, 0, 0, 1, 1]);
   });
 
+  it('reads temperatures written with a degree sign', () => {
+    expect(tokenise('39°5 et 38,5°C puis 40 °C', config).words).toEqual(['39.5', 'et', '38.5', 'puis', '40']);
+    // The sign is not a sentence end: the figure stays with its words.
+    expect(tokenise('fievre 39°5 bebe mou', config).sentences).toEqual([0, 0, 0, 0]);
+  });
+
   it('handles an empty or punctuation-only text', () => {
     expect(tokenise('', config).words).toEqual([]);
     expect(tokenise('?!…', config).words).toEqual([]);
+  });
+});
+
+describe("the detector's tokeniser settings", () => {
+  it("reads each language's shorthand, the patient's language first where two differ", () => {
+    expect(tokenStream('ke', 'fr').words).toEqual(['que']);
+    expect(tokenStream('ke', 'it').words).toEqual(['che']);
+    expect(tokenStream('pls help', 'fr').words).toEqual(['please', 'help']);
+    expect(tokenStream('jarrrive plu', 'fr').words).toEqual(['j', 'arive', 'plus']);
+    expect(tokenStream('my 2yo is 3 mths', 'en').words).toEqual([
+      'my',
+      '2',
+      'year',
+      'old',
+      'is',
+      '3',
+      'months',
+    ]);
+  });
+
+  it('keeps one- and two-letter words when a shorthand collapses to them', () => {
+    // "nn" is Italian for "non"; its skeleton "n" is the French elided "ne" and must stay itself.
+    expect(tokenStream("n'arrive plus", 'fr').words).toEqual(['n', 'arive', 'plus']);
+    expect(tokenStream('nn riesco', 'it').words).toEqual(['non', 'riesco']);
+  });
+
+  it('rewrites phrases into one token', () => {
+    expect(tokenStream('all at once', 'en').words).toEqual(['suden']);
+    expect(tokenStream('senza fermarsi', 'it').words).toEqual(['nonstop']);
+    expect(tokenStream('seizure free for 5 years', 'en').words).toEqual([
+      'no',
+      'seizure',
+      'for',
+      '5',
+      'years',
+    ]);
+  });
+});
+
+describe('messageLanguages', () => {
+  const langsOf = (text: string, lang: 'fr' | 'it' | 'en') =>
+    [...messageLanguages(tokenStream(text, lang).words, lang)].sort();
+
+  it("reads a message with the patient's language and the one it is written in", () => {
+    expect(langsOf('je suis essoufflé et il tousse', 'fr')).toEqual(['fr']);
+    expect(langsOf('help, mia madre nn riesce a respirare', 'en')).toEqual(['en', 'it']);
+    expect(langsOf("help, j'ai très mal à la poitrine", 'en')).toEqual(['en', 'fr']);
+    expect(langsOf('aiuto, I want to kill myself', 'it')).toEqual(['en', 'it']);
+  });
+
+  it('reads a message without any common word with every language', () => {
+    expect(langsOf('douleur thoracique', 'it')).toEqual(['en', 'fr', 'it']);
+    expect(detectKind('douleur thoracique', 'it')).toBe('chest_pain');
   });
 });
 

@@ -227,7 +227,17 @@ describe('messaging helpers', () => {
       message: 'x',
       issues: [{ path: 'body', reason: 'chest_pain' }],
     });
-    expect(emergencyRefusal(error)).toEqual({ kind: 'chest_pain' });
+    expect(emergencyRefusal(error)).toEqual({ kind: 'chest_pain', numbers: [] });
+    // The refusal carries the alert: no second call is needed to show the numbers.
+    const numbers = [{ number: '3114', label: 'x', kind: 'call' as const }];
+    const full = new ApiError({
+      code: 'MISSIVE_EMERGENCY_DETECTED',
+      status: 422,
+      message: 'x',
+      issues: [{ path: 'body', reason: 'suicide' }],
+      emergency: { kind: 'suicide', numbers },
+    });
+    expect(emergencyRefusal(full)).toEqual({ kind: 'suicide', numbers });
     expect(
       emergencyRefusal(new ApiError({ code: 'MISSIVE_NOT_FOUND', status: 404, message: 'x' })),
     ).toBeNull();
@@ -421,11 +431,55 @@ describe('Composer (patient)', () => {
     const { container, textarea } = await renderComposer();
     await typeText(textarea, 'my face is drooping');
     await click(byText(container, 'button', 'Send'));
-    await settle();
-    expect(container.querySelector('[role="alert"].red-flag')?.textContent).toContain('possible stroke');
+    // The check and the refused send go over two round trips: wait for the alert rather than a fixed number of turns.
+    await vi.waitFor(
+      async () => {
+        await settle(1);
+        expect(container.querySelector('[role="alert"].red-flag')?.textContent).toContain('possible stroke');
+      },
+      { timeout: 5_000 },
+    );
     // The usual French numbers stand in when the check gave none.
     expect(container.querySelector('.red-flag a')?.getAttribute('href')).toBe('tel:15');
     expect(container.querySelector('textarea')?.value).toBe('my face is drooping');
+  });
+
+  it('shows the numbers a 422 refusal carries without checking the text again', async () => {
+    const calls = stubRoutes({
+      'POST /api/v1/safety/check': { status: 200, body: { emergency: false, kind: null, numbers: [] } },
+      [sendPath]: {
+        status: 422,
+        body: {
+          error: {
+            code: 'MISSIVE_EMERGENCY_DETECTED',
+            message: 'x',
+            requestId: 'r',
+            issues: [{ path: 'body', reason: 'suicide' }],
+            emergency: {
+              kind: 'suicide',
+              numbers: [{ number: '3114', label: 'Suicide prevention', kind: 'call' }],
+            },
+          },
+        },
+      },
+    });
+    const { container, textarea } = await renderComposer();
+    await typeText(textarea, 'I do not want to be here anymore');
+    // Past the typing debounce, so that its check is counted before the send.
+    await wait(500);
+    await settle();
+    const checksBeforeSend = calls.filter((call) => call.path.endsWith('/safety/check')).length;
+    await click(byText(container, 'button', 'Send'));
+    await vi.waitFor(
+      async () => {
+        await settle(1);
+        expect(container.querySelector('.red-flag a')?.getAttribute('href')).toBe('tel:3114');
+      },
+      { timeout: 5_000 },
+    );
+    // One check on send, as always; none after the refusal.
+    expect(calls.filter((call) => call.path.endsWith('/safety/check')).length).toBe(checksBeforeSend + 1);
+    expect(container.querySelector('textarea')?.value).toBe('I do not want to be here anymore');
   });
 
   it('does not send on Enter alone, sends on Ctrl+Enter', async () => {

@@ -1,4 +1,5 @@
 import type { ErrorResponse } from '../../../src/contracts/common';
+import type { EmergencyAlert } from '../../../src/contracts/emergency';
 
 /** Codes the client itself produces, next to the server's MISSIVE_* codes. */
 export const NETWORK_ERROR = 'NETWORK_ERROR';
@@ -12,6 +13,8 @@ export class ApiError extends Error {
   readonly status: number;
   readonly requestId: string | undefined;
   readonly issues: ApiIssue[];
+  /** With MISSIVE_EMERGENCY_DETECTED: the alert the server recognised. */
+  readonly emergency: EmergencyAlert | undefined;
 
   constructor(init: {
     code: string;
@@ -19,6 +22,7 @@ export class ApiError extends Error {
     message: string;
     requestId?: string;
     issues?: ApiIssue[];
+    emergency?: EmergencyAlert;
   }) {
     super(init.message);
     this.name = 'ApiError';
@@ -26,6 +30,7 @@ export class ApiError extends Error {
     this.status = init.status;
     this.requestId = init.requestId;
     this.issues = init.issues ?? [];
+    this.emergency = init.emergency;
   }
 }
 
@@ -112,6 +117,7 @@ function toApiError(status: number, payload: unknown, options: RequestOptions = 
         message: payload.error.message,
         requestId: payload.error.requestId,
         ...(payload.error.issues ? { issues: payload.error.issues } : {}),
+        ...(payload.error.emergency ? { emergency: payload.error.emergency } : {}),
       })
     : new ApiError({
         code: UNEXPECTED_RESPONSE,

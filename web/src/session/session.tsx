@@ -13,6 +13,7 @@ import type { MeResponse } from '../../../src/contracts/accounts';
 import type { Locale } from '../../../src/contracts/common';
 import { ApiError, onSessionSignal } from '../api/client';
 import { authApi, meApi } from '../api/endpoints';
+import { unsubscribeThisBrowser } from '../features/notifications/push';
 import { readSavedLocale, saveLocale } from '../i18n/locale';
 import { currentLocale } from '../i18n/setup';
 import { clearReturnTo } from '../lib/return-to';
@@ -118,6 +119,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
+    // A browser left signed out (a shared computer) must not keep showing this account's notices.
+    await unsubscribeThisBrowser().catch(() => undefined);
     try {
       await authApi.logout();
     } catch {

@@ -5,7 +5,7 @@ import type { Locale } from '../../../../src/contracts/common';
 import { meApi } from '../../api/endpoints';
 import { Alert } from '../../components/alert';
 import { Badge } from '../../components/badge';
-import { Button } from '../../components/button';
+import { Button, ButtonLink } from '../../components/button';
 import { Card } from '../../components/card';
 import { FormError } from '../../components/form-error';
 import { LANGUAGE_NAMES } from '../../components/language-switcher';
@@ -36,6 +36,7 @@ export function AccountPage() {
         </div>
         <div className="stack-lg">
           <LanguageCard me={me} />
+          <NotificationsCard />
           <PasswordForm me={me} />
           {me.user.kind === 'patient' ? <CampaignPreferencesCard /> : null}
         </div>
@@ -100,6 +101,22 @@ function LanguageCard({ me }: { me: MeResponse }) {
           {chosen && me.user.locale === chosen ? (
             <Alert tone="success">{t('account.languageSaved')}</Alert>
           ) : null}
+        </div>
+      </div>
+    </Card>
+  );
+}
+
+function NotificationsCard() {
+  const { t } = useTranslation();
+  return (
+    <Card title={t('notificationSettings.accountCardTitle')}>
+      <div className="stack">
+        <p className="small muted">{t('notificationSettings.accountCardText')}</p>
+        <div>
+          <ButtonLink to="/account/notifications" variant="secondary" small>
+            {t('notificationSettings.accountCardLink')}
+          </ButtonLink>
         </div>
       </div>
     </Card>

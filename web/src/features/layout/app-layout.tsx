@@ -11,6 +11,7 @@ import {
   useMessagingBadges,
 } from '../messaging/nav';
 import { NavBadge } from '../messaging/nav-badge';
+import { ConnectionStatus } from '../notifications/connection-status';
 import { Logo } from './logo';
 import { SiteFooter } from './site-footer';
 import { SkipLink } from './skip-link';
@@ -86,6 +87,7 @@ export function AppLayout() {
         <div className="container site-header__inner">
           <Logo to={home} />
           <div className="site-header__tools">
+            <ConnectionStatus />
             <span className="site-header__user">
               <span className="visually-hidden">{t('layout.signedInAs')} </span>
               {me.user.firstName} {me.user.lastName}

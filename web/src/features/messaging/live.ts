@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useSyncExternalStore } from 'react';
 import type { Message } from './api';
 import { messagingApi } from './api';
 
@@ -48,6 +48,47 @@ let pollTimer: ReturnType<typeof setInterval> | undefined;
 let idleTimer: ReturnType<typeof setTimeout> | undefined;
 let sessionEnded = false;
 let listening = false;
+
+/**
+ * What the person is shown about live updates: `idle` (no screen watches), `connecting` (first attempt),
+ * `connected`, `reconnecting` (the socket dropped; polling covers the gap) or `offline` (the browser
+ * has no network).
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+let connectionState: ConnectionState = 'idle';
+const stateListeners = new Set<() => void>();
+
+function updateState(): void {
+  const next: ConnectionState =
+    watchers.size === 0
+      ? 'idle'
+      : !isOnline()
+        ? 'offline'
+        : connected
+          ? 'connected'
+          : everConnected
+            ? 'reconnecting'
+            : 'connecting';
+  if (next === connectionState) return;
+  connectionState = next;
+  for (const listener of [...stateListeners]) listener();
+}
+
+export function connectionStateNow(): ConnectionState {
+  return connectionState;
+}
+
+export function onConnectionState(listener: () => void): () => void {
+  stateListeners.add(listener);
+  return () => {
+    stateListeners.delete(listener);
+  };
+}
+
+/** The live connection's state, re-rendering on each change. */
+export function useConnectionState(): ConnectionState {
+  return useSyncExternalStore(onConnectionState, connectionStateNow, () => 'idle');
+}
 
 function isVisible(): boolean {
   return typeof document === 'undefined' || document.visibilityState !== 'hidden';
@@ -120,6 +161,7 @@ function connect(): void {
       // Anything that happened while the socket was away (or before it was ready) is fetched now.
       if (everConnected) dispatch({ type: 'resync', conversationId: null });
       everConnected = true;
+      updateState();
     } else if (frame.type === 'event' && frame.event && SOCKET_EVENTS.has(String(frame.event.type))) {
       dispatch({
         type: frame.event.type as LiveEventType,
@@ -133,6 +175,7 @@ function connect(): void {
     connected = false;
     if (event.code === SESSION_ENDED) sessionEnded = true;
     if (wasConnected) everConnected = true;
+    updateState();
     scheduleReconnect();
   };
   current.onerror = () => {
@@ -149,6 +192,7 @@ function disconnect(): void {
   connected = false;
   everConnected = false;
   current?.close(1000, 'no watcher');
+  updateState();
 }
 
 function listenToPage(): void {
@@ -157,7 +201,13 @@ function listenToPage(): void {
   document.addEventListener('visibilitychange', () => {
     if (watchers.size > 0 && isVisible()) dispatch({ type: 'resync', conversationId: null });
   });
+  window.addEventListener('offline', () => {
+    updateState();
+    // The socket may take long to notice: close it now, the "online" event reconnects.
+    socket?.close(1000, 'offline');
+  });
   window.addEventListener('online', () => {
+    updateState();
     if (watchers.size === 0) return;
     reconnectDelay = 1_000;
     if (reconnectTimer !== undefined) clearTimeout(reconnectTimer);
@@ -185,6 +235,7 @@ export function watch(
   // A new screen after the session ended means someone signed in again: the socket may try once more.
   sessionEnded = false;
   connect();
+  updateState();
   return () => {
     watchers.delete(watcher);
     if (watchers.size === 0) {

@@ -1,0 +1,203 @@
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStore } from '../../src/platform/db/store';
+import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
+import { analyse, bulkPatients, bulkSessions } from '../lib/bulk';
+import { createFixture } from '../lib/fixture';
+import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
+import { connectSockets } from '../lib/sockets';
+import { round } from '../lib/stats';
+import { openLoop, startSenders } from './send';
+
+/**
+ * A prevention campaign to 100,000 patients (smoke: 300), with some recipients connected: time until
+ * every delivery is persisted and until the last connected recipient is pushed; meanwhile 16 patients
+ * keep sending at a steady rate, and their p99 is compared with the same load without the campaign.
+ */
+export async function runCampaign(options: ScenarioOptions): Promise<BenchResult> {
+  const recipients = options.smoke ? 300 : 100_000;
+  const connected = options.smoke ? 20 : 1_000;
+  const interactiveRate = options.smoke ? 20 : 100;
+  const quietMs = options.smoke ? 1_500 : 10_000;
+  const fixture = await createFixture(options.store, 16);
+  let server: RunningServer | undefined;
+  const store = openStore({
+    databaseUrl: fixture.env.DATABASE_URL,
+    sqlitePath: join(fixture.env.DATA_DIR!, 'missive.sqlite'),
+  });
+  try {
+    const loadStarted = performance.now();
+    const hash = (
+      await store.db
+        .selectFrom('users')
+        .select('password_hash')
+        .where('id', '=', fixture.practitionerId)
+        .executeTakeFirstOrThrow()
+    ).password_hash!;
+    const bulk = await bulkPatients(store, {
+      practiceId: fixture.practiceId,
+      practitionerId: fixture.practitionerId,
+      count: recipients,
+      passwordHash: hash,
+      prefix: 'bench.campaign',
+    });
+    // The practitioner acts through a session whose second factor is already verified.
+    await store.db
+      .updateTable('users')
+      .set({ totp_enrolled_at: Date.now() })
+      .where('id', '=', fixture.practitionerId)
+      .execute();
+    const [practitionerToken] = await bulkSessions(store, [fixture.practitionerId], { mfaVerified: true });
+    const step = Math.max(1, Math.floor(recipients / connected));
+    const listeners = Array.from({ length: connected }, (_, i) => bulk.userIds[i * step]!);
+    const listenerTokens = await bulkSessions(store, listeners);
+    await analyse(store);
+    const loadMs = performance.now() - loadStarted;
+
+    server = await startServer(fixture.env);
+    const base = server.url;
+    const senders = await startSenders(base, fixture);
+    const pushedAt: number[] = [];
+    const sockets = await connectSockets(base, listenerTokens, (index, event, at) => {
+      if (event.type === 'conversation.created' && pushedAt[index] === undefined) pushedAt[index] = at;
+    });
+
+    // Interactive sends without the campaign, then the same load while the campaign fans out.
+    const quiet = await openLoop(base, senders, interactiveRate, quietMs);
+    const deliveredMeter = new RateMeter();
+    const started = performance.now();
+    const created = await fetch(`${base}/api/v1/practices/${fixture.practiceId}/campaigns`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        cookie: `missive_session=${practitionerToken}`,
+        origin: base,
+      },
+      body: JSON.stringify({
+        kind: 'prevention',
+        title: 'Vaccination contre la grippe',
+        body: 'La campagne de vaccination contre la grippe a commencé : prenez rendez-vous au cabinet.',
+        patientsMayReply: false,
+        audience: {
+          lastConsultationMonths: null,
+          minAge: null,
+          maxAge: null,
+          sex: null,
+          tags: [],
+          includeRelatives: false,
+        },
+        contentRulesAccepted: true,
+      }),
+    });
+    if (created.status !== 201)
+      throw new Error(`campaign refused: ${created.status} ${await created.text()}`);
+    const campaignId = ((await created.json()) as { id: string }).id;
+    const total = recipients + fixture.patients.length;
+    let persistedMs = 0;
+    let lastCount = 0;
+    const busy = openLoop(base, senders, interactiveRate, 600_000, () => persistedMs > 0);
+    const deadline = started + (options.smoke ? 120_000 : 600_000);
+    while (performance.now() < deadline) {
+      const { n } = await store.db
+        .selectFrom('campaign_recipients')
+        .select(sql<number>`count(delivered_at)`.as('n'))
+        .where('campaign_id', '=', campaignId)
+        .executeTakeFirstOrThrow();
+      const count = Number(n);
+      for (let i = lastCount; i < count; i++) deliveredMeter.mark();
+      lastCount = count;
+      if (count === total) {
+        persistedMs = performance.now() - started;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const during = await busy;
+    if (persistedMs === 0) throw new Error(`campaign not delivered in time (${lastCount} of ${total})`);
+    // Give the last pushes a moment to arrive, then read when each connected recipient heard of it.
+    const pushDeadline = performance.now() + 10_000;
+    while (pushedAt.filter((t) => t !== undefined).length < connected && performance.now() < pushDeadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const pushed = pushedAt.filter((t): t is number => t !== undefined);
+    const lastPushMs = pushed.length ? Math.max(...pushed) - started : Number.NaN;
+    await sockets.close();
+
+    // Exactly once: one campaign conversation per recipient, no more.
+    const duplicates = Number(
+      (
+        await sql<{
+          n: number;
+        }>`select count(*) as n from (select patient_profile_id from conversations where origin = 'campaign' group by patient_profile_id having count(*) > 1) d`.execute(
+          store.db,
+        )
+      ).rows[0]!.n,
+    );
+    const conversations = Number(
+      (
+        await store.db
+          .selectFrom('conversations')
+          .select(sql<number>`count(*)`.as('n'))
+          .where('origin', '=', 'campaign')
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    const quietLatency = latencySeries('interactive sends without the campaign', quiet.latencies);
+    const duringLatency = latencySeries('interactive sends during the campaign', during.latencies);
+    const ratio = duringLatency.p99 / Math.max(0.1, quietLatency.p99);
+    const errors = quiet.errors + during.errors;
+    return {
+      scenario: 'campaign',
+      store: options.store,
+      smoke: options.smoke,
+      summary: {
+        recipients: total,
+        'persisted (s)': round(persistedMs / 1_000, 2),
+        'last connected recipient pushed (s)': round(lastPushMs / 1_000, 2),
+        'connected recipients pushed': `${pushed.length} / ${connected}`,
+        'interactive p99 ms without / during': `${quietLatency.p99} / ${duringLatency.p99}`,
+        'p99 ratio': round(ratio, 2),
+        'conversations / duplicates': `${conversations} / ${duplicates}`,
+        errors,
+      },
+      goals: [
+        goal(
+          'every delivery persisted',
+          '≤ 10 s',
+          `${round(persistedMs / 1_000, 2)} s`,
+          persistedMs <= 10_000,
+        ),
+        goal(
+          'last connected recipient pushed',
+          '≤ 10 s',
+          `${round(lastPushMs / 1_000, 2)} s`,
+          lastPushMs <= 10_000 && pushed.length === connected,
+        ),
+        goal('interactive send p99 during the campaign', '≤ 2× without', `${round(ratio, 2)}×`, ratio <= 2),
+        goal(
+          'exactly once',
+          `${total} conversations, 0 duplicates`,
+          `${conversations}, ${duplicates}`,
+          conversations === total && duplicates === 0,
+        ),
+        goal('errors', '0', String(errors), errors === 0),
+      ],
+      latency: [quietLatency, duringLatency],
+      throughput: [
+        deliveredMeter.series('deliveries persisted', 'deliveries/s'),
+        during.meter.series('interactive sends during the campaign', 'sends/s'),
+      ],
+      details: {
+        recipients: total,
+        connected,
+        interactiveRate,
+        loadSeconds: round(loadMs / 1_000, 1),
+        persistedMs: round(persistedMs),
+        lastPushMs: round(lastPushMs),
+      },
+    };
+  } finally {
+    await server?.stop();
+    await store.close();
+    await fixture.cleanup();
+  }
+}

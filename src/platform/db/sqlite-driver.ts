@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type Kysely,
+  type Dialect as KyselyDialect,
+  type QueryResult,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
+
+/** A first-come, first-served lock: waiters are served in arrival order, so none can starve. */
+class FairMutex {
+  #locked = false;
+  readonly #waiters: (() => void)[] = [];
+
+  async lock(): Promise<void> {
+    if (!this.#locked) {
+      this.#locked = true;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  unlock(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else this.#locked = false;
+  }
+}
+
+/** Prepared statements kept per connection: the same few statements run on every request. */
+function statementCache(connection: Database.Database) {
+  const statements = new Map<string, Database.Statement>();
+  return (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) {
+      if (statements.size >= 1_000) statements.clear();
+      statement = connection.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+}
+
+type Prepare = ReturnType<typeof statementCache>;
+
+function execute<R>(prepare: Prepare, query: CompiledQuery): QueryResult<R> {
+  const statement = prepare(query.sql);
+  const parameters = query.parameters as unknown[];
+  if (statement.reader) return { rows: statement.all(...parameters) as R[] };
+  const { changes, lastInsertRowid } = statement.run(...parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
+
+/**
+ * SQLite with one writer and one reader connection. In WAL mode a reader sees the last committed state
+ * without waiting for the writer, so plain selects never queue behind a write transaction that is
+ * waiting on other work; writes (transactions and single statements) take the writer in arrival order.
+ * Everything inside a transaction runs on the writer and sees its own changes.
+ */
+class SplitSqliteDriver implements Driver {
+  readonly #writer = new FairMutex();
+  readonly #write: Prepare;
+  readonly #read: Prepare;
+
+  constructor(
+    private readonly writer: Database.Database,
+    private readonly reader: Database.Database,
+  ) {
+    this.#write = statementCache(writer);
+    this.#read = reader === writer ? this.#write : statementCache(reader);
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new RoutedConnection(this.#writer, this.#write, this.#read);
+  }
+
+  async beginTransaction(connection: RoutedConnection): Promise<void> {
+    await connection.holdWriter();
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  async commitTransaction(connection: RoutedConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: RoutedConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('rollback'));
+  }
+
+  async releaseConnection(connection: RoutedConnection): Promise<void> {
+    connection.releaseWriter();
+  }
+
+  async destroy(): Promise<void> {
+    if (this.reader !== this.writer) this.reader.close();
+    this.writer.close();
+  }
+}
+
+class RoutedConnection implements DatabaseConnection {
+  #holdsWriter = false;
+
+  constructor(
+    private readonly mutex: FairMutex,
+    private readonly write: Prepare,
+    private readonly read: Prepare,
+  ) {}
+
+  async holdWriter(): Promise<void> {
+    if (this.#holdsWriter) return;
+    await this.mutex.lock();
+    this.#holdsWriter = true;
+  }
+
+  releaseWriter(): void {
+    if (!this.#holdsWriter) return;
+    this.#holdsWriter = false;
+    this.mutex.unlock();
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#holdsWriter) return execute<R>(this.write, query);
+    if (SelectQueryNode.is(query.query)) return execute<R>(this.read, query);
+    await this.mutex.lock();
+    try {
+      return execute<R>(this.write, query);
+    } finally {
+      this.mutex.unlock();
+    }
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(query.query)) throw new Error('Only selects can be streamed');
+    const statement = (this.#holdsWriter ? this.write : this.read)(query.sql);
+    for (const row of statement.iterate(...(query.parameters as unknown[]))) yield { rows: [row as R] };
+  }
+}
+
+/** A Kysely dialect over a writer and a reader connection to the same SQLite file (they may be one). */
+export function splitSqliteDialect(writer: Database.Database, reader: Database.Database): KyselyDialect {
+  return {
+    createAdapter: () => new SqliteAdapter(),
+    createDriver: () => new SplitSqliteDriver(writer, reader),
+    createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  };
+}

@@ -1,0 +1,75 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGroupCommit } from '../../src/platform/db/group-commit';
+import { storesUnderTest } from '../helpers/stores';
+import { createTestApp, type TestApp } from '../helpers/test-app';
+
+describe.each(storesUnderTest())('group commit on %s', (kind) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    await sql`create table gc_probe (id text primary key, n integer not null)`.execute(t.runtime.store.db);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const count = async () =>
+    Number(
+      (
+        await t.runtime.store.db
+          .selectFrom('gc_probe' as never)
+          .select(sql<number>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('commits concurrent writers together, each with its own result, and isolates a failing one', async () => {
+    const writes = createGroupCommit(t.runtime.store.db, { maxBatch: 16 });
+    const attempts = Array.from({ length: 40 }, (_, i) =>
+      writes.run(async (trx) => {
+        await sql`insert into gc_probe (id, n) values (${`row-${i}`}, ${i})`.execute(trx);
+        // Every seventh writer fails after writing: its row must vanish, the others must stay.
+        if (i % 7 === 3) throw new Error(`refused ${i}`);
+        // A duplicate key is a database error inside the shared transaction: only this writer sees it.
+        if (i === 10) await sql`insert into gc_probe (id, n) values (${'row-0'}, ${0})`.execute(trx);
+        return i * 2;
+      }),
+    );
+    const outcomes = await Promise.allSettled(attempts);
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
+    expect(failed).toEqual([3, 10, 17, 24, 31, 38]);
+    outcomes.forEach((o, i) => {
+      if (o.status === 'fulfilled') expect(o.value).toBe(i * 2);
+    });
+    expect(String((outcomes[3] as PromiseRejectedResult).reason)).toContain('refused 3');
+    expect(await count()).toBe(34);
+    const kept = await t.runtime.store.db
+      .selectFrom('gc_probe' as never)
+      .select(sql<string>`id`.as('id'))
+      .execute();
+    expect(kept.map((r) => r.id)).not.toContain('row-10');
+    expect(kept.map((r) => r.id)).not.toContain('row-3');
+  });
+
+  it('runs a lone writer at once, and a writer that arrives during a commit in the next one', async () => {
+    const writes = createGroupCommit(t.runtime.store.db);
+    const order: string[] = [];
+    const first = writes.run(async (trx) => {
+      order.push('first');
+      await sql`insert into gc_probe (id, n) values (${'lone-1'}, ${1})`.execute(trx);
+    });
+    const second = writes.run(async (trx) => {
+      order.push('second');
+      await sql`insert into gc_probe (id, n) values (${'lone-2'}, ${2})`.execute(trx);
+    });
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+    const rows = await t.runtime.store.db
+      .selectFrom('gc_probe' as never)
+      .select(sql<string>`id`.as('id'))
+      .where(sql<boolean>`id like 'lone-%'`)
+      .execute();
+    expect(rows).toHaveLength(2);
+  });
+});
