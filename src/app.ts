@@ -12,7 +12,9 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
+import { registerAuditRoutes } from './features/audit/audit.routes';
 import { registerCampaignsRoutes } from './features/campaigns/campaigns.routes';
+import { registerFhirRoutes } from './features/fhir/fhir.routes';
 import { registerMessagingRoutes } from './features/messaging/messaging.routes';
 import { registerNotificationsRoutes } from './features/notifications/notifications.routes';
 import { registerPatientsRoutes } from './features/patients/patients.routes';
@@ -22,6 +24,7 @@ import { registerRealtimeRoutes } from './features/realtime/realtime.routes';
 import { registerSafetyRoutes } from './features/safety/safety.routes';
 import type { EventBus } from './platform/bus/bus';
 import type { Clock } from './platform/clock/clock';
+import type { KeyRotation } from './platform/crypto/key-rotation';
 import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
@@ -36,6 +39,7 @@ export interface AppDeps {
   store: Store;
   bus: EventBus;
   keys: Keyring;
+  keyRotation: KeyRotation;
   outbox: Outbox;
   mailer: Mailer;
   clock: Clock;
@@ -62,6 +66,9 @@ declare module 'fastify' {
     registeredRoutes: RegisteredRoute[];
   }
 }
+
+/** The version the FHIR CapabilityStatement reports. */
+const APP_VERSION = '0.1.0';
 
 export const DEFAULT_WEB_ROOT = resolve(import.meta.dirname, '../web/dist');
 
@@ -104,7 +111,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))
+      reply.header('cache-control', 'no-store');
   });
 
   await app.register(fastifyHelmet, {
@@ -160,6 +168,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerAccountsRoutes(app, { accounts, sessions, practices, practitioners, cookie });
   await registerPracticesRoutes(app, { practices });
   await registerAdminRoutes(app, { store, practices, practitioners });
+  await registerAuditRoutes(app, { auditExport: services.auditExport, keys, keyRotation: deps.keyRotation });
   await registerAppointmentsRoutes(app, { appointments, schedules, practices });
   await registerPatientsRoutes(app, { patients, care });
   await registerMessagingRoutes(app, {
@@ -174,6 +183,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await registerCampaignsRoutes(app, {
     campaigns: services.campaigns,
     onCreated: () => deps.onCampaignCreated?.(),
+  });
+
+  await registerFhirRoutes(app, {
+    fhir: services.fhir,
+    baseUrl: `${config.publicOrigin}/fhir/R4`,
+    version: APP_VERSION,
+    startedAt: clock.now(),
   });
 
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -208,7 +224,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setNotFoundHandler((request, reply) => {
     // The single-page app handles its own routes: any other GET that wants HTML gets index.html.
     const wantsHtml = (request.headers.accept ?? '').includes('text/html');
-    if (serveWeb && request.method === 'GET' && wantsHtml && !request.url.startsWith('/api/')) {
+    if (
+      serveWeb &&
+      request.method === 'GET' &&
+      wantsHtml &&
+      !request.url.startsWith('/api/') &&
+      !request.url.startsWith('/fhir/')
+    ) {
       return reply.header('cache-control', 'no-cache').sendFile('index.html');
     }
     return sendNotFound(request, reply);

@@ -33,6 +33,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  MISSIVE_PREVIOUS_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (the master key being replaced)')
+    .optional(),
   MISSIVE_DEMO: booleanFlag.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: booleanFlag.default(false),
@@ -43,6 +47,7 @@ const EnvSchema = z.object({
   NOTIFY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3_600).default(60),
   NOTIFY_BATCH_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  AUDIT_RETENTION_MONTHS: z.coerce.number().int().min(24).max(600).default(24),
   TEEN_OWN_ACCOUNT_AGE: z.coerce.number().int().min(12).max(18).default(15),
 });
 
@@ -62,6 +67,8 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   masterKey: string | undefined;
+  /** The master key being replaced, while a key rotation is under way (MISSIVE_MASTER_KEY holds the new one). */
+  previousMasterKey: string | undefined;
   demo: boolean;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   trustProxy: boolean;
@@ -72,6 +79,8 @@ export interface Config {
   };
   login: { maxFailures: number; lockoutMs: number };
   notifications: { delayMs: number; batchMs: number; digestHour: number };
+  /** Audit entries older than this are removed by the retention job (a checkpoint keeps the chain verifiable). */
+  auditRetentionMonths: number;
   /** Age from which a relative may hold their own account (confidential mode). */
   teenOwnAccountAge: number;
 }
@@ -96,6 +105,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (production && !e.MISSIVE_MASTER_KEY) {
     throw new ConfigError('Invalid configuration:\n  MISSIVE_MASTER_KEY: required in production');
   }
+  if (e.MISSIVE_PREVIOUS_MASTER_KEY && !e.MISSIVE_MASTER_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MISSIVE_PREVIOUS_MASTER_KEY: only meaningful with MISSIVE_MASTER_KEY (the new key)',
+    );
+  }
+  if (e.MISSIVE_PREVIOUS_MASTER_KEY && e.MISSIVE_PREVIOUS_MASTER_KEY === e.MISSIVE_MASTER_KEY) {
+    throw new ConfigError(
+      'Invalid configuration:\n  MISSIVE_PREVIOUS_MASTER_KEY: must differ from MISSIVE_MASTER_KEY',
+    );
+  }
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -110,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     masterKey: e.MISSIVE_MASTER_KEY,
+    previousMasterKey: e.MISSIVE_PREVIOUS_MASTER_KEY,
     // The demo practice loads on an empty embedded store, never in production.
     demo: !production && (e.MISSIVE_DEMO ?? true),
     logLevel: e.LOG_LEVEL,
@@ -121,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     login: { maxFailures: e.LOGIN_MAX_FAILURES, lockoutMs: e.LOGIN_LOCKOUT_MINUTES * MINUTE },
     teenOwnAccountAge: e.TEEN_OWN_ACCOUNT_AGE,
+    auditRetentionMonths: e.AUDIT_RETENTION_MONTHS,
     notifications: {
       delayMs: e.NOTIFY_DELAY_SECONDS * 1_000,
       batchMs: e.NOTIFY_BATCH_MINUTES * MINUTE,

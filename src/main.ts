@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { buildApp, DEFAULT_WEB_ROOT } from './app';
 import { ConfigError, loadConfig } from './config';
+import { applyAuditRetention } from './features/audit/audit-retention';
 import { formatDemoLogins, hasAnyUser, loadDemo } from './features/demo/demo.service';
 import { systemClock } from './platform/clock/clock';
 import { createLogger } from './platform/logging';
@@ -43,6 +44,19 @@ async function main(): Promise<void> {
   };
   const campaignTimer = setInterval(runCampaigns, 5_000);
   campaignTimer.unref();
+
+  // Re-encryption after a key rotation: resumable, batched; one instance at a time holds its lease.
+  let rotationRun: Promise<unknown> | undefined;
+  const rotationStop = new AbortController();
+  const rotationTimer = setInterval(() => {
+    rotationRun ??= runtime.keyRotation
+      .runDue({ signal: rotationStop.signal })
+      .catch((err) => logger.error({ err }, 'key rotation batch failed'))
+      .finally(() => {
+        rotationRun = undefined;
+      });
+  }, 5_000);
+  rotationTimer.unref();
   const app = await buildApp({
     config,
     clock,
@@ -60,6 +74,9 @@ async function main(): Promise<void> {
       .closeIdle(services.messagingSettings.settingsOf)
       .catch((err) => logger.warn({ err }, 'closing idle conversations failed'));
     services.notifications.sendDailyDigests().catch((err) => logger.warn({ err }, 'daily digest failed'));
+    applyAuditRetention(runtime.store, clock, config.auditRetentionMonths)
+      .then((removed) => removed > 0 && logger.info({ removed }, 'audit entries past retention removed'))
+      .catch((err) => logger.error({ err }, 'audit retention failed'));
   }, SESSION_PURGE_INTERVAL_MS);
   purge.unref();
 
@@ -70,7 +87,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     clearInterval(purge);
     clearInterval(campaignTimer);
+    clearInterval(rotationTimer);
+    rotationStop.abort();
     await campaignRun;
+    await rotationRun;
     const force = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

@@ -4,7 +4,9 @@ import { createAccountsService } from './features/accounts/accounts.service';
 import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
+import { createAuditExportService } from './features/audit/audit-export.service';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
+import { createFhirService } from './features/fhir/fhir.service';
 import { createAttachmentsService } from './features/messaging/attachments.service';
 import { createConversationAccess } from './features/messaging/conversation-access';
 import { createConversationsService } from './features/messaging/conversations.service';
@@ -116,6 +118,17 @@ export function createServices(deps: ServiceDeps) {
     bus,
     access,
   });
+  const fhir = createFhirService({
+    store,
+    keys,
+    clock,
+    baseUrl: `${config.publicOrigin}/fhir/R4`,
+    publicOrigin: config.publicOrigin,
+    practices,
+    patients,
+    access,
+  });
+  const auditExport = createAuditExportService({ store, clock, practices });
   return {
     accounts,
     sessions,
@@ -136,6 +149,8 @@ export function createServices(deps: ServiceDeps) {
     push,
     presence,
     campaigns,
+    fhir,
+    auditExport,
   };
 }
 

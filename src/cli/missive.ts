@@ -8,6 +8,7 @@ import { AppError } from '../platform/http/errors';
 import { createLogger } from '../platform/logging';
 import { openRuntime } from '../platform/runtime';
 import { createServices } from '../services';
+import { rotateKeys } from './rotate-keys';
 
 const USAGE = `Usage: missive <command> [options]
 
@@ -17,6 +18,11 @@ Commands:
                                        create an operator administrator; prints a link to choose the password
   verify-practitioner --email E        mark a practitioner's credentials as checked
   verify-audit                         check the hash chain of the audit log; exit code 1 if it is broken
+  rotate-keys [--detach | --status | --resume]
+                                       new data key (and new master key, see docs/security.md), then
+                                       re-encrypt every record in the background, showing progress;
+                                       --detach leaves the job to the running servers, --status shows
+                                       its progress, --resume continues an interrupted job here
   backup --to FILE                     online copy of the embedded SQLite database (PostgreSQL: use pg_dump)
   demo                                 (re)load the demo practice (not in production)
 
@@ -96,7 +102,9 @@ async function run(argv: string[]): Promise<number> {
       case 'verify-audit': {
         const result = await verifyAuditChain(runtime.store.db);
         if (result.ok) {
-          console.log(`Audit log intact: ${result.entries} entries, hash chain verified.`);
+          const from =
+            result.fromSeq > 1 ? ` from #${result.fromSeq} (older entries removed by retention)` : '';
+          console.log(`Audit log intact: ${result.entries} entries${from}, hash chain verified.`);
           return 0;
         }
         console.error(
@@ -104,6 +112,9 @@ async function run(argv: string[]): Promise<number> {
         );
         return 1;
       }
+
+      case 'rotate-keys':
+        return await rotateKeys(rest, { config, runtime, clock, actor });
 
       case 'backup': {
         const { values } = parseArgs({ args: rest, options: { to: { type: 'string' } } });

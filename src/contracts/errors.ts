@@ -94,6 +94,10 @@ export const ERROR_CODES = {
   MISSIVE_ATTACHMENT_TOO_LARGE: { status: 413, message: 'A file can be at most 10 MB.' },
   MISSIVE_RENEWAL_DETAILS_REQUIRED: { status: 400, message: 'Describe the medication to renew.' },
   MISSIVE_PRACTITIONERS_ONLY: { status: 403, message: 'Only a practitioner can do this.' },
+  MISSIVE_PRACTICE_ADMIN_ONLY: {
+    status: 403,
+    message: 'Only an administrator of this practice can do this.',
+  },
   MISSIVE_CLIENT_ID_REUSED: {
     status: 409,
     message: 'This message identifier was already used for another conversation.',

@@ -6,7 +6,8 @@ import type { Locale } from '../contracts/common';
 import { createInProcessBus, type EventBus } from './bus/bus';
 import { createRedisBus } from './bus/redis-bus';
 import type { Clock } from './clock/clock';
-import { type Keyring, loadMasterKey, openKeyring } from './crypto/keyring';
+import { createKeyRotation, type KeyRotation } from './crypto/key-rotation';
+import { type Keyring, loadMasterKeys, openKeyring } from './crypto/keyring';
 import { migrateToLatest } from './db/migrate';
 import { openStore, type Store } from './db/store';
 import { createFileMailer, createSmtpMailer, type Mailer } from './mail/mailer';
@@ -16,11 +17,15 @@ import { createOutbox, type Outbox } from './outbox/outbox';
 export interface Runtime {
   store: Store;
   keys: Keyring;
+  keyRotation: KeyRotation;
   bus: EventBus;
   mailer: Mailer;
   outbox: Outbox;
   close(): Promise<void>;
 }
+
+/** How often a process reloads the data keys; a key rotation waits twice this before it declares itself done. */
+export const KEY_REFRESH_MS = 10_000;
 
 /** What the outbox stores for a mail: rendered only when sent, in the recipient's language. */
 export interface QueuedMail {
@@ -34,7 +39,7 @@ export async function openRuntime(
   config: Config,
   clock: Clock,
   logger: Logger,
-  options: { pgSchema?: string; outboxIntervalMs?: number } = {},
+  options: { pgSchema?: string; outboxIntervalMs?: number; keyRefreshMs?: number } = {},
 ): Promise<Runtime> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = openStore({
@@ -46,8 +51,15 @@ export async function openRuntime(
   try {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const masterKey = await loadMasterKey(config.masterKey, join(config.dataDir, 'master.key'));
-    const keys = await openKeyring(store, masterKey, clock);
+    const masterKeys = await loadMasterKeys(config.masterKey, config.previousMasterKey, config.dataDir);
+    const keys = await openKeyring(store, masterKeys, clock);
+    // A rotation started by another process (missive rotate-keys, another instance) is picked up here.
+    const keyRefreshMs = options.keyRefreshMs ?? KEY_REFRESH_MS;
+    const keyRefresh = setInterval(() => {
+      keys.refresh().catch((err) => logger.error({ err }, 'reloading the data keys failed'));
+    }, keyRefreshMs);
+    keyRefresh.unref();
+    const keyRotation = createKeyRotation({ store, keys, clock, logger, settleMs: 2 * keyRefreshMs });
     const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createInProcessBus();
     const mailer = config.smtpUrl
       ? createSmtpMailer(config.smtpUrl, config.mailFrom)
@@ -68,10 +80,12 @@ export async function openRuntime(
     return {
       store,
       keys,
+      keyRotation,
       bus,
       mailer,
       outbox,
       async close() {
+        clearInterval(keyRefresh);
         await outbox.stop();
         await mailer.close();
         await bus.close();

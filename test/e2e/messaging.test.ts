@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +164,20 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
         timeout: 10_000,
       })
       .toBe(true);
+
+    // ----- He files the conversation in Emma's record: its FHIR Bundle downloads as a file.
+    const [download] = await Promise.all([
+      dubois.waitForEvent('download'),
+      dubois.getByRole('button', { name: 'Exporter cette conversation' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^conversation-[0-9a-f-]{36}\.fhir\.json$/);
+    const exported = JSON.parse(await readFile((await download.path())!, 'utf8'));
+    expect(exported).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(
+      exported.entry.map((e: { resource: { resourceType: string } }) => e.resource.resourceType),
+    ).toEqual(expect.arrayContaining(['Patient', 'Practitioner', 'Communication', 'MedicationRequest']));
+    await expect.poll(() => visible(dubois, 'La conversation a été téléchargée.')).toBe(true);
+    expect(await seriousViolations(dubois)).toEqual([]);
 
     // ----- Lucas sees the decision and that his message was read, without reloading.
     await expect

@@ -16,7 +16,7 @@ import {
 } from '../helpers/test-app';
 
 /** Words that appear only in health content written by this test. */
-const SECRETS = ['Quetiapinexyz', 'glycemiezorg', 'Phlebozorkine', 'ordonnance-zorg'];
+const SECRETS = ['Quetiapinexyz', 'glycemiezorg', 'Phlebozorkine', 'ordonnance-zorg', 'Vaccizorgale'];
 const PDF = Buffer.concat([
   Buffer.from('%PDF-1.7\n'),
   Buffer.from(`Resultats ${SECRETS[1]} `),
@@ -88,6 +88,23 @@ describe.each(storesUnderTest())('health data at rest on %s', (kind) => {
       decision: 'refused',
       reason: `Contrôle de ${SECRETS[1]} d'abord`,
     });
+    const campaign = await doctor.post(`/api/v1/practices/${practiceId}/campaigns`, {
+      kind: 'prevention',
+      title: `Campagne ${SECRETS[4]}`,
+      body: `Le rappel ${SECRETS[4]} est ouvert : prenez rendez-vous.`,
+      patientsMayReply: false,
+      audience: {
+        lastConsultationMonths: null,
+        minAge: null,
+        maxAge: null,
+        sex: null,
+        tags: [],
+        includeRelatives: false,
+      },
+      sendAt: t.clock.now() + 7 * 86_400_000,
+      contentRulesAccepted: true,
+    });
+    expect(campaign.statusCode, campaign.body).toBe(201);
     // The content is there and readable through the API…
     expect((await jeanne.get(`/api/v1/conversations/${conversationId}/messages`)).body).toContain(SECRETS[0]);
   });
@@ -95,7 +112,7 @@ describe.each(storesUnderTest())('health data at rest on %s', (kind) => {
     await t?.close();
   });
 
-  it('…but appears nowhere in the raw store, nor in the logs', async () => {
+  async function rawStore(): Promise<Buffer> {
     let raw: Buffer;
     if (kind === 'sqlite') {
       // The database file and its write-ahead log, as they are on disk.
@@ -109,6 +126,10 @@ describe.each(storesUnderTest())('health data at rest on %s', (kind) => {
         { maxBuffer: 256 * 1024 * 1024 },
       );
     }
+    return raw;
+  }
+
+  function expectNoSecretIn(raw: Buffer) {
     expect(raw.length).toBeGreaterThan(10_000);
     const text = raw.toString('latin1');
     for (const secret of SECRETS) {
@@ -117,10 +138,26 @@ describe.each(storesUnderTest())('health data at rest on %s', (kind) => {
     }
     // A control: something stored in clear (the practice's name) is found, so the search itself works.
     expect(text.includes('Cabinet des Lilas')).toBe(true);
+  }
 
+  function expectNoSecretInLogs() {
     const logText = logs.join('');
     expect(logText.length).toBeGreaterThan(1_000);
     for (const secret of SECRETS)
       expect(logText.includes(secret), `"${secret}" found in the logs`).toBe(false);
+  }
+
+  it('…but appears nowhere in the raw store, nor in the logs', async () => {
+    expectNoSecretIn(await rawStore());
+    expectNoSecretInLogs();
+  });
+
+  it('…nor after a key rotation re-encrypted it all', async () => {
+    await t.runtime.keyRotation.start();
+    t.clock.advance(60_000);
+    expect(await t.runtime.keyRotation.runDue()).toBe('done');
+    expect((await t.runtime.keyRotation.progress())?.reencrypted).toBeGreaterThan(5);
+    expectNoSecretIn(await rawStore());
+    expectNoSecretInLogs();
   });
 });

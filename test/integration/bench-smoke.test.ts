@@ -8,8 +8,8 @@ describe('benchmark harness (smoke)', () => {
     'runs the %s scenario end to end and reports its figures',
     async (name) => {
       // The PostgreSQL pass of the suite (DATABASE_URL set) runs the scenarios on PostgreSQL.
-    const store = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
-    const result = await SCENARIOS[name]!({ store, smoke: true });
+      const store = process.env.DATABASE_URL ? 'postgres' : 'sqlite';
+      const result = await SCENARIOS[name]!({ store, smoke: true });
       expect(result.scenario).toBe(name);
       expect(Object.keys(result.summary).length).toBeGreaterThan(0);
       expect(result.goals.length).toBeGreaterThan(0);

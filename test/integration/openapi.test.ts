@@ -38,6 +38,16 @@ describe('OpenAPI document', () => {
     expect(routes.length).toBeGreaterThan(60);
     const missing = routes.filter((route) => !described.has(route));
     expect(missing).toEqual([]);
+
+    // The FHIR endpoint is described too, with its own media type and OperationOutcome errors.
+    const fhirRoutes = t.app.registeredRoutes
+      .filter((r) => r.url.startsWith('/fhir/R4/'))
+      .map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    expect(fhirRoutes.length).toBe(19);
+    expect(fhirRoutes.filter((route) => !described.has(route))).toEqual([]);
+    const search = document.paths['/fhir/R4/Communication'].get;
+    expect(Object.keys(search.responses['200'].content)).toEqual(['application/fhir+json']);
+    expect(Object.keys(search.responses['404'].content)).toEqual(['application/fhir+json']);
   });
 
   it('serves readable documentation', async () => {

@@ -170,6 +170,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0005-message-indexes',
       '0006-campaigns',
       '0007-web-push',
+      '0008-key-rotation',
       '0011-inbox-order',
       '0012-campaign-attachments',
     ]);

@@ -26,6 +26,24 @@ describe('configuration', () => {
     expect(production.secureCookies).toBe(true);
   });
 
+  it('keeps the audit trail at least 24 months', () => {
+    expect(loadConfig({}).auditRetentionMonths).toBe(24);
+    expect(loadConfig({ AUDIT_RETENTION_MONTHS: '60' }).auditRetentionMonths).toBe(60);
+    expect(() => loadConfig({ AUDIT_RETENTION_MONTHS: '12' })).toThrow(ConfigError);
+  });
+
+  it('takes the previous master key only during a rotation, alongside a different new one', () => {
+    const key = (n: number) => Buffer.alloc(32, n).toString('base64');
+    expect(loadConfig({ MISSIVE_MASTER_KEY: key(1), MISSIVE_PREVIOUS_MASTER_KEY: key(2) })).toMatchObject({
+      masterKey: key(1),
+      previousMasterKey: key(2),
+    });
+    expect(() => loadConfig({ MISSIVE_PREVIOUS_MASTER_KEY: key(2) })).toThrow(/MISSIVE_PREVIOUS_MASTER_KEY/);
+    expect(() => loadConfig({ MISSIVE_MASTER_KEY: key(1), MISSIVE_PREVIOUS_MASTER_KEY: key(1) })).toThrow(
+      /must differ/,
+    );
+  });
+
   it('refuses to start in production without a master key or a public URL', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://missive.example.org' })).toThrow(
       /MISSIVE_MASTER_KEY/,

@@ -41,3 +41,46 @@ export function readChunk(db: Kysely<Database>, afterSeq: number, limit: number)
 export function readHead(db: Kysely<Database>) {
   return db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
 }
+
+export function readAnchor(db: Kysely<Database>) {
+  return db.selectFrom('audit_anchor').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+/** A page of a practice's audit entries in a time range, with the names behind the ids, in chain order. */
+export function practiceEntriesPage(
+  db: Kysely<Database>,
+  practiceId: string,
+  range: { from: number; to: number },
+  afterSeq: number,
+  limit: number,
+) {
+  return db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
+    .leftJoin('practice_members', (join) =>
+      join
+        .onRef('practice_members.user_id', '=', 'audit_log.actor_user_id')
+        .on('practice_members.practice_id', '=', practiceId),
+    )
+    .leftJoin('patient_profiles', 'patient_profiles.id', 'audit_log.patient_profile_id')
+    .select([
+      'audit_log.seq',
+      'audit_log.at',
+      'audit_log.actor_role',
+      'audit_log.action',
+      'audit_log.ip',
+      'audit_log.user_agent',
+      'users.first_name as actor_first_name',
+      'users.last_name as actor_last_name',
+      'practice_members.role as member_role',
+      'patient_profiles.first_name as patient_first_name',
+      'patient_profiles.last_name as patient_last_name',
+    ])
+    .where('audit_log.practice_id', '=', practiceId)
+    .where('audit_log.at', '>=', range.from)
+    .where('audit_log.at', '<', range.to)
+    .where('audit_log.seq', '>', afterSeq)
+    .orderBy('audit_log.seq', 'asc')
+    .limit(limit)
+    .execute();
+}

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { v7 as uuidv7 } from 'uuid';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
 import type { Dialect } from '../../platform/db/store';
-import { appendEntries, appendEntry, lockHead, readChunk, readHead } from './audit.repository';
+import { appendEntries, appendEntry, lockHead, readAnchor, readChunk, readHead } from './audit.repository';
 
 /** Who did something, from where. Built once per request by the HTTP layer. */
 export interface Actor {
@@ -25,8 +25,6 @@ export interface AuditEntry {
   /** Ids and codes only: never message text, names of files, or other health content. */
   details?: Record<string, string | number | boolean | null>;
 }
-
-const GENESIS = '0'.repeat(64);
 
 type Hashable = Omit<AuditLogRow, 'hash'>;
 
@@ -123,22 +121,32 @@ export async function appendAuditMany(
 }
 
 export type AuditVerification =
-  | { ok: true; entries: number }
+  | { ok: true; entries: number; fromSeq: number }
   | {
       ok: false;
       entries: number;
       brokenAtSeq: number;
-      reason: 'hash_mismatch' | 'broken_link' | 'missing_entries';
+      reason: 'hash_mismatch' | 'broken_link' | 'missing_entries' | 'unrecorded_truncation';
     };
 
-/** Walks the whole chain and reports the first entry whose hash or link does not match. */
+/**
+ * Walks the whole chain and reports the first entry whose hash or link does not match. After retention
+ * removed old entries, the walk starts from the anchor (the last removed entry's seq and hash), which an
+ * `audit.retention_applied` entry of the chain must record: an anchor moved by hand is a break.
+ */
 export async function verifyAuditChain(db: Kysely<Database>, chunkSize = 5_000): Promise<AuditVerification> {
-  let previousHash = GENESIS;
-  let expectedSeq = 1;
+  const anchor = await readAnchor(db);
+  let previousHash = anchor.hash;
+  let expectedSeq = anchor.seq + 1;
   let entries = 0;
+  let anchorRecorded = anchor.seq === 0;
   for (;;) {
     const rows = await readChunk(db, expectedSeq - 1, chunkSize);
     for (const row of rows) {
+      if (!anchorRecorded && row.action === 'audit.retention_applied') {
+        const details = JSON.parse(row.details) as { throughSeq?: number; throughHash?: string };
+        anchorRecorded = details.throughSeq === anchor.seq && details.throughHash === anchor.hash;
+      }
       if (row.seq !== expectedSeq)
         return { ok: false, entries, brokenAtSeq: expectedSeq, reason: 'missing_entries' };
       if (row.prev_hash !== previousHash)
@@ -152,10 +160,12 @@ export async function verifyAuditChain(db: Kysely<Database>, chunkSize = 5_000):
     }
     if (rows.length < chunkSize) break;
   }
+  if (!anchorRecorded)
+    return { ok: false, entries, brokenAtSeq: anchor.seq + 1, reason: 'unrecorded_truncation' };
   // Entries removed from the end of the chain are detected against the head.
   const head = await readHead(db);
-  if (head.seq !== entries || head.hash !== previousHash) {
-    return { ok: false, entries, brokenAtSeq: entries + 1, reason: 'missing_entries' };
+  if (head.seq !== anchor.seq + entries || head.hash !== previousHash) {
+    return { ok: false, entries, brokenAtSeq: anchor.seq + entries + 1, reason: 'missing_entries' };
   }
-  return { ok: true, entries };
+  return { ok: true, entries, fromSeq: anchor.seq + 1 };
 }

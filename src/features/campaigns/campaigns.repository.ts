@@ -168,18 +168,14 @@ export async function insertCampaignAttachment(db: Db, row: CampaignAttachmentRo
 }
 
 export function campaignAttachment(db: Db, campaignId: string) {
-  return db
-    .selectFrom('campaign_attachments')
-    .selectAll()
-    .where('campaign_id', '=', campaignId)
-    .executeTakeFirst();
+  return db.selectFrom('campaign_attachments').selectAll().where('id', '=', campaignId).executeTakeFirst();
 }
 
 /** The file of the campaign that opened this conversation, if it had one. */
 export function attachmentOfConversation(db: Db, conversationId: string) {
   return db
     .selectFrom('campaign_recipients')
-    .innerJoin('campaign_attachments', 'campaign_attachments.campaign_id', 'campaign_recipients.campaign_id')
+    .innerJoin('campaign_attachments', 'campaign_attachments.id', 'campaign_recipients.campaign_id')
     .selectAll('campaign_attachments')
     .where('campaign_recipients.conversation_id', '=', conversationId)
     .executeTakeFirst();

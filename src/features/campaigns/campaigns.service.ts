@@ -46,10 +46,10 @@ import * as repo from './campaigns.repository';
 const BATCH = 250;
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
-const titleAad = (id: string) => `campaigns.title:${id}`;
-const bodyAad = (id: string) => `campaigns.body:${id}`;
-const fileNameAad = (id: string) => `campaigns.attachment.name:${id}`;
-const fileDataAad = (id: string) => `campaigns.attachment.data:${id}`;
+export const campaignTitleAad = (id: string) => `campaigns.title:${id}`;
+export const campaignBodyAad = (id: string) => `campaigns.body:${id}`;
+export const campaignFileNameAad = (id: string) => `campaign_attachments.name:${id}`;
+export const campaignFileDataAad = (id: string) => `campaign_attachments.data:${id}`;
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;
 
@@ -110,11 +110,11 @@ export function createCampaignsService(deps: {
     return {
       uploadId,
       row: {
-        campaign_id: campaignId,
+        id: campaignId,
         content_type: stored.content_type,
         size: stored.size,
-        name: keys.encrypt(name, fileNameAad(campaignId)),
-        data: keys.encrypt(data, fileDataAad(campaignId)),
+        name: keys.encrypt(name, campaignFileNameAad(campaignId)),
+        data: keys.encrypt(data, campaignFileDataAad(campaignId)),
       },
     };
   }
@@ -122,7 +122,7 @@ export function createCampaignsService(deps: {
   async function fileOf(row: CampaignAttachmentRow | undefined) {
     if (!row) return null;
     return {
-      name: await keys.decryptText(row.name, fileNameAad(row.campaign_id)),
+      name: await keys.decryptText(row.name, campaignFileNameAad(row.id)),
       contentType: row.content_type,
       size: row.size,
     };
@@ -131,7 +131,7 @@ export function createCampaignsService(deps: {
   async function bytesOf(row: CampaignAttachmentRow) {
     return {
       ...(await fileOf(row))!,
-      data: await keys.decrypt(row.data, fileDataAad(row.campaign_id)),
+      data: await keys.decrypt(row.data, campaignFileDataAad(row.id)),
     };
   }
 
@@ -140,7 +140,7 @@ export function createCampaignsService(deps: {
     return {
       id: row.id,
       kind: row.kind,
-      title: await keys.decryptText(row.title, titleAad(row.id)),
+      title: await keys.decryptText(row.title, campaignTitleAad(row.id)),
       status: row.status,
       scheduledAt: row.scheduled_at,
       startedAt: row.started_at,
@@ -165,8 +165,8 @@ export function createCampaignsService(deps: {
       .limit(batchSize)
       .execute();
     if (pending.length === 0) return 0;
-    const title = await keys.decryptText(campaign.title, titleAad(campaign.id));
-    const body = await keys.decryptText(campaign.body, bodyAad(campaign.id));
+    const title = await keys.decryptText(campaign.title, campaignTitleAad(campaign.id));
+    const body = await keys.decryptText(campaign.body, campaignBodyAad(campaign.id));
     const profiles = new Map(
       (
         await repo.deliveryProfiles(
@@ -316,8 +316,8 @@ export function createCampaignsService(deps: {
         practice_id: practiceId,
         author_user_id: auth.user.id,
         kind: body.kind,
-        title: keys.encrypt(body.title, titleAad(id)),
-        body: keys.encrypt(body.body, bodyAad(id)),
+        title: keys.encrypt(body.title, campaignTitleAad(id)),
+        body: keys.encrypt(body.body, campaignBodyAad(id)),
         patients_may_reply: body.patientsMayReply ? 1 : 0,
         audience: JSON.stringify(body.audience),
         status: 'scheduled',
@@ -370,7 +370,7 @@ export function createCampaignsService(deps: {
       if (!row) throw new AppError('MISSIVE_NOT_FOUND');
       return {
         ...(await toCampaign(row)),
-        body: await keys.decryptText(row.body, bodyAad(row.id)),
+        body: await keys.decryptText(row.body, campaignBodyAad(row.id)),
         attachment: await fileOf(await repo.campaignAttachment(db, row.id)),
         audience: JSON.parse(row.audience) as AudienceDefinition,
         createdAt: row.created_at,
@@ -470,7 +470,7 @@ export function createCampaignsService(deps: {
           {
             action: 'attachment.downloaded',
             targetType: 'campaign_attachment',
-            targetId: row.campaign_id,
+            targetId: row.id,
             practiceId: conversation.practice_id,
             patientProfileId: conversation.patient_profile_id,
           },

@@ -6,6 +6,7 @@ import * as notifications from './migrations/0004-notifications';
 import * as messageIndexes from './migrations/0005-message-indexes';
 import * as campaigns from './migrations/0006-campaigns';
 import * as webPush from './migrations/0007-web-push';
+import * as keyRotation from './migrations/0008-key-rotation';
 import * as inboxOrder from './migrations/0011-inbox-order';
 import * as campaignAttachments from './migrations/0012-campaign-attachments';
 import type { Store } from './store';
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0005-message-indexes': messageIndexes,
   '0006-campaigns': campaigns,
   '0007-web-push': webPush,
+  '0008-key-rotation': keyRotation,
   '0011-inbox-order': inboxOrder,
   '0012-campaign-attachments': campaignAttachments,
 };

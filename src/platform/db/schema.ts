@@ -41,6 +41,8 @@ export interface Database {
   campaigns: CampaignRow;
   campaign_recipients: CampaignRecipientRow;
   campaign_optouts: CampaignOptoutRow;
+  key_rotations: KeyRotationRow;
+  audit_anchor: AuditAnchorRow;
   campaign_attachments: CampaignAttachmentRow;
 }
 
@@ -461,10 +463,36 @@ export interface CampaignOptoutRow {
 }
 
 export interface CampaignAttachmentRow {
-  campaign_id: string;
+  /** The campaign's id. */
+  id: string;
   content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
   size: number;
   name: Uint8Array;
   data: Uint8Array;
   created_at: number;
+}
+
+export interface KeyRotationRow {
+  id: string;
+  data_key_id: string;
+  status: 'running' | 'done' | 'superseded';
+  pass: number;
+  table_index: number;
+  cursor_id: string;
+  total: number;
+  processed: number;
+  reencrypted: number;
+  unreadable: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  started_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+export interface AuditAnchorRow {
+  id: number;
+  seq: number;
+  hash: string;
+  at: number | null;
 }

@@ -54,7 +54,7 @@ export function installAuth(
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[options.cookie.name];
-    if (!token || !request.url.startsWith('/api/')) return;
+    if (!token || !(request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))) return;
     request.auth = await options.authenticate(token);
     if (!request.auth) options.cookie.clear(reply);
   });

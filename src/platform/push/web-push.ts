@@ -25,7 +25,9 @@ export interface PushSender {
 }
 
 const KEY_ID = 'vapid';
-const aad = `web-push.vapid:${KEY_ID}`;
+/** Associated data of the encrypted private key (key rotation re-encrypts it with the same). */
+export const vapidKeyAad = (id: string) => `web-push.vapid:${id}`;
+const aad = vapidKeyAad(KEY_ID);
 
 /**
  * The server's VAPID key pair: generated on the first start and kept in the database (the private key

@@ -3,12 +3,13 @@ import type { MigrationContext } from '../migrate';
 
 /**
  * A campaign's optional file (PDF or image, checked like message attachments), stored once for the
- * campaign and shown in every recipient's conversation: never copied per recipient.
+ * campaign and shown in every recipient's conversation: never copied per recipient. Its id is the
+ * campaign's.
  */
 export async function up(db: Kysely<unknown>, { binaryType }: MigrationContext): Promise<void> {
   await db.schema
     .createTable('campaign_attachments')
-    .addColumn('campaign_id', 'text', (c) => c.primaryKey().references('campaigns.id'))
+    .addColumn('id', 'text', (c) => c.primaryKey().references('campaigns.id'))
     .addColumn('content_type', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())
     .addColumn('name', binaryType, (c) => c.notNull())

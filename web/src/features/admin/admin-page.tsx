@@ -6,6 +6,7 @@ import { LoadError } from '../../components/load-error';
 import { PageHeader } from '../../components/page-header';
 import { PageLoading } from '../../components/spinner';
 import { useResource } from '../../lib/use-resource';
+import { KeyRotationCard } from '../audit/key-rotation-card';
 import { PracticesSection } from './practices-section';
 import { PractitionersSection } from './practitioners-section';
 
@@ -65,6 +66,7 @@ export function AdminPage() {
             onPracticesChanged={refreshPractices}
           />
           <PracticesSection practices={resource.data.practices} onCreated={addPractice} />
+          <KeyRotationCard />
         </>
       ) : null}
     </div>

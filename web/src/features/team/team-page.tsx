@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/page-header';
 import { PageLoading } from '../../components/spinner';
 import { useResource } from '../../lib/use-resource';
 import { useSession } from '../../session/session';
+import { AuditExportCard } from '../audit/audit-export-card';
 import { InvitationsList } from './invitations-list';
 import { InviteForm } from './invite-form';
 import { MembersTable } from './members-table';
@@ -84,6 +85,9 @@ export function TeamPage() {
               practice={resource.data.practice}
               onSaved={(practice) => setData((data) => ({ ...data, practice }))}
             />
+          ) : null}
+          {canManage ? (
+            <AuditExportCard practiceId={practiceId} timeZone={resource.data.practice.timeZone} />
           ) : null}
         </>
       ) : null}

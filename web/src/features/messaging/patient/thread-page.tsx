@@ -8,6 +8,7 @@ import { LoadError } from '../../../components/load-error';
 import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
+import { AccessHistory } from '../../audit/access-history';
 import { CampaignAttachmentLink } from '../../campaigns/campaign-attachment';
 import { CampaignOptOutNotice } from '../../campaigns/opt-out';
 import type { ConversationSummary } from '../api';
@@ -88,6 +89,7 @@ export function PatientThreadPage() {
         />
       ) : null}
       <PatientReply conversation={conversation} safety={safety} onSent={thread.add} />
+      <AccessHistory conversationId={conversation.id} />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { LoadError } from '../../../components/load-error';
 import { PageLoading } from '../../../components/spinner';
 import { formatNumericDate } from '../../../lib/time';
 import { useSubmit } from '../../../lib/use-submit';
+import { ExportConversationButton } from '../../fhir/export-conversation';
 import { type ConversationDetail, type ConversationStatus, messagingApi } from '../api';
 import { Composer } from '../compose/composer';
 import { categoryShort, durationText, practiceStatus, STATUS_TONE, STATUSES } from '../format';
@@ -168,9 +169,12 @@ function PatientHeader({ detail, onWrite }: { detail: ConversationDetail; onWrit
             : t('inbox.thread.notWaiting')}
         </dd>
       </dl>
-      <Button variant="secondary" small onClick={onWrite}>
-        {t('inbox.write.open')}
-      </Button>
+      <div className="msg-patient__actions">
+        <Button variant="secondary" small onClick={onWrite}>
+          {t('inbox.write.open')}
+        </Button>
+        <ExportConversationButton conversationId={conversation.id} />
+      </div>
     </section>
   );
 }
