@@ -29,6 +29,7 @@ import type { Keyring } from './platform/crypto/keyring';
 import type { Store } from './platform/db/store';
 import { installAuth, sessionCookie } from './platform/http/auth';
 import { installErrorHandler, sendNotFound } from './platform/http/error-handler';
+import { installInputGuard } from './platform/http/input-guard';
 import { installSameOriginCheck } from './platform/http/same-origin';
 import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
@@ -108,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  installInputGuard(app);
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

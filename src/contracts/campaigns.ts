@@ -13,9 +13,16 @@ export const AudienceSchema = z.object({
   profileIds: z.array(IdSchema).min(1).max(20_000).optional(),
 });
 
+/** When to send (epoch ms): a date the calendar can hold, before 2100. */
+const SendAtSchema = z
+  .number()
+  .int()
+  .min(0)
+  .max(Date.UTC(2100, 0, 1));
+
 export const AudienceCountBodySchema = z.object({
   audience: AudienceSchema,
-  sendAt: z.number().int().optional(),
+  sendAt: SendAtSchema.optional(),
 });
 export const AudienceCountSchema = z.object({ recipients: z.number().int(), optedOut: z.number().int() });
 
@@ -26,7 +33,7 @@ export const CreateCampaignBodySchema = z.object({
   patientsMayReply: z.boolean(),
   audience: AudienceSchema,
   /** When to send (epoch ms); now when omitted. */
-  sendAt: z.number().int().optional(),
+  sendAt: SendAtSchema.optional(),
   /** A file uploaded with `POST /api/v1/attachments` (PDF, JPEG or PNG), stored once with the campaign. */
   attachmentId: IdSchema.optional(),
   /** The author confirms the content rules: prevention or practice information, no advertising. */

@@ -165,11 +165,13 @@ export const ConversationListSchema = z.object({
   total: z.number().int(),
 });
 export const MessagePageSchema = z.object({ messages: z.array(MessageSchema), hasMore: z.boolean() });
+/** Sequence numbers are 32-bit integers in the database: larger ones cannot exist. */
+const SEQ_MAX = 2_147_483_647;
 export const MessagePageQuerySchema = z.object({
   /** Messages with seq greater than this (forward paging, sync). */
-  after: z.coerce.number().int().min(0).optional(),
+  after: z.coerce.number().int().min(0).max(SEQ_MAX).optional(),
   /** Messages with seq lower than this (scrolling back). */
-  before: z.coerce.number().int().min(1).optional(),
+  before: z.coerce.number().int().min(1).max(SEQ_MAX).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export const ConversationParamsSchema = z.object({ conversationId: IdSchema });

@@ -38,7 +38,7 @@ export interface TestApp {
 export async function createTestApp(
   kind: StoreKind,
   env: Record<string, string> = {},
-  options: { logDestination?: DestinationStream } = {},
+  options: { logDestination?: DestinationStream; webRoot?: string } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'missive-test-'));
   const smtp = await startSmtpSink();
@@ -70,7 +70,7 @@ export async function createTestApp(
   // Migrations list every schema's tables: on PostgreSQL they wait for other workers' schema drops.
   const runtime = pgSchema ? await withSchemaLock(process.env.DATABASE_URL!, open) : await open();
   const services = createServices({ config, clock, logger, ...runtime });
-  const app = await buildApp({ config, clock, logger, ...runtime, services });
+  const app = await buildApp({ config, clock, logger, ...runtime, services, webRoot: options.webRoot });
   await app.ready();
   runtime.outbox.start();
   const testApp: TestApp = {

@@ -8,6 +8,7 @@ import type {
   SendMessageBody,
   StartConversationBody,
 } from '../../contracts/messaging';
+import { maySeeProfileItem } from '../../domain/care';
 import {
   addWorkingDays,
   BOOKING_SUGGESTED,
@@ -23,7 +24,7 @@ import { checkEmergency } from '../../domain/safety/detector';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
-import { isUniqueViolation } from '../../platform/db/dialect';
+import { forUpdate, isUniqueViolation } from '../../platform/db/dialect';
 import type { GroupCommit } from '../../platform/db/group-commit';
 import type { ConversationRow, Database, MessageRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
@@ -32,7 +33,7 @@ import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { CareService } from '../patients/care.service';
-import type { PatientsService } from '../patients/patients.service';
+import { type PatientsService, profileFacts } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import { bodyAad, type ConversationAccess, patientMaySee, subjectAad } from './conversation-access';
 import * as repo from './messaging.repository';
@@ -83,13 +84,20 @@ export function createConversationsService(deps: ConversationsDeps) {
     m: NewMessage,
     actor: Actor,
     audit: { practiceId: string; patientProfileId: string },
+    /** Further changes to the conversation, decided from its state before this message, in the same update. */
+    more?: (
+      current: Pick<ConversationRow, 'status' | 'awaiting_reply_since'>,
+      now: number,
+    ) => Partial<ConversationRow>,
   ) {
-    await repo.lockConversation(trx, m.conversationId, store.dialect);
-    const current = await trx
-      .selectFrom('conversations')
-      .select(['last_seq'])
-      .where('id', '=', m.conversationId)
-      .executeTakeFirstOrThrow();
+    // The row is locked (PostgreSQL) and read once: sequence and state come from the same version.
+    const current = await forUpdate(
+      trx
+        .selectFrom('conversations')
+        .select(['last_seq', 'status', 'awaiting_reply_since'])
+        .where('id', '=', m.conversationId),
+      store.dialect,
+    ).executeTakeFirstOrThrow();
     const now = clock.now();
     const id = uuidv7();
     const seq = current.last_seq + 1;
@@ -124,6 +132,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     await repo.insertMessage(trx, row);
     await repo.attachToMessage(trx, m.attachmentIds ?? [], m.conversationId, id);
     await repo.updateConversation(trx, m.conversationId, {
+      ...(more ? more(current, now) : {}),
       last_seq: seq,
       last_message_at: now,
       change_cursor: cursor,
@@ -212,11 +221,21 @@ export function createConversationsService(deps: ConversationsDeps) {
   }
 
   async function publish(
-    row: { id: string; practice_id: string; patient_profile_id: string },
+    row: {
+      id: string;
+      practice_id: string;
+      patient_profile_id: string;
+      /** Known when the row comes with its profile (conversation summaries): saves a lookup. */
+      profile_owner_user_id?: string | null;
+      profile_user_id?: string | null;
+    },
     type: string,
     cursor: number,
   ) {
-    const profile = await patients.findProfile(row.patient_profile_id);
+    const profile =
+      row.profile_owner_user_id !== undefined
+        ? { owner_user_id: row.profile_owner_user_id, user_id: row.profile_user_id ?? null }
+        : await patients.findProfile(row.patient_profile_id);
     const userIds = [profile?.owner_user_id, profile?.user_id].filter((id): id is string => Boolean(id));
     await bus.publish({
       type,
@@ -238,11 +257,21 @@ export function createConversationsService(deps: ConversationsDeps) {
     const practice = await practices.findPractice(practiceId);
     if (!practice) throw new AppError('MISSIVE_NOT_FOUND');
     const s = await settings.settingsOf(practitionerId, practiceId);
-    const [lastConsultationAt, openConversations, messagesToday] = await Promise.all([
+    const [lastConsultation, openConversations, messagesToday] = await Promise.all([
       care.lastConsultation(profile.id, practitionerId, practiceId),
       repo.countOpenConversations(db, [profile.id], practitionerId),
       repo.countMessagesSince(db, auth.user.id, startOfDay(practice.time_zone)),
     ]);
+    // Confidential mode: a parent cannot lean on a consultation their teenager had after taking their own
+    // account (nor learn of it through this answer).
+    const lastConsultationAt =
+      lastConsultation !== null &&
+      maySeeProfileItem(auth.user.id, profileFacts(profile), {
+        createdByUserId: practitionerId,
+        createdAt: lastConsultation,
+      })
+        ? lastConsultation
+        : null;
     const reason = refusalToStart({
       settings: s,
       lastConsultationAt,
@@ -464,25 +493,27 @@ export function createConversationsService(deps: ConversationsDeps) {
             },
             actor,
             audit,
+            (fresh, now) => {
+              const changes: Partial<ConversationRow> = {
+                status: statusAfterMessage(fresh.status, viewer.side),
+              };
+              if (viewer.side === 'patient') {
+                if (fresh.awaiting_reply_since === null) {
+                  changes.awaiting_reply_since = now;
+                  changes.due_at = addWorkingDays(
+                    now,
+                    s.categories[row.category].responseDays,
+                    row.time_zone,
+                  );
+                }
+                if (emergencyKind) changes.emergency_flagged_at = now;
+              } else {
+                changes.awaiting_reply_since = null;
+                changes.due_at = null;
+              }
+              return changes;
+            },
           );
-          const now = clock.now();
-          const fresh = await trx
-            .selectFrom('conversations')
-            .select(['status', 'awaiting_reply_since'])
-            .where('id', '=', conversationId)
-            .executeTakeFirstOrThrow();
-          const changes: Partial<ConversationRow> = { status: statusAfterMessage(fresh.status, viewer.side) };
-          if (viewer.side === 'patient') {
-            if (fresh.awaiting_reply_since === null) {
-              changes.awaiting_reply_since = now;
-              changes.due_at = addWorkingDays(now, s.categories[row.category].responseDays, row.time_zone);
-            }
-            if (emergencyKind) changes.emergency_flagged_at = now;
-          } else {
-            changes.awaiting_reply_since = null;
-            changes.due_at = null;
-          }
-          await repo.updateConversation(trx, conversationId, changes);
           if (viewer.side === 'patient')
             await autoReplyIfAbsent(trx, conversationId, s, row.time_zone, audit);
           else await noticePatients(trx, conversationId, appended.seq);

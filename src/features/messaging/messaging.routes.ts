@@ -35,6 +35,7 @@ import { PracticeParamsSchema } from '../../contracts/practices';
 import { MAX_ATTACHMENT_BYTES } from '../../domain/attachments';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
 import { errorResponses } from '../../platform/http/error-responses';
+import { AppError } from '../../platform/http/errors';
 import type { AttachmentsService } from './attachments.service';
 import type { ConversationsService } from './conversations.service';
 import type { InboxService } from './inbox.service';
@@ -42,6 +43,17 @@ import type { MessagingSettingsService } from './settings.service';
 import type { TriageService } from './triage.service';
 
 const errors = errorResponses;
+
+/** The upload's file name, sent percent-encoded; a malformed encoding is the client's error, not ours. */
+function fileNameOf(header: string | undefined): string {
+  if (header === undefined) return 'document';
+  try {
+    return decodeURIComponent(header);
+  } catch {
+    throw new AppError('MISSIVE_VALIDATION', [{ path: 'headers.x-file-name', reason: 'malformed' }]);
+  }
+}
+
 const UPLOAD_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'];
 
 export async function registerMessagingRoutes(
@@ -308,7 +320,7 @@ export async function registerMessagingRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const name = decodeURIComponent(request.headers['x-file-name'] ?? 'document');
+      const name = fileNameOf(request.headers['x-file-name']);
       return reply
         .status(201)
         .send(

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
 import type { ImportPreview, MyPractitioner, PracticePatient } from '../../contracts/care';
-import { matchKey } from '../../domain/care';
+import { matchKey, maySeeProfileItem } from '../../domain/care';
 import { type ImportProblem, type ImportRow, validateImport } from '../../domain/consultation-import';
 import type { Clock } from '../../platform/clock/clock';
 import { hashToken, newToken } from '../../platform/crypto/tokens';
@@ -23,7 +23,7 @@ import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { PracticesService } from '../practices/practices.service';
 import * as repo from './care.repository';
-import type { PatientsService } from './patients.service';
+import { type PatientsService, profileFacts } from './patients.service';
 
 const INVITATION_TTL = 30 * 24 * 3_600_000;
 const MAX_LISTED_ERRORS = 200;
@@ -418,11 +418,20 @@ export function createCareService(deps: CareDeps) {
     /** Practitioners the user (or a relative they manage) has consulted: the list messaging uses. */
     async myPractitioners(auth: AuthContext): Promise<MyPractitioner[]> {
       const profiles = await patients.profilesOf(auth.user.id);
+      const facts = new Map(profiles.map((p) => [p.id, profileFacts(p)]));
       const rows = await repo.practitionersOfProfiles(
         db,
         profiles.map((p) => p.id),
       );
-      return rows.map((r) => ({
+      // Confidential mode: a parent does not learn of a consultation their teenager had after taking their
+      // own account (nor of its date, for a practitioner seen before).
+      const visible = rows.filter((r) =>
+        maySeeProfileItem(auth.user.id, facts.get(r.profile_id)!, {
+          createdByUserId: r.practitioner_user_id,
+          createdAt: r.last_consultation_at,
+        }),
+      );
+      return visible.map((r) => ({
         practitionerId: r.practitioner_user_id,
         firstName: r.first_name,
         lastName: r.last_name,

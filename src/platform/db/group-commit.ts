@@ -21,9 +21,9 @@ export interface GroupCommit {
 
 /**
  * Group commit: concurrent writers share one transaction, so one durable commit (one fsync on SQLite,
- * one WAL flush on PostgreSQL) acknowledges many of them. Nothing waits on purpose: while a commit is in
- * progress, the writers that arrive queue up and go together into the next one, so a lone writer pays
- * exactly one commit and a busy server pays one commit per batch.
+ * one WAL flush on PostgreSQL) acknowledges many of them. Nothing waits on a timer: a batch starts at the
+ * next turn of the event loop, and while a commit is in progress the writers that arrive queue up and go
+ * together into the next one, so a lone writer pays one commit and a busy server one commit per batch.
  *
  * Work must confine its effects to the transaction (anything done after commit belongs to the caller),
  * and must be safe to run again: when the shared commit itself fails, every piece runs again alone.
@@ -76,7 +76,6 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
   }
 
   async function drain(): Promise<void> {
-    draining = true;
     try {
       while (queue.length > 0) {
         const batch = queue.splice(0, maxBatch);
@@ -92,7 +91,12 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
     run<T>(work: Work<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        if (!draining) void drain();
+        if (!draining) {
+          draining = true;
+          // Start after the requests already received in this turn of the event loop have queued too: an
+          // SQLite commit blocks the thread while it syncs, so a batch started at once would hold one writer.
+          setImmediate(() => void drain());
+        }
       });
     },
   };
