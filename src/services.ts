@@ -120,6 +120,7 @@ export function createServices(deps: ServiceDeps) {
     patients,
     notifications,
     bus,
+    access,
   });
   const fhir = createFhirService({
     store,

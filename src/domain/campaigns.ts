@@ -1,4 +1,6 @@
-import { ageOn } from './care';
+import { DateTime } from 'luxon';
+import { ageOn, matchKey } from './care';
+import { FIELD_ALIASES, normaliseHeader, parseDate } from './consultation-import';
 
 /** Who a campaign goes to. Prevention and practice information only: never marketing. */
 export interface AudienceDefinition {
@@ -11,6 +13,8 @@ export interface AudienceDefinition {
   tags: string[];
   /** Relatives managed by an account holder (children, dependants) are included. */
   includeRelatives: boolean;
+  /** A list of patients (from a CSV matched against the practice's records): only they may receive it. */
+  profileIds?: string[] | undefined;
 }
 
 export interface AudienceCandidate {
@@ -35,7 +39,9 @@ export function selectAudience(
 ) {
   const recipients: string[] = [];
   let optedOut = 0;
+  const listed = audience.profileIds ? new Set(audience.profileIds) : null;
   for (const c of candidates) {
+    if (listed && !listed.has(c.profileId)) continue;
     if (!audience.includeRelatives && c.relationship !== 'self') continue;
     if (windowStart !== null && c.lastConsultationAt < windowStart) continue;
     const age = ageOn(c.birthDate, sendDate);
@@ -50,4 +56,137 @@ export function selectAudience(
     recipients.push(c.profileId);
   }
   return { recipients, optedOut };
+}
+
+/** When one recipient got, read and answered a campaign (epoch ms; null: not yet). */
+export interface RecipientEvents {
+  deliveredAt: number | null;
+  readAt: number | null;
+  repliedAt: number | null;
+}
+
+export interface TimelinePoint {
+  at: number;
+  delivered: number;
+  read: number;
+  replied: number;
+}
+
+/** Sending spans up to this long are shown hour by hour; longer ones day by day. */
+const HOURLY_SPAN_MS = 72 * 3_600_000;
+/** A chart stays readable: beyond this many buckets the oldest are dropped (their counts stay in the totals). */
+const MAX_POINTS = 120;
+
+/**
+ * Cumulative delivered / read / replied counts at the end of each bucket, from the bucket where sending
+ * started to the one holding `until`, bucket boundaries in the practice's time zone. A read or reply is
+ * never counted before the delivery it follows.
+ */
+export function campaignTimeline(
+  recipients: readonly RecipientEvents[],
+  startedAt: number,
+  until: number,
+  zone: string,
+): { bucket: 'hour' | 'day'; points: TimelinePoint[] } {
+  const end = Math.max(until, startedAt);
+  const bucket = end - startedAt <= HOURLY_SPAN_MS ? 'hour' : 'day';
+  const starts: number[] = [];
+  let cursor = DateTime.fromMillis(startedAt, { zone }).startOf(bucket);
+  while (cursor.toMillis() <= end) {
+    starts.push(cursor.toMillis());
+    cursor = cursor.plus(bucket === 'hour' ? { hours: 1 } : { days: 1 });
+  }
+  const shown = starts.slice(-MAX_POINTS);
+  const indexOf = (at: number) => {
+    // The last bucket starting at or before `at` (buckets dropped from the front fold into the first shown).
+    let low = 0;
+    let high = shown.length - 1;
+    if (at < shown[0]!) return 0;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (shown[mid]! <= at) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  };
+  const delivered = new Array<number>(shown.length).fill(0);
+  const read = new Array<number>(shown.length).fill(0);
+  const replied = new Array<number>(shown.length).fill(0);
+  for (const r of recipients) {
+    if (r.deliveredAt === null) continue;
+    delivered[indexOf(r.deliveredAt)]!++;
+    if (r.readAt !== null) read[indexOf(Math.max(r.readAt, r.deliveredAt))]!++;
+    if (r.repliedAt !== null) replied[indexOf(Math.max(r.repliedAt, r.deliveredAt))]!++;
+  }
+  const points: TimelinePoint[] = [];
+  let d = 0;
+  let rd = 0;
+  let rp = 0;
+  shown.forEach((at, i) => {
+    d += delivered[i]!;
+    rd += read[i]!;
+    rp += replied[i]!;
+    points.push({ at, delivered: d, read: rd, replied: rp });
+  });
+  return { bucket, points };
+}
+
+export interface ListEntry {
+  line: number;
+  name: string;
+  matchKey: string;
+}
+
+export interface ListProblem {
+  line: number;
+  name: string;
+  reason: 'missing' | 'invalid_date' | 'not_found' | 'not_on_missive';
+}
+
+/**
+ * Reads a list of patients for a campaign: a header row naming the last name, first name and birth date
+ * columns (French, Italian or English, any order, other columns ignored), then one patient per row.
+ * Rows that cannot be read are reported with their line; a patient listed twice counts once.
+ */
+export function readPatientList(records: readonly (readonly string[])[]): {
+  entries: ListEntry[];
+  problems: ListProblem[];
+  missingColumns: string[];
+} {
+  const [header, ...body] = records;
+  const normalised = (header ?? []).map(normaliseHeader);
+  const column = (field: 'lastName' | 'firstName' | 'birthDate') =>
+    normalised.findIndex((h) => FIELD_ALIASES[field].includes(h));
+  const columns = {
+    lastName: column('lastName'),
+    firstName: column('firstName'),
+    birthDate: column('birthDate'),
+  };
+  const missingColumns = Object.entries(columns)
+    .filter(([, index]) => index === -1)
+    .map(([field]) => field);
+  if (missingColumns.length > 0) return { entries: [], problems: [], missingColumns };
+  const entries: ListEntry[] = [];
+  const problems: ListProblem[] = [];
+  const seen = new Set<string>();
+  body.forEach((record, index) => {
+    const line = index + 2;
+    if (record.every((cell) => cell.trim() === '')) return;
+    const cell = (field: keyof typeof columns) => (record[columns[field]] ?? '').trim();
+    const name = `${cell('firstName')} ${cell('lastName')}`.trim();
+    if (!cell('lastName') || !cell('firstName') || !cell('birthDate')) {
+      problems.push({ line, name, reason: 'missing' });
+      return;
+    }
+    const birthDate = parseDate(cell('birthDate'));
+    if (!birthDate) {
+      problems.push({ line, name, reason: 'invalid_date' });
+      return;
+    }
+    const key = matchKey(cell('lastName'), cell('firstName'), birthDate);
+    if (seen.has(key)) return;
+    seen.add(key);
+    entries.push({ line, name, matchKey: key });
+  });
+  return { entries, problems, missingColumns };
 }

@@ -30,7 +30,7 @@ export interface ImportProblem {
     | 'unknown_columns';
 }
 
-const FIELD_ALIASES: Record<keyof Omit<ImportRow, 'line' | 'matchKey'>, string[]> = {
+export const FIELD_ALIASES: Record<keyof Omit<ImportRow, 'line' | 'matchKey'>, string[]> = {
   lastName: ['last name', 'lastname', 'surname', 'family name', 'nom', 'nom de famille', 'cognome'],
   firstName: ['first name', 'firstname', 'given name', 'prenom', 'nome'],
   birthDate: [
@@ -56,7 +56,7 @@ const FIELD_ALIASES: Record<keyof Omit<ImportRow, 'line' | 'matchKey'>, string[]
   ],
 };
 
-const normaliseHeader = (value: string) =>
+export const normaliseHeader = (value: string) =>
   value
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

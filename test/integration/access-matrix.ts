@@ -633,6 +633,41 @@ export const MATRIX: Row[] = [
     if (a.allowed) id = (await pract(w).post(`${practice(w)}/campaigns`, campaignBody(w.t))).json().id;
     return post(`${practice(w)}/campaigns/${id}/cancel`);
   }),
+  row('POST /api/v1/practices/:practiceId/campaigns/audience/list', CAMPAIGNS_TEAM, (w) =>
+    post(`${practice(w)}/campaigns/audience/list`, {
+      csv: 'Nom;Prénom;Date de naissance\nPetit;Jeanne;14/03/1951',
+    }),
+  ),
+  row('GET /api/v1/practices/:practiceId/campaigns/:campaignId', CAMPAIGNS_TEAM, (w) =>
+    get(`${practice(w)}/campaigns/${w.campaignId}`),
+  ),
+  row('GET /api/v1/practices/:practiceId/campaigns/:campaignId/timeline', CAMPAIGNS_TEAM, (w) =>
+    get(`${practice(w)}/campaigns/${w.campaignId}/timeline`),
+  ),
+  // Allowed members are judged on a campaign that has a document; the shared campaign has none.
+  row('GET /api/v1/practices/:practiceId/campaigns/:campaignId/attachment', CAMPAIGNS_TEAM, async (w, a) => {
+    let id = w.campaignId;
+    if (a.allowed) {
+      const file = (
+        await pract(w).request('POST', '/api/v1/attachments', PDF, {
+          'content-type': 'application/pdf',
+          'x-file-name': 'document.pdf',
+        })
+      ).json();
+      id = (
+        await pract(w).post(`${practice(w)}/campaigns`, { ...campaignBody(w.t), attachmentId: file.id })
+      ).json().id;
+    }
+    return get(`${practice(w)}/campaigns/${id}/attachment`);
+  }),
+  // The campaign document of a conversation: whoever sees the conversation (none for this one, hence 404 below).
+  row('GET /api/v1/conversations/:conversationId/campaign-attachment', OWN_CONVERSATION, (w) =>
+    get(`/api/v1/conversations/${w.conversations.jeanne}/campaign-attachment`),
+  ),
+  row('GET /api/v1/conversations/:conversationId/campaign-attachment/file', 'anon:401 *:404', (w) =>
+    get(`/api/v1/conversations/${w.conversations.jeanne}/campaign-attachment/file`),
+  ),
+  row('GET /api/v1/campaign-optouts', PATIENTS, () => get('/api/v1/campaign-optouts')),
   variant(
     'PUT /api/v1/practices/:practiceId/campaign-optout',
     "Jeanne's profile",

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matchKey } from '../../src/domain/care';
 import { verifyAuditChain } from '../../src/features/audit/audit.service';
 import { storesUnderTest } from '../helpers/stores';
 import {
@@ -168,6 +169,11 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect(messages.map((m: { body: string }) => m.body)).toEqual([
       'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
     ]);
+    // Fetching the message marks it delivered, not read: reading is the patient's explicit step.
+    expect((await doctor.get(`/api/v1/practices/${practiceId}/campaigns`)).json().campaigns[0]).toMatchObject(
+      { delivered: 1, read: 0 },
+    );
+    await jeanne.post(`/api/v1/conversations/${delivered[0]!.id}/read`, { seq: 1 });
     expect(await campaignConversations(paulProfile)).toEqual([]);
     const list = (await doctor.get(`/api/v1/practices/${practiceId}/campaigns`)).json().campaigns;
     expect(list[0]).toMatchObject({ status: 'sent', totalRecipients: 1, delivered: 1, read: 1, replied: 0 });
@@ -210,6 +216,206 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect((await doctor.get(`/api/v1/practices/${practiceId}/campaigns`)).json().campaigns[0]).toMatchObject(
       { status: 'sent', delivered: 3, replied: 1 },
     );
+  });
+
+  it('shows one campaign, its counts over time, and each patient their opt-outs per practice', async () => {
+    const listed = await doctor.get(`/api/v1/practices/${practiceId}/campaigns`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const list = listed.json().campaigns as { id: string; title: string }[];
+    const news = list.find((c) => c.title === 'Nouveaux horaires')!;
+    const detail = await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${news.id}`);
+    expect(detail.statusCode, detail.body).toBe(200);
+    expect(detail.json()).toMatchObject({
+      kind: 'practice_info',
+      status: 'sent',
+      body: 'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
+      audience: EVERYONE,
+      delivered: 3,
+      replied: 1,
+    });
+    const timeline = (
+      await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${news.id}/timeline`)
+    ).json();
+    expect(timeline.bucket).toBe('hour');
+    expect(timeline.points.length).toBeGreaterThanOrEqual(1);
+    const last = timeline.points.at(-1);
+    expect(last).toMatchObject({ delivered: 3, replied: 1 });
+    // Paul read the message he answered; nobody else opened this one.
+    expect(last.read).toBe(1);
+    for (let i = 1; i < timeline.points.length; i++)
+      expect(timeline.points[i].delivered).toBeGreaterThanOrEqual(timeline.points[i - 1].delivered);
+
+    const scheduled = (await create({ title: 'Plus tard', sendAt: t.clock.now() + 3_600_000 })).json();
+    expect(
+      (await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${scheduled.id}/timeline`)).json(),
+    ).toEqual({ bucket: 'hour', points: [] });
+    await doctor.post(`/api/v1/practices/${practiceId}/campaigns/${scheduled.id}/cancel`);
+    expect(
+      (await doctor.get(`/api/v1/practices/${practiceId}/campaigns/00000000-0000-7000-8000-000000000000`))
+        .statusCode,
+    ).toBe(404);
+    expect((await jeanne.get(`/api/v1/practices/${practiceId}/campaigns/${news.id}`)).statusCode).toBe(404);
+
+    expect((await paul.get('/api/v1/campaign-optouts')).json()).toEqual({
+      practices: [
+        {
+          practiceId,
+          practiceName: expect.any(String),
+          profiles: expect.arrayContaining([
+            { patientProfileId: paulProfile, name: 'Paul Durand', optedOut: false },
+            { patientProfileId: childProfile, name: 'Léa Durand', optedOut: false },
+          ]),
+        },
+      ],
+    });
+    const optOut = (optedOut: boolean) =>
+      jeanne.request('PUT', `/api/v1/practices/${practiceId}/campaign-optout`, {
+        patientProfileId: jeanneProfile,
+        optedOut,
+      });
+    await optOut(true);
+    expect((await jeanne.get('/api/v1/campaign-optouts')).json().practices[0].profiles).toEqual([
+      { patientProfileId: jeanneProfile, name: expect.any(String), optedOut: true },
+    ]);
+    await optOut(false);
+    expect((await jeanne.get('/api/v1/campaign-optouts')).json().practices[0].profiles[0].optedOut).toBe(
+      false,
+    );
+    expect((await doctor.get('/api/v1/campaign-optouts')).statusCode).toBe(404);
+  });
+
+  it('matches a CSV list against the practice patients, reports unmatched rows, and sends only to the listed', async () => {
+    // A record the practice knows from its own files, whose patient does not use Missive.
+    await t.runtime.store.db
+      .insertInto('practice_patients')
+      .values({
+        id: '01900000-0000-7000-8000-00000000c5c5',
+        practice_id: practiceId,
+        patient_profile_id: null,
+        first_name: 'Marcel',
+        last_name: 'Blanc',
+        birth_date: '1940-01-02',
+        email: null,
+        match_key: matchKey('Blanc', 'Marcel', '1940-01-02'),
+        tags: '[]',
+        created_at: t.clock.now(),
+        updated_at: t.clock.now(),
+      })
+      .execute();
+    const csv = [
+      'Nom;Prénom;Date de naissance;Commentaire',
+      'PETIT;Jeanne;14/03/1951;grippe',
+      'Durand;Léa;2015-06-01;',
+      'Petit;Jeanne;1951-03-14;listed twice',
+      'Inconnu;Jean;01/01/1960;',
+      'Blanc;Marcel;02/01/1940;',
+      'Durand;Paul;31/02/1980;',
+      ';Sans nom;01/01/1970;',
+    ].join('\n');
+    const matched = await doctor.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, { csv });
+    expect(matched.statusCode, matched.body).toBe(200);
+    expect(matched.json()).toEqual({
+      profileIds: [jeanneProfile, childProfile],
+      rows: 6,
+      unmatched: [
+        { line: 5, name: 'Jean Inconnu', reason: 'not_found' },
+        { line: 6, name: 'Marcel Blanc', reason: 'not_on_missive' },
+        { line: 7, name: 'Paul Durand', reason: 'invalid_date' },
+        { line: 8, name: 'Sans nom', reason: 'missing' },
+      ],
+      unmatchedCount: 4,
+    });
+    const profileIds = matched.json().profileIds;
+    expect(await count({ profileIds })).toEqual({ recipients: 2, optedOut: 0 });
+    // The other criteria still narrow the list.
+    expect(await count({ profileIds, minAge: 65 })).toEqual({ recipients: 1, optedOut: 0 });
+
+    const missing = await doctor.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, {
+      csv: 'Nom,Prénom\nPetit,Jeanne',
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.issues).toEqual([{ path: 'csv.birthDate', reason: 'missing_column' }]);
+    expect(
+      (await jeanne.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, { csv })).statusCode,
+    ).toBe(404);
+
+    const listed = (await create({ title: 'Liste', audience: { ...EVERYONE, profileIds } })).json();
+    await t.services.campaigns.runDue();
+    const rows = await t.runtime.store.db
+      .selectFrom('campaign_recipients')
+      .select('patient_profile_id')
+      .where('campaign_id', '=', listed.id)
+      .execute();
+    expect(rows.map((r) => r.patient_profile_id).sort()).toEqual([jeanneProfile, childProfile].sort());
+  });
+
+  it('sends a file with a campaign: stored once, shown and downloadable in each recipient conversation', async () => {
+    const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
+    const upload = (client: TestClient, name: string) =>
+      client.request('POST', '/api/v1/attachments', PDF, {
+        'content-type': 'application/pdf',
+        'x-file-name': encodeURIComponent(name),
+      });
+    const file = (await upload(doctor, 'vaccination grippe.pdf')).json();
+    const created = await create({
+      title: 'Avec un document',
+      audience: { ...EVERYONE, minAge: 65 },
+      attachmentId: file.id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    // The upload became the campaign's: it cannot be used again, nor can someone else's upload.
+    const again = await create({ title: 'Encore', attachmentId: file.id });
+    expect(again.statusCode).toBe(400);
+    expect(again.json().error.issues).toEqual([{ path: 'attachmentId', reason: 'unknown_or_used' }]);
+    const theirs = (await upload(jeanne, 'autre.pdf')).json();
+    expect((await create({ title: 'Pas à moi', attachmentId: theirs.id })).statusCode).toBe(400);
+
+    const detail = (
+      await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${created.json().id}`)
+    ).json();
+    expect(detail.attachment).toEqual({
+      name: 'vaccination grippe.pdf',
+      contentType: 'application/pdf',
+      size: PDF.length,
+    });
+    const staffCopy = await doctor.get(
+      `/api/v1/practices/${practiceId}/campaigns/${created.json().id}/attachment`,
+    );
+    expect(staffCopy.statusCode).toBe(200);
+    expect(staffCopy.rawPayload.equals(PDF)).toBe(true);
+
+    expect(await t.services.campaigns.runDue()).toBe(1);
+    const rows = await t.runtime.store.db
+      .selectFrom('campaign_recipients')
+      .select('conversation_id')
+      .where('campaign_id', '=', created.json().id)
+      .execute();
+    const conversationId = rows[0]!.conversation_id!;
+    expect((await jeanne.get(`/api/v1/conversations/${conversationId}/campaign-attachment`)).json()).toEqual({
+      attachment: { name: 'vaccination grippe.pdf', contentType: 'application/pdf', size: PDF.length },
+    });
+    const download = await jeanne.get(`/api/v1/conversations/${conversationId}/campaign-attachment/file`);
+    expect(download.statusCode).toBe(200);
+    expect(download.headers['content-disposition']).toContain('attachment');
+    expect(download.rawPayload.equals(PDF)).toBe(true);
+    const audit = await t.runtime.store.db
+      .selectFrom('audit_log')
+      .select('target_type')
+      .where('action', '=', 'attachment.downloaded')
+      .where('target_id', '=', created.json().id)
+      .execute();
+    expect(audit).toEqual([{ target_type: 'campaign_attachment' }]);
+    // Nobody else sees it; a campaign without a file has none.
+    expect((await paul.get(`/api/v1/conversations/${conversationId}/campaign-attachment`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await paul.get(`/api/v1/conversations/${conversationId}/campaign-attachment/file`)).statusCode,
+    ).toBe(404);
+    const plain = (await campaignConversations(paulProfile))[0]!;
+    expect((await paul.get(`/api/v1/conversations/${plain.id}/campaign-attachment`)).json()).toEqual({
+      attachment: null,
+    });
   });
 
   it('honours an opt-out made after scheduling, and cancels a scheduled campaign', async () => {

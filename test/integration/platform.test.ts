@@ -173,6 +173,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0008-key-rotation',
       '0009-terms-and-rights',
       '0011-inbox-order',
+      '0012-campaign-attachments',
     ]);
   });
 });

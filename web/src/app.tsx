@@ -88,6 +88,16 @@ const MessagingSettingsPage = lazy(() =>
 const TermsPage = lazy(() =>
   import('./features/terms/terms-page').then((module) => ({ default: module.TermsPage })),
 );
+// Campaigns: list, compose and one campaign's progress and statistics.
+const CampaignsPage = lazy(() =>
+  import('./features/campaigns/campaigns-page').then((module) => ({ default: module.CampaignsPage })),
+);
+const ComposeCampaignPage = lazy(() =>
+  import('./features/campaigns/compose-page').then((module) => ({ default: module.ComposeCampaignPage })),
+);
+const CampaignPage = lazy(() =>
+  import('./features/campaigns/campaign-page').then((module) => ({ default: module.CampaignPage })),
+);
 const RelativesPage = lazy(() =>
   import('./features/relatives/relatives-page').then((module) => ({ default: module.RelativesPage })),
 );
@@ -189,6 +199,15 @@ export function App() {
                 <Route
                   path="practices/:practiceId/messaging-settings"
                   element={<Lazy page={MessagingSettingsPage} />}
+                />
+                <Route path="practices/:practiceId/campaigns" element={<Lazy page={CampaignsPage} />} />
+                <Route
+                  path="practices/:practiceId/campaigns/new"
+                  element={<Lazy page={ComposeCampaignPage} />}
+                />
+                <Route
+                  path="practices/:practiceId/campaigns/:campaignId"
+                  element={<Lazy page={CampaignPage} />}
                 />
               </Route>
               <Route element={<RequireKind kinds={['admin']} />}>

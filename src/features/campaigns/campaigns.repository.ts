@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { CampaignRow, ConversationRow, Database, MessageRow } from '../../platform/db/schema';
+import type {
+  CampaignAttachmentRow,
+  CampaignRow,
+  ConversationRow,
+  Database,
+  MessageRow,
+} from '../../platform/db/schema';
 
 type Db = Kysely<Database>;
 
@@ -104,7 +110,8 @@ export async function campaignStats(db: Db, campaignId: string) {
     .leftJoin('read_markers', (join) =>
       join
         .onRef('read_markers.conversation_id', '=', 'campaign_recipients.conversation_id')
-        .on('read_markers.side', '=', 'patient'),
+        .on('read_markers.side', '=', 'patient')
+        .on('read_markers.read_seq', '>=', 1),
     )
     .select((eb) => [
       eb.fn.count('campaign_recipients.delivered_at').as('delivered'),
@@ -114,6 +121,90 @@ export async function campaignStats(db: Db, campaignId: string) {
     .where('campaign_recipients.campaign_id', '=', campaignId)
     .executeTakeFirstOrThrow();
   return { delivered: Number(row.delivered), read: Number(row.read), replied: Number(row.replied ?? 0) };
+}
+
+/**
+ * Per recipient: when the campaign was delivered, read and first answered. A read marker keeps only its
+ * last change, so a read counts at the moment the patient side last read the conversation (for a campaign
+ * nobody answered, the first and only read).
+ */
+export async function recipientEvents(db: Db, campaignId: string) {
+  const rows = await db
+    .selectFrom('campaign_recipients')
+    .select((eb) => [
+      'campaign_recipients.delivered_at',
+      eb
+        .selectFrom('read_markers')
+        .select((inner) => inner.fn.min('read_markers.updated_at').as('at'))
+        .whereRef('read_markers.conversation_id', '=', 'campaign_recipients.conversation_id')
+        .where('read_markers.side', '=', 'patient')
+        .where('read_markers.read_seq', '>=', 1)
+        .as('read_at'),
+      eb
+        .selectFrom('messages')
+        .select((inner) => inner.fn.min('messages.created_at').as('at'))
+        .whereRef('messages.conversation_id', '=', 'campaign_recipients.conversation_id')
+        .where('messages.sender_side', '=', 'patient')
+        .as('replied_at'),
+    ])
+    .where('campaign_recipients.campaign_id', '=', campaignId)
+    .where('campaign_recipients.delivered_at', 'is not', null)
+    .execute();
+  const at = (value: unknown) => (value === null || value === undefined ? null : Number(value));
+  return rows.map((row) => ({
+    deliveredAt: at(row.delivered_at),
+    readAt: at(row.read_at),
+    repliedAt: at(row.replied_at),
+  }));
+}
+
+/** The practices that know these profiles, with each profile's campaign opt-out. */
+export function optOutsOfProfiles(db: Db, profileIds: readonly string[]) {
+  return db
+    .selectFrom('practice_patients')
+    .innerJoin('practices', 'practices.id', 'practice_patients.practice_id')
+    .leftJoin('campaign_optouts', (join) =>
+      join
+        .onRef('campaign_optouts.practice_id', '=', 'practice_patients.practice_id')
+        .onRef('campaign_optouts.patient_profile_id', '=', 'practice_patients.patient_profile_id'),
+    )
+    .select([
+      'practices.id as practice_id',
+      'practices.name as practice_name',
+      'practice_patients.patient_profile_id as profile_id',
+      'campaign_optouts.created_at as opted_out_at',
+    ])
+    .where('practice_patients.patient_profile_id', 'in', profileIds)
+    .orderBy('practices.name')
+    .execute();
+}
+
+/** The practice's records with these match keys (name and birth date), and their linked profile if any. */
+export function recordsByMatchKey(db: Db, practiceId: string, keys: readonly string[]) {
+  return db
+    .selectFrom('practice_patients')
+    .select(['match_key', 'patient_profile_id'])
+    .where('practice_id', '=', practiceId)
+    .where('match_key', 'in', keys)
+    .execute();
+}
+
+export async function insertCampaignAttachment(db: Db, row: CampaignAttachmentRow) {
+  await db.insertInto('campaign_attachments').values(row).execute();
+}
+
+export function campaignAttachment(db: Db, campaignId: string) {
+  return db.selectFrom('campaign_attachments').selectAll().where('id', '=', campaignId).executeTakeFirst();
+}
+
+/** The file of the campaign that opened this conversation, if it had one. */
+export function attachmentOfConversation(db: Db, conversationId: string) {
+  return db
+    .selectFrom('campaign_recipients')
+    .innerJoin('campaign_attachments', 'campaign_attachments.id', 'campaign_recipients.campaign_id')
+    .selectAll('campaign_attachments')
+    .where('campaign_recipients.conversation_id', '=', conversationId)
+    .executeTakeFirst();
 }
 
 /** The accounts behind recipient profiles: who sees a delivered campaign message and is told of it. */

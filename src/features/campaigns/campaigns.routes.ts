@@ -1,21 +1,41 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   AudienceCountBodySchema,
   AudienceCountSchema,
+  CampaignDetailSchema,
   CampaignListSchema,
+  CampaignOptOutListSchema,
   CampaignParamsSchema,
   CampaignSchema,
+  CampaignTimelineSchema,
+  ConversationCampaignAttachmentSchema,
   CreateCampaignBodySchema,
   OptOutBodySchema,
+  PatientListBodySchema,
+  PatientListMatchSchema,
 } from '../../contracts/campaigns';
+import { ConversationParamsSchema } from '../../contracts/messaging';
 import { PracticeParamsSchema } from '../../contracts/practices';
 import { actorOf, authOf, requireAuth } from '../../platform/http/auth';
 import { errorResponses } from '../../platform/http/error-responses';
 import type { CampaignsService } from './campaigns.service';
 
 const errors = errorResponses;
+
+/** Bytes as they are, with headers that keep browsers from rendering them in the app's origin. */
+function sendFile(
+  reply: FastifyReply,
+  file: { contentType: string; name: string; data: Buffer | Uint8Array },
+) {
+  return reply
+    .header('content-type', file.contentType)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "sandbox; default-src 'none'")
+    .send(file.data as never);
+}
 
 export async function registerCampaignsRoutes(
   root: FastifyInstance,
@@ -45,6 +65,21 @@ export async function registerCampaignsRoutes(
         request.body.audience,
         request.body.sendAt,
       ),
+  );
+  app.post(
+    '/api/v1/practices/:practiceId/campaigns/audience/list',
+    {
+      ...user,
+      schema: {
+        summary: "Match a CSV list of patients against the practice's records (unmatched rows reported)",
+        tags: ['campaigns'],
+        params: PracticeParamsSchema,
+        body: PatientListBodySchema,
+        response: { 200: PatientListMatchSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.matchPatientList(authOf(request), request.params.practiceId, request.body.csv),
   );
   app.post(
     '/api/v1/practices/:practiceId/campaigns',
@@ -84,6 +119,34 @@ export async function registerCampaignsRoutes(
       campaigns: await campaigns.list(authOf(request), request.params.practiceId),
     }),
   );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId',
+    {
+      ...user,
+      schema: {
+        summary: 'One campaign: its message, audience, progress and counts',
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { 200: CampaignDetailSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.detail(authOf(request), request.params.practiceId, request.params.campaignId),
+  );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId/timeline',
+    {
+      ...user,
+      schema: {
+        summary: 'Delivered, read and replied counts over time (hourly or daily, cumulative)',
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { 200: CampaignTimelineSchema, ...errors },
+      },
+    },
+    async (request) =>
+      campaigns.timeline(authOf(request), request.params.practiceId, request.params.campaignId),
+  );
   app.post(
     '/api/v1/practices/:practiceId/campaigns/:campaignId/cancel',
     {
@@ -102,6 +165,69 @@ export async function registerCampaignsRoutes(
         request.params.campaignId,
         actorOf(request),
       ),
+  );
+  app.get(
+    '/api/v1/practices/:practiceId/campaigns/:campaignId/attachment',
+    {
+      ...user,
+      schema: {
+        summary: "Download a campaign's file (practice side)",
+        tags: ['campaigns'],
+        params: CampaignParamsSchema,
+        response: { ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await campaigns.attachmentFile(authOf(request), request.params.practiceId, request.params.campaignId),
+      ),
+  );
+  app.get(
+    '/api/v1/conversations/:conversationId/campaign-attachment',
+    {
+      ...user,
+      schema: {
+        summary: 'The file of the campaign that opened this conversation, if any',
+        tags: ['campaigns'],
+        params: ConversationParamsSchema,
+        response: { 200: ConversationCampaignAttachmentSchema, ...errors },
+      },
+    },
+    async (request) => campaigns.conversationAttachment(authOf(request), request.params.conversationId),
+  );
+  app.get(
+    '/api/v1/conversations/:conversationId/campaign-attachment/file',
+    {
+      ...user,
+      schema: {
+        summary: 'Download the file of the campaign that opened this conversation',
+        tags: ['campaigns'],
+        params: ConversationParamsSchema,
+        response: { ...errors },
+      },
+    },
+    async (request, reply) =>
+      sendFile(
+        reply,
+        await campaigns.conversationAttachmentFile(
+          authOf(request),
+          request.params.conversationId,
+          actorOf(request),
+        ),
+      ),
+  );
+  app.get(
+    '/api/v1/campaign-optouts',
+    {
+      ...patient,
+      schema: {
+        summary: "The practices that may send campaigns to the patient's profiles, and their opt-outs",
+        tags: ['campaigns'],
+        response: { 200: CampaignOptOutListSchema, ...errors },
+      },
+    },
+    async (request) => campaigns.optOuts(authOf(request)),
   );
   app.put(
     '/api/v1/practices/:practiceId/campaign-optout',

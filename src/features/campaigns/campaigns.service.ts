@@ -1,17 +1,41 @@
+import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { v7 as uuidv7 } from 'uuid';
-import type { Campaign } from '../../contracts/campaigns';
-import { type AudienceDefinition, selectAudience } from '../../domain/campaigns';
+import type {
+  Campaign,
+  CampaignDetail,
+  CampaignOptOutList,
+  CampaignTimeline,
+  PatientListMatch,
+} from '../../contracts/campaigns';
+import {
+  type AudienceDefinition,
+  campaignTimeline,
+  readPatientList,
+  selectAudience,
+} from '../../domain/campaigns';
 import { maySeeProfileItem } from '../../domain/care';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
-import type { CampaignRow, ConversationRow, MessageRow } from '../../platform/db/schema';
+import type {
+  CampaignAttachmentRow,
+  CampaignRow,
+  ConversationRow,
+  MessageRow,
+} from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit, appendAuditMany, SYSTEM_ACTOR } from '../audit/audit.service';
-import { bodyAad as messageBodyAad, subjectAad } from '../messaging/conversation-access';
+import {
+  attachmentDataAad,
+  attachmentNameAad,
+  type ConversationAccess,
+  bodyAad as messageBodyAad,
+  subjectAad,
+} from '../messaging/conversation-access';
+import { unattachedOf } from '../messaging/messaging.repository';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { PatientsService } from '../patients/patients.service';
 import { profileFacts } from '../patients/patients.service';
@@ -20,8 +44,12 @@ import * as repo from './campaigns.repository';
 
 /** Recipients per transaction: large enough to amortise commits, small enough that interactive writes are not kept waiting. */
 const BATCH = 250;
+/** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
+const MAX_LISTED_PATIENTS = 20_000;
 export const campaignTitleAad = (id: string) => `campaigns.title:${id}`;
 export const campaignBodyAad = (id: string) => `campaigns.body:${id}`;
+export const campaignFileNameAad = (id: string) => `campaign_attachments.name:${id}`;
+export const campaignFileDataAad = (id: string) => `campaign_attachments.data:${id}`;
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;
 
@@ -38,8 +66,9 @@ export function createCampaignsService(deps: {
   patients: PatientsService;
   notifications: NotificationsService;
   bus: EventBus;
+  access: ConversationAccess;
 }) {
-  const { store, keys, clock, practices, patients, notifications, bus } = deps;
+  const { store, keys, clock, practices, patients, notifications, bus, access } = deps;
   const db = store.db;
 
   async function audienceOf(practiceId: string, audience: AudienceDefinition, sendAt: number) {
@@ -64,6 +93,46 @@ export function createCampaignsService(deps: {
       sendDate,
       windowStart,
     );
+  }
+
+  /** An upload of the author's not yet joined to anything, as the campaign's file. */
+  async function campaignFile(userId: string, uploadId: string, campaignId: string) {
+    const [upload] = await unattachedOf(db, userId, [uploadId]);
+    if (!upload)
+      throw new AppError('MISSIVE_VALIDATION', [{ path: 'attachmentId', reason: 'unknown_or_used' }]);
+    const stored = (await db
+      .selectFrom('attachments')
+      .selectAll()
+      .where('id', '=', uploadId)
+      .executeTakeFirst())!;
+    const name = await keys.decryptText(stored.name, attachmentNameAad(stored.id));
+    const data = await keys.decrypt(stored.data, attachmentDataAad(stored.id));
+    return {
+      uploadId,
+      row: {
+        id: campaignId,
+        content_type: stored.content_type,
+        size: stored.size,
+        name: keys.encrypt(name, campaignFileNameAad(campaignId)),
+        data: keys.encrypt(data, campaignFileDataAad(campaignId)),
+      },
+    };
+  }
+
+  async function fileOf(row: CampaignAttachmentRow | undefined) {
+    if (!row) return null;
+    return {
+      name: await keys.decryptText(row.name, campaignFileNameAad(row.id)),
+      contentType: row.content_type,
+      size: row.size,
+    };
+  }
+
+  async function bytesOf(row: CampaignAttachmentRow) {
+    return {
+      ...(await fileOf(row))!,
+      data: await keys.decrypt(row.data, campaignFileDataAad(row.id)),
+    };
   }
 
   async function toCampaign(row: CampaignRow): Promise<Campaign> {
@@ -232,6 +301,7 @@ export function createCampaignsService(deps: {
         patientsMayReply: boolean;
         audience: AudienceDefinition;
         sendAt?: number | undefined;
+        attachmentId?: string | undefined;
       },
       actor: Actor,
     ): Promise<Campaign> {
@@ -257,8 +327,20 @@ export function createCampaignsService(deps: {
         total_recipients: null,
         created_at: now,
       };
+      // The uploaded file becomes the campaign's own (re-encrypted for it); the upload itself is removed.
+      const file = body.attachmentId ? await campaignFile(auth.user.id, body.attachmentId, id) : null;
       await db.transaction().execute(async (trx) => {
         await repo.insertCampaign(trx, row);
+        if (file) {
+          await repo.insertCampaignAttachment(trx, { ...file.row, created_at: now });
+          const removed = await trx
+            .deleteFrom('attachments')
+            .where('id', '=', file.uploadId)
+            .where('message_id', 'is', null)
+            .executeTakeFirst();
+          if (removed.numDeletedRows !== 1n)
+            throw new AppError('MISSIVE_VALIDATION', [{ path: 'attachmentId', reason: 'unknown_or_used' }]);
+        }
         // The audience definition is in the trail: who was targeted, and why.
         await appendAudit(
           trx,
@@ -280,6 +362,145 @@ export function createCampaignsService(deps: {
     async list(auth: AuthContext, practiceId: string): Promise<Campaign[]> {
       await practices.requireRight(auth, practiceId, 'campaigns');
       return Promise.all((await repo.listCampaigns(db, practiceId)).map(toCampaign));
+    },
+
+    async detail(auth: AuthContext, practiceId: string, campaignId: string): Promise<CampaignDetail> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      const row = await repo.findCampaign(db, practiceId, campaignId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      return {
+        ...(await toCampaign(row)),
+        body: await keys.decryptText(row.body, campaignBodyAad(row.id)),
+        attachment: await fileOf(await repo.campaignAttachment(db, row.id)),
+        audience: JSON.parse(row.audience) as AudienceDefinition,
+        createdAt: row.created_at,
+      };
+    },
+
+    /** Delivered, read and replied counts over time, from the recipients' deliveries, read markers and replies. */
+    async timeline(auth: AuthContext, practiceId: string, campaignId: string): Promise<CampaignTimeline> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      const row = await repo.findCampaign(db, practiceId, campaignId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      if (row.started_at === null) return { bucket: 'hour', points: [] };
+      const practice = (await practices.findPractice(practiceId))!;
+      return campaignTimeline(
+        await repo.recipientEvents(db, campaignId),
+        row.started_at,
+        clock.now(),
+        practice.time_zone,
+      );
+    },
+
+    /** Matches a CSV list of patients against the practice's records; unmatched rows are reported by line. */
+    async matchPatientList(auth: AuthContext, practiceId: string, csv: string): Promise<PatientListMatch> {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      let records: string[][];
+      try {
+        records = parse(csv, {
+          bom: true,
+          delimiter: [',', ';', '\t'],
+          relax_column_count: true,
+          skip_empty_lines: true,
+          trim: true,
+        });
+      } catch {
+        throw new AppError('MISSIVE_VALIDATION', [{ path: 'csv', reason: 'unreadable' }]);
+      }
+      const { entries, problems, missingColumns } = readPatientList(records);
+      if (missingColumns.length > 0)
+        throw new AppError(
+          'MISSIVE_VALIDATION',
+          missingColumns.map((field) => ({ path: `csv.${field}`, reason: 'missing_column' })),
+        );
+      const found = new Map<string, string | null>();
+      for (let i = 0; i < entries.length; i += 500) {
+        const keys = entries.slice(i, i + 500).map((entry) => entry.matchKey);
+        for (const row of await repo.recordsByMatchKey(db, practiceId, keys))
+          found.set(row.match_key, row.patient_profile_id);
+      }
+      const profileIds: string[] = [];
+      const unmatched: PatientListMatch['unmatched'] = [...problems];
+      for (const entry of entries) {
+        const profileId = found.get(entry.matchKey);
+        if (profileId) profileIds.push(profileId);
+        else
+          unmatched.push({
+            line: entry.line,
+            name: entry.name,
+            reason: profileId === null ? 'not_on_missive' : 'not_found',
+          });
+      }
+      unmatched.sort((a, b) => a.line - b.line);
+      const unique = [...new Set(profileIds)];
+      if (unique.length > MAX_LISTED_PATIENTS)
+        throw new AppError('MISSIVE_VALIDATION', [{ path: 'csv', reason: 'too_many_rows' }]);
+      return {
+        profileIds: unique,
+        rows: entries.length + problems.length,
+        unmatched: unmatched.slice(0, 200),
+        unmatchedCount: unmatched.length,
+      };
+    },
+
+    /** The campaign's file, for the practice (members with the campaigns right). */
+    async attachmentFile(auth: AuthContext, practiceId: string, campaignId: string) {
+      await practices.requireRight(auth, practiceId, 'campaigns');
+      if (!(await repo.findCampaign(db, practiceId, campaignId))) throw new AppError('MISSIVE_NOT_FOUND');
+      const row = await repo.campaignAttachment(db, campaignId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      return bytesOf(row);
+    },
+
+    /** In a conversation a campaign opened, the campaign's file (whoever may see the conversation). */
+    async conversationAttachment(auth: AuthContext, conversationId: string) {
+      await access.requireConversation(auth, conversationId);
+      return { attachment: await fileOf(await repo.attachmentOfConversation(db, conversationId)) };
+    },
+
+    async conversationAttachmentFile(auth: AuthContext, conversationId: string, actor: Actor) {
+      const { row: conversation } = await access.requireConversation(auth, conversationId);
+      const row = await repo.attachmentOfConversation(db, conversationId);
+      if (!row) throw new AppError('MISSIVE_NOT_FOUND');
+      await db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          store.dialect,
+          actor,
+          {
+            action: 'attachment.downloaded',
+            targetType: 'campaign_attachment',
+            targetId: row.id,
+            practiceId: conversation.practice_id,
+            patientProfileId: conversation.patient_profile_id,
+          },
+          clock.now(),
+        ),
+      );
+      return bytesOf(row);
+    },
+
+    /** For the patient's settings: every practice that knows one of their profiles, and whether it opted out. */
+    async optOuts(auth: AuthContext): Promise<CampaignOptOutList> {
+      const profiles = await patients.profilesOf(auth.user.id);
+      if (profiles.length === 0) return { practices: [] };
+      const byId = new Map(profiles.map((p) => [p.id, p]));
+      const grouped = new Map<string, CampaignOptOutList['practices'][number]>();
+      for (const row of await repo.optOutsOfProfiles(db, [...byId.keys()])) {
+        const profile = byId.get(row.profile_id ?? '');
+        if (!profile) continue;
+        let entry = grouped.get(row.practice_id);
+        if (!entry) {
+          entry = { practiceId: row.practice_id, practiceName: row.practice_name, profiles: [] };
+          grouped.set(row.practice_id, entry);
+        }
+        entry.profiles.push({
+          patientProfileId: profile.id,
+          name: `${profile.first_name} ${profile.last_name}`,
+          optedOut: row.opted_out_at !== null,
+        });
+      }
+      return { practices: [...grouped.values()] };
     },
 
     async cancel(auth: AuthContext, practiceId: string, campaignId: string, actor: Actor): Promise<Campaign> {

@@ -30,6 +30,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedTable[] = [
   { table: 'attachments', columns: ['name', 'data'], batch: 10 },
   { table: 'renewals', columns: ['details', 'decision_reason'] },
   { table: 'campaigns', columns: ['title', 'body'] },
+  { table: 'campaign_attachments', columns: ['name', 'data'], batch: 10 },
   { table: 'users', columns: ['totp_secret'] },
   { table: 'outbox', columns: ['payload'] },
   { table: 'push_subscriptions', columns: ['keys'] },

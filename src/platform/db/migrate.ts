@@ -9,6 +9,7 @@ import * as webPush from './migrations/0007-web-push';
 import * as keyRotation from './migrations/0008-key-rotation';
 import * as termsAndRights from './migrations/0009-terms-and-rights';
 import * as inboxOrder from './migrations/0011-inbox-order';
+import * as campaignAttachments from './migrations/0012-campaign-attachments';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0008-key-rotation': keyRotation,
   '0009-terms-and-rights': termsAndRights,
   '0011-inbox-order': inboxOrder,
+  '0012-campaign-attachments': campaignAttachments,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -46,6 +46,7 @@ export interface Database {
   terms_versions: TermsVersionRow;
   terms_acceptances: TermsAcceptanceRow;
   data_exports: DataExportRow;
+  campaign_attachments: CampaignAttachmentRow;
 }
 
 export interface UserRow {
@@ -466,6 +467,16 @@ export interface CampaignRecipientRow {
 export interface CampaignOptoutRow {
   practice_id: string;
   patient_profile_id: string;
+  created_at: number;
+}
+
+export interface CampaignAttachmentRow {
+  /** The campaign's id. */
+  id: string;
+  content_type: 'application/pdf' | 'image/jpeg' | 'image/png';
+  size: number;
+  name: Uint8Array;
+  data: Uint8Array;
   created_at: number;
 }
 

@@ -20,6 +20,7 @@ import { isLongEnough } from '../../lib/password-policy';
 import { focusFirstInvalid, useSubmit } from '../../lib/use-submit';
 import { type FieldErrors, hasErrors } from '../../lib/validation';
 import { useSession } from '../../session/session';
+import { CampaignPreferencesCard } from '../campaigns/opt-out';
 import { DataRightsSection } from '../data-rights/data-rights-section';
 
 export function AccountPage() {
@@ -38,6 +39,7 @@ export function AccountPage() {
           <LanguageCard me={me} />
           <NotificationsCard />
           <PasswordForm me={me} />
+          {me.user.kind === 'patient' ? <CampaignPreferencesCard /> : null}
         </div>
       </div>
       {me.user.kind === 'patient' ? <DataRightsSection me={me} /> : null}

@@ -54,6 +54,8 @@ function navItemsFor(
       items.push({ to: `${base}/opening-hours`, label: label('nav.openingHours', membership.practiceName) });
     if (membership.rights.includes('patients'))
       items.push({ to: `${base}/patients`, label: label('nav.patients', membership.practiceName) });
+    if (membership.rights.includes('campaigns'))
+      items.push({ to: `${base}/campaigns`, label: label('campaigns.nav', membership.practiceName) });
     items.push({ to: `${base}/team`, label: label('nav.team', membership.practiceName) });
     return items;
   });

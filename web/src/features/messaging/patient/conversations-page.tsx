@@ -72,7 +72,11 @@ function ConversationList({ conversations }: { conversations: readonly Conversat
                   <span aria-hidden="true">{t('messaging.list.unread', { count: conversation.unread })}</span>
                 </Badge>
               ) : null}
-              <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
+              <Badge tone="neutral">
+                {conversation.origin === 'campaign'
+                  ? t('campaigns.badge')
+                  : categoryShort(t, conversation.category)}
+              </Badge>
               <Badge tone={STATUS_TONE[conversation.status]} dot>
                 {patientStatus(t, conversation.status)}
               </Badge>

@@ -9,6 +9,8 @@ import { PageHeader } from '../../../components/page-header';
 import { PageLoading } from '../../../components/spinner';
 import { useSession } from '../../../session/session';
 import { AccessHistory } from '../../audit/access-history';
+import { CampaignAttachmentLink } from '../../campaigns/campaign-attachment';
+import { CampaignOptOutNotice } from '../../campaigns/opt-out';
 import { TermsGate } from '../../terms/terms-gate';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
@@ -76,6 +78,17 @@ export function PatientThreadPage() {
         hasEarlier={hasEarlier}
         onLoadEarlier={thread.loadEarlier}
       />
+      {conversation.origin === 'campaign' ? (
+        <CampaignAttachmentLink conversationId={conversation.id} />
+      ) : null}
+      {conversation.origin === 'campaign' ? (
+        <CampaignOptOutNotice
+          practiceId={conversation.practiceId}
+          practiceName={conversation.practiceName}
+          patientProfileId={conversation.patientProfileId}
+          patientName={conversation.patientName}
+        />
+      ) : null}
       <PatientReply conversation={conversation} safety={safety} onSent={thread.add} />
       <AccessHistory conversationId={conversation.id} />
     </div>
@@ -94,7 +107,11 @@ function ConversationFacts({ conversation }: { conversation: ConversationSummary
         })}
       </span>
       <span className="cluster">
-        <Badge tone="neutral">{categoryShort(t, conversation.category)}</Badge>
+        <Badge tone="neutral">
+          {conversation.origin === 'campaign'
+            ? t('campaigns.badge')
+            : categoryShort(t, conversation.category)}
+        </Badge>
         <Badge tone={STATUS_TONE[conversation.status]} dot>
           {patientStatus(t, conversation.status)}
         </Badge>
