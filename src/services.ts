@@ -145,6 +145,7 @@ export function createServices(deps: ServiceDeps) {
     inbox,
     attachments,
     notifications,
+    fhirBundle: (auth, profileId, actor) => fhir.buildPatientRecordBundle(auth, profileId, actor),
   });
   const closure = createClosureService({
     store,

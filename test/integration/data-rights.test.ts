@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { SYSTEM_ACTOR } from '../../src/features/audit/audit.service';
 import { createTermsService } from '../../src/features/terms/terms.service';
 import { createTermsTexts } from '../../src/features/terms/terms-texts';
+import { fhirSchemaErrors } from '../helpers/fhir-schema';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
 import {
@@ -277,6 +278,22 @@ describe.each(storesUnderTest())('terms, data export and account closure on %s',
     );
     expect(access.account.map((e: { action: string }) => e.action)).toContain('session.created');
     expect(files['README.txt']).toBeDefined();
+    // The same record as a FHIR R4 Bundle, valid against the official schema, with the patient and the thread.
+    const bundle = json(`fhir/${profileId}.json`);
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
+    expect(fhirSchemaErrors(bundle)).toEqual([]);
+    const resources = bundle.entry.map((e: { resource: { resourceType: string; id: string } }) => e.resource);
+    expect(resources).toContainEqual(
+      expect.objectContaining({ resourceType: 'Patient', id: profileId, birthDate: expect.any(String) }),
+    );
+    expect(resources).toContainEqual(
+      expect.objectContaining({ resourceType: 'Communication', id: conversationId }),
+    );
+    const payloads = resources
+      .filter((r: { resourceType: string }) => r.resourceType === 'Communication')
+      .flatMap((r: { payload?: { contentString?: string }[] }) => r.payload ?? [])
+      .map((p: { contentString?: string }) => p.contentString);
+    expect(payloads).toContain('Oui, continuez le même traitement.');
 
     // The archive is stored encrypted, and the download is in the audit trail.
     const stored = await t.runtime.store.db

@@ -29,6 +29,8 @@ export interface ExportDeps {
   inbox: InboxService;
   attachments: AttachmentsService;
   notifications: NotificationsService;
+  /** Builds a profile's FHIR R4 Bundle (the FHIR service's), added to the archive beside the JSON. */
+  fhirBundle: (auth: AuthContext, profileId: string, actor: Actor) => Promise<unknown>;
 }
 
 const archiveAad = (id: string) => `data_exports.archive:${id}`;
@@ -151,8 +153,22 @@ export function createExportService(deps: ExportDeps) {
         })),
       }),
     );
-    // The FHIR R4 Bundle of the patient (Patient, RelatedPerson, Appointment, Communication…) joins the
-    // archive here as `fhir/bundle.json`, built from the same data by the FHIR mapping.
+    // The same record as FHIR R4 Bundles (Patient, RelatedPerson, Appointment, Communication…), one per
+    // profile the account holds or manages, for importing into another system.
+    const profiles = await db
+      .selectFrom('patient_profiles')
+      .select('id')
+      .where((eb) => eb.or([eb('owner_user_id', '=', userId), eb('user_id', '=', userId)]))
+      .orderBy('id')
+      .execute();
+    for (const profile of profiles) {
+      try {
+        entries.push(jsonEntry(`fhir/${profile.id}.json`, await deps.fhirBundle(auth, profile.id, actor)));
+      } catch (error) {
+        // A profile this account may no longer see (a teenager's, since they took their own account).
+        if (!(error instanceof AppError && error.code === 'MISSIVE_NOT_FOUND')) throw error;
+      }
+    }
     entries.push({
       path: 'README.txt',
       content: [
@@ -165,6 +181,7 @@ export function createExportService(deps: ExportDeps) {
         'attachments/          the files sent in those conversations',
         'attachments.json      which file belongs to which message',
         'access-history.json   who at the practice opened each conversation, and your account’s sign-ins',
+        'fhir/*.json           the same record as FHIR R4 Bundles, one per person, for other health software',
         '',
         'Times are milliseconds since 1 January 1970 (UTC).',
         '',
