@@ -125,6 +125,11 @@ export async function bulkPatients(
       await insertChunks(trx, 'patient_profiles', profiles);
       await insertChunks(trx, 'practice_patients', records);
       await insertChunks(trx, 'care_relationships', care);
+      await acceptCurrentTerms(
+        trx,
+        users.map((u) => u.id),
+        'patient',
+      );
     }
   });
   return { userIds, profileIds };
@@ -348,4 +353,24 @@ export async function bulkConversations(
   }
   await store.db.updateTable('audit_head').set({ seq: cursor }).where('id', '=', 1).execute();
   return { conversations, lastCursor: cursor };
+}
+
+/** Records that these accounts accepted the terms in force of that kind, as accepting them in the app does. */
+export async function acceptCurrentTerms(
+  db: Kysely<Database>,
+  userIds: readonly string[],
+  kind: 'patient' | 'practitioner',
+): Promise<void> {
+  const current = await db
+    .selectFrom('terms_versions')
+    .select((eb) => eb.fn.max('version').as('version'))
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+  if (!current?.version) return;
+  const now = Date.now();
+  await insertChunks(
+    db,
+    'terms_acceptances',
+    userIds.map((userId) => ({ user_id: userId, kind, version: Number(current.version), accepted_at: now })),
+  );
 }

@@ -17,6 +17,7 @@ import { sessionCookie } from '../../src/platform/http/auth';
 import { createLogger } from '../../src/platform/logging';
 import { openRuntime } from '../../src/platform/runtime';
 import { createServices } from '../../src/services';
+import { acceptCurrentTerms } from './bulk';
 
 export const BENCH_PASSWORD = 'bench password long enough';
 
@@ -94,6 +95,11 @@ export async function createFixture(
     MISSIVE_MASTER_KEY: masterKey,
     MISSIVE_DEMO: '0',
     LOG_LEVEL: 'warn',
+    // Load comes from one address and a few accounts, far beyond what a person does: lift the rate limits.
+    RATE_LIMIT_AUTH_PER_ACCOUNT: '10000',
+    RATE_LIMIT_AUTH_PER_IP: '10000000',
+    RATE_LIMIT_SENDS_PER_ACCOUNT: '1000000',
+    RATE_LIMIT_SENDS_PER_IP: '10000000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '16' } : {}),
   };
   const config = loadConfig(env);
@@ -185,6 +191,13 @@ export async function createFixture(
       patients.push({ email, userId, profileId: profile.id });
     }
   });
+  // Everyone measured has accepted the terms in force, as they would have in the app.
+  await acceptCurrentTerms(
+    runtime.store.db,
+    patients.map((p) => p.userId),
+    'patient',
+  );
+  await acceptCurrentTerms(runtime.store.db, [ids.practitionerId], 'practitioner');
   let practitionerToken: string | undefined;
   if (options.sessions) {
     const now = Date.now();

@@ -7,6 +7,7 @@ import { fhirSchemaErrors, prepareFhirSchema } from '../helpers/fhir-schema';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
 import {
+  acceptCurrentTerms,
   activateStaff,
   createTestApp,
   GOOD_PASSWORD,
@@ -756,6 +757,7 @@ describe.each(storesUnderTest())('FHIR R4 export on %s', (kind) => {
     expect(accepted.statusCode, accepted.body).toBe(204);
     const teen = t.client();
     await teen.post('/api/v1/auth/login', { email: 'lea@example.org', password: GOOD_PASSWORD });
+    await acceptCurrentTerms(teen, 'patient');
     t.clock.advance(1_000);
     const byTeen = await start(teen, lea, {
       subject: 'Question personnelle',
