@@ -45,6 +45,14 @@ function upgrade(baseUrl: string, cookie: string, origin = PUBLIC_URL): Promise<
   });
 }
 
+/** The error code of an API error, or of a FHIR OperationOutcome (the FHIR routes' error shape). */
+function errorCodeOf(body: {
+  error?: { code: string };
+  issue?: { details?: { coding?: { code: string }[] } }[];
+}): string | undefined {
+  return body.error?.code ?? body.issue?.[0]?.details?.coding?.[0]?.code;
+}
+
 const outcomeOf = (status: number | 'ok'): Expected | number =>
   status === 'ok' || (status >= 200 && status < 300) ? 'ok' : status;
 
@@ -190,7 +198,7 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
         continue;
       }
       const response = await w.send('anon', { ...req, headers: { ...req.headers, cookie } });
-      if (response.statusCode !== 403 || response.json().error.code !== 'MISSIVE_MFA_REQUIRED')
+      if (response.statusCode !== 403 || errorCodeOf(response.json()) !== 'MISSIVE_MFA_REQUIRED')
         wrong.push(
           `${row.route} [${row.variant ?? ''}]: ${response.statusCode} ${response.body.slice(0, 100)}`,
         );

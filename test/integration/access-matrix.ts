@@ -21,6 +21,7 @@
  * Adding a route: add its row here, next to the rows of its feature.
  */
 
+import { createECDH, randomBytes } from 'node:crypto';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { luhnCheckDigit } from '../../src/domain/rpps';
 import {
@@ -160,6 +161,31 @@ async function freshSessionCookie(w: World, actor: ActorName): Promise<string> {
   return line.split(';')[0] ?? '';
 }
 
+/** A browser's push subscription as `subscription.toJSON()` gives it: a fresh endpoint and real P-256 keys. */
+function pushSubscription(label: string) {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return {
+    endpoint: `https://push.example.org/send/${unique(label)}`,
+    expirationTime: null,
+    keys: {
+      p256dh: ecdh.getPublicKey().toString('base64url'),
+      auth: randomBytes(16).toString('base64url'),
+    },
+  };
+}
+/** The id of the oldest audit entry about a profile at Dr Martin's practice (made while building the world). */
+async function auditEntryAbout(w: World, profileId: string): Promise<string> {
+  const entry = await w.t.runtime.store.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('patient_profile_id', '=', profileId)
+    .where('practice_id', '=', w.practiceId)
+    .orderBy('seq')
+    .executeTakeFirstOrThrow();
+  return entry.id;
+}
+
 export const MATRIX: Row[] = [
   // ----- Service and documentation -----
   row('GET /healthz', PUBLIC, () => get('/healthz')),
@@ -220,6 +246,21 @@ export const MATRIX: Row[] = [
   row('PUT /api/v1/me/notifications', SIGNED_IN, () =>
     put('/api/v1/me/notifications', { email: true, digest: true }),
   ),
+  // The VAPID public key is what any browser needs before it subscribes: no sign-in.
+  row('GET /api/v1/push/key', PUBLIC, () => get('/api/v1/push/key')),
+  row('POST /api/v1/me/push-subscriptions', SIGNED_IN, (_w, a) =>
+    post('/api/v1/me/push-subscriptions', pushSubscription(`browser-${a.actor}`)),
+  ),
+  // Each actor removes a subscription of their own browser (made just before).
+  row('DELETE /api/v1/me/push-subscriptions', SIGNED_IN, async (w, a) => {
+    const subscription = pushSubscription(`own-${a.actor}`);
+    if (a.actor !== 'anon') await w.clients[a.actor].post('/api/v1/me/push-subscriptions', subscription);
+    return {
+      method: 'DELETE',
+      url: '/api/v1/me/push-subscriptions',
+      body: { endpoint: subscription.endpoint },
+    };
+  }),
 
   // ----- Practice team -----
   row('GET /api/v1/practices/:practiceId/members', 'anon:401 *:404 asstMsg:ok asstNo:ok pract:ok', (w) =>
@@ -256,6 +297,16 @@ export const MATRIX: Row[] = [
   row('PATCH /api/v1/practices/:practiceId/settings', PRACTICE_ADMIN, (w) =>
     patch(`${practice(w)}/settings`, { cancellationDeadlineHours: 24 }),
   ),
+  // The audit export says plainly that only the practice's administrators may have it (docs/api.md).
+  row('GET /api/v1/practices/:practiceId/audit.csv', 'anon:401 *:403 pract:ok', (w) =>
+    get(`${practice(w)}/audit.csv?from=2026-01-01&to=2026-12-31`),
+  ),
+  variant(
+    'GET /api/v1/practices/:practiceId/audit.csv',
+    "another practice's",
+    'anon:401 *:403 otherPract:ok',
+    (w) => get(`${other(w)}/audit.csv?from=2026-01-01&to=2026-12-31`),
+  ),
   row('POST /api/v1/invitations/preview', BAD_TOKEN, () =>
     post('/api/v1/invitations/preview', { token: BOGUS_TOKEN }),
   ),
@@ -288,6 +339,7 @@ export const MATRIX: Row[] = [
   row('POST /api/v1/admin/practitioners/:userId/verify', ADMIN, (w) =>
     post(`/api/v1/admin/practitioners/${w.otherDoctorId}/verify`),
   ),
+  row('GET /api/v1/admin/key-rotation', ADMIN, () => get('/api/v1/admin/key-rotation')),
 
   // ----- Opening hours and agenda -----
   row('GET /api/v1/practices/:practiceId/practitioners/:practitionerId/schedule', AGENDA_TEAM, (w) =>
@@ -857,6 +909,103 @@ export const MATRIX: Row[] = [
         clientMessageId: cid(),
         body: 'Pourriez-vous me préparer un certificat ?',
       }),
+  ),
+
+  // ----- FHIR R4 (docs/api.md): the API's rules, per resource; anything not the caller's to see is 404 -----
+  row('GET /fhir/R4/metadata', PUBLIC, () => get('/fhir/R4/metadata')),
+  // Searches answer everyone signed in, with only what the caller may see (empty for those who see nothing).
+  ...(
+    [
+      'Patient',
+      'RelatedPerson',
+      'Practitioner',
+      'Appointment',
+      'Communication',
+      'MedicationRequest',
+      'CommunicationRequest',
+      'AuditEvent',
+    ] as const
+  ).map((type) => row(`GET /fhir/R4/${type}`, SIGNED_IN, () => get(`/fhir/R4/${type}?_count=20`))),
+  // Profiles: their holders (and whoever manages them), and practice members with the patients right where
+  // the patient is on record. Paul is on no practice's record.
+  ...(
+    [
+      ['Jeanne', 'anon:401 *:404 owner:ok asstMsg:ok pract:ok', (w: World) => w.profiles.jeanne],
+      [
+        'Léo (managed by his mother)',
+        'anon:401 *:404 parent:ok asstMsg:ok pract:ok',
+        (w: World) => w.profiles.leo,
+      ],
+      [
+        'Tom (his own account, his mother still manages the profile)',
+        'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok',
+        (w: World) => w.profiles.tom,
+      ],
+      ['Paul (on no practice record)', 'anon:401 *:404 other:ok', (w: World) => w.profiles.paul],
+    ] as const
+  ).flatMap(([label, expect, id]) => [
+    variant('GET /fhir/R4/Patient/:id', label, expect, (w) => get(`/fhir/R4/Patient/${id(w)}`)),
+    variant('GET /fhir/R4/Patient/:id/$everything', label, expect, (w) =>
+      get(`/fhir/R4/Patient/${id(w)}/$everything`),
+    ),
+  ]),
+  // A RelatedPerson is a relative's profile seen from the account that manages it; one's own profile is none.
+  variant('GET /fhir/R4/RelatedPerson/:id', 'Léo', 'anon:401 *:404 parent:ok asstMsg:ok pract:ok', (w) =>
+    get(`/fhir/R4/RelatedPerson/${w.profiles.leo}`),
+  ),
+  variant(
+    'GET /fhir/R4/RelatedPerson/:id',
+    'Tom',
+    'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok',
+    (w) => get(`/fhir/R4/RelatedPerson/${w.profiles.tom}`),
+  ),
+  variant('GET /fhir/R4/RelatedPerson/:id', "Jeanne's own profile", 'anon:401 *:404', (w) =>
+    get(`/fhir/R4/RelatedPerson/${w.profiles.jeanne}`),
+  ),
+  // Practitioners: the patients they care for, and the members of their practices.
+  variant(
+    'GET /fhir/R4/Practitioner/:id',
+    'Dr Martin',
+    'anon:401 *:404 owner:ok parent:ok teen:ok asstMsg:ok asstNo:ok pract:ok',
+    (w) => get(`/fhir/R4/Practitioner/${w.doctorId}`),
+  ),
+  variant('GET /fhir/R4/Practitioner/:id', 'Dr Bernard', 'anon:401 *:404 otherPract:ok', (w) =>
+    get(`/fhir/R4/Practitioner/${w.otherDoctorId}`),
+  ),
+  row('GET /fhir/R4/Appointment/:id', 'anon:401 *:404 owner:ok asstNo:ok pract:ok', (w) =>
+    get(`/fhir/R4/Appointment/${w.appointmentId}`),
+  ),
+  ...(
+    [
+      ['Jeanne', OWN_CONVERSATION, (w: World) => w.conversations.jeanne],
+      ['Léo (by his mother)', CHILD_CONVERSATION, (w: World) => w.conversations.child],
+      ['Tom (confidential)', TEEN_CONVERSATION, (w: World) => w.conversations.teen],
+    ] as const
+  ).flatMap(([label, expect, id]) => [
+    variant('GET /fhir/R4/Communication/:id', label, expect, (w) => get(`/fhir/R4/Communication/${id(w)}`)),
+    variant('GET /fhir/R4/Communication/:id/$export', label, expect, (w) =>
+      get(`/fhir/R4/Communication/${id(w)}/$export`),
+    ),
+  ]),
+  row('GET /fhir/R4/MedicationRequest/:id', OWN_CONVERSATION, (w) =>
+    get(`/fhir/R4/MedicationRequest/${w.renewalId}`),
+  ),
+  // A campaign not sent yet: the practice's campaigns team only (patients see the campaigns they received).
+  row('GET /fhir/R4/CommunicationRequest/:id', CAMPAIGNS_TEAM, (w) =>
+    get(`/fhir/R4/CommunicationRequest/${w.campaignId}`),
+  ),
+  // Access history: the practice's administrators, and the patient whose history it is; a teenager's
+  // history is his own once he holds his account.
+  ...(
+    [
+      ['about Jeanne', 'anon:401 *:404 owner:ok pract:ok', (w: World) => w.profiles.jeanne],
+      ['about Léo', 'anon:401 *:404 parent:ok pract:ok', (w: World) => w.profiles.leo],
+      ['about Tom', 'anon:401 *:404 teen:ok pract:ok', (w: World) => w.profiles.tom],
+    ] as const
+  ).map(([label, expect, profile]) =>
+    variant('GET /fhir/R4/AuditEvent/:id', label, expect, async (w) =>
+      get(`/fhir/R4/AuditEvent/${await auditEntryAbout(w, profile(w))}`),
+    ),
   ),
 
   // ----- Real time -----
