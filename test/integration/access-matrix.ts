@@ -937,8 +937,8 @@ export const MATRIX: Row[] = [
         (w: World) => w.profiles.leo,
       ],
       [
-        'Tom (his own account, his mother still manages the profile)',
-        'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok',
+        "Tom (his own account, his mother still manages the profile; on both practices' records)",
+        'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok otherPract:ok',
         (w: World) => w.profiles.tom,
       ],
       ['Paul (on no practice record)', 'anon:401 *:404 other:ok', (w: World) => w.profiles.paul],
@@ -956,20 +956,21 @@ export const MATRIX: Row[] = [
   variant(
     'GET /fhir/R4/RelatedPerson/:id',
     'Tom',
-    'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok',
+    'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok otherPract:ok',
     (w) => get(`/fhir/R4/RelatedPerson/${w.profiles.tom}`),
   ),
   variant('GET /fhir/R4/RelatedPerson/:id', "Jeanne's own profile", 'anon:401 *:404', (w) =>
     get(`/fhir/R4/RelatedPerson/${w.profiles.jeanne}`),
   ),
-  // Practitioners: the patients they care for, and the members of their practices.
+  // Practitioners: the patients they care for, and the members of their practices. Tom saw Dr Bernard after
+  // taking his own account: his mother does not learn of it (as GET /api/v1/my-practitioners).
   variant(
     'GET /fhir/R4/Practitioner/:id',
     'Dr Martin',
     'anon:401 *:404 owner:ok parent:ok teen:ok asstMsg:ok asstNo:ok pract:ok',
     (w) => get(`/fhir/R4/Practitioner/${w.doctorId}`),
   ),
-  variant('GET /fhir/R4/Practitioner/:id', 'Dr Bernard', 'anon:401 *:404 otherPract:ok', (w) =>
+  variant('GET /fhir/R4/Practitioner/:id', 'Dr Bernard', 'anon:401 *:404 teen:ok otherPract:ok', (w) =>
     get(`/fhir/R4/Practitioner/${w.otherDoctorId}`),
   ),
   row('GET /fhir/R4/Appointment/:id', 'anon:401 *:404 owner:ok asstNo:ok pract:ok', (w) =>
