@@ -75,7 +75,8 @@ export interface World {
   doctorId: string;
   otherDoctorId: string;
   profiles: { jeanne: string; paul: string; marie: string; leo: string; tom: string };
-  conversations: { jeanne: string; child: string; teen: string; renewal: string };
+  /** otherPractice: Dr Bernard's practice wrote first to Tom (his alone: started after his own account). */
+  conversations: { jeanne: string; child: string; teen: string; renewal: string; otherPractice: string };
   renewalId: string;
   /** Jeanne's prescription photo, joined to her renewal request. */
   attachmentInConversation: string;
@@ -313,6 +314,19 @@ export async function buildWorld(t: TestApp): Promise<World> {
         photoAttachmentId: attachmentInConversation,
       },
     }),
+    otherPractice: must(
+      await otherPract.post(`/api/v1/practices/${otherPracticeId}/conversations`, {
+        practitionerId: otherDoctorId,
+        patientProfileId: tomProfile,
+        category: 'administrative',
+        subject: 'Votre dossier',
+        clientMessageId: cid(),
+        body: 'Bonjour Tom, pourriez-vous nous apporter votre carnet de vaccination ?',
+        patientMayReply: true,
+      }),
+      201,
+      'practice starts a conversation',
+    ).json().conversation.id as string,
   };
   const renewalId = (await pract.get(`/api/v1/conversations/${conversations.renewal}`)).json().renewal
     .id as string;

@@ -94,11 +94,11 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
       owner: [c.jeanne, c.renewal],
       other: [],
       parent: [c.child],
-      teen: [c.teen],
+      teen: [c.teen, c.otherPractice],
       asstMsg: [c.jeanne, c.child, c.teen, c.renewal],
       asstNo: [],
       pract: [c.jeanne, c.child, c.teen, c.renewal],
-      otherPract: [],
+      otherPract: [c.otherPractice],
       admin: [],
     };
     const ids = (list: { id: string }[]) => list.map((item) => item.id).sort();

@@ -66,6 +66,8 @@ const OWN_CONVERSATION = 'anon:401 *:404 owner:ok asstMsg:ok pract:ok';
 const CHILD_CONVERSATION = 'anon:401 *:404 parent:ok asstMsg:ok pract:ok';
 /** Tom's conversation from his own account: confidential, his mother does not see it. */
 const TEEN_CONVERSATION = 'anon:401 *:404 teen:ok asstMsg:ok pract:ok';
+/** Dr Bernard's practice wrote first to Tom, after he took his own account: Tom and that practice only. */
+const OTHER_PRACTICE_CONVERSATION = 'anon:401 *:404 teen:ok otherPract:ok';
 /** Practice members with the messaging right. */
 const MESSAGING_TEAM = 'anon:401 *:404 asstMsg:ok pract:ok';
 /** Practice members with the agenda right. */
@@ -614,6 +616,36 @@ export const MATRIX: Row[] = [
       patch(`/api/v1/conversations/${id(w)}`, { assigneeUserId: w.doctorId }),
     ),
   ]),
+  // Another practice's conversation, through the same routes: its own team and the patient, nobody else.
+  variant(
+    'GET /api/v1/conversations/:conversationId',
+    'Tom, by another practice',
+    OTHER_PRACTICE_CONVERSATION,
+    (w) => get(`/api/v1/conversations/${w.conversations.otherPractice}`),
+  ),
+  variant(
+    'GET /api/v1/conversations/:conversationId/messages',
+    'Tom, by another practice',
+    OTHER_PRACTICE_CONVERSATION,
+    (w) => get(`/api/v1/conversations/${w.conversations.otherPractice}/messages?after=0&limit=50`),
+  ),
+  variant(
+    'POST /api/v1/conversations/:conversationId/messages',
+    'Tom, by another practice',
+    OTHER_PRACTICE_CONVERSATION,
+    (w) =>
+      post(`/api/v1/conversations/${w.conversations.otherPractice}/messages`, {
+        clientMessageId: cid(),
+        body: 'Je vous l’apporte jeudi.',
+      }),
+  ),
+  variant(
+    'PATCH /api/v1/conversations/:conversationId',
+    'Tom, by another practice',
+    'anon:401 *:404 otherPract:ok',
+    (w) =>
+      patch(`/api/v1/conversations/${w.conversations.otherPractice}`, { assigneeUserId: w.otherDoctorId }),
+  ),
   row('GET /api/v1/unread', SIGNED_IN, () => get('/api/v1/unread')),
   row('POST /api/v1/attachments', SIGNED_IN, () => ({
     method: 'POST',
@@ -981,6 +1013,7 @@ export const MATRIX: Row[] = [
       ['Jeanne', OWN_CONVERSATION, (w: World) => w.conversations.jeanne],
       ['Léo (by his mother)', CHILD_CONVERSATION, (w: World) => w.conversations.child],
       ['Tom (confidential)', TEEN_CONVERSATION, (w: World) => w.conversations.teen],
+      ['Tom, by another practice', OTHER_PRACTICE_CONVERSATION, (w: World) => w.conversations.otherPractice],
     ] as const
   ).flatMap(([label, expect, id]) => [
     variant('GET /fhir/R4/Communication/:id', label, expect, (w) => get(`/fhir/R4/Communication/${id(w)}`)),
