@@ -176,6 +176,23 @@ function pushSubscription(label: string) {
     },
   };
 }
+const tomsAppointments = new WeakMap<World, Promise<string>>();
+/** An appointment Tom's mother booked for him after he took his own account (made once per world). */
+function appointmentBookedForTom(w: World): Promise<string> {
+  let id = tomsAppointments.get(w);
+  if (!id) {
+    id = w.clients.parent
+      .post('/api/v1/appointments', {
+        practitionerId: w.doctorId,
+        practiceId: w.practiceId,
+        startsAt: w.freeSlots.shift(),
+        patientProfileId: w.profiles.tom,
+      })
+      .then((response) => response.json().id as string);
+    tomsAppointments.set(w, id);
+  }
+  return id;
+}
 /** The id of the oldest audit entry about a profile at Dr Martin's practice (made while building the world). */
 async function auditEntryAbout(w: World, profileId: string): Promise<string> {
   const entry = await w.t.runtime.store.db
@@ -1005,8 +1022,15 @@ export const MATRIX: Row[] = [
   variant('GET /fhir/R4/Practitioner/:id', 'Dr Bernard', 'anon:401 *:404 teen:ok otherPract:ok', (w) =>
     get(`/fhir/R4/Practitioner/${w.otherDoctorId}`),
   ),
-  row('GET /fhir/R4/Appointment/:id', 'anon:401 *:404 owner:ok asstNo:ok pract:ok', (w) =>
+  variant('GET /fhir/R4/Appointment/:id', "Jeanne's", 'anon:401 *:404 owner:ok asstNo:ok pract:ok', (w) =>
     get(`/fhir/R4/Appointment/${w.appointmentId}`),
+  ),
+  // What the mother books for Tom once he holds his own account is his: she no longer sees it.
+  variant(
+    'GET /fhir/R4/Appointment/:id',
+    "Tom's, booked by his mother after he took his own account",
+    'anon:401 *:404 teen:ok asstNo:ok pract:ok',
+    async (w) => get(`/fhir/R4/Appointment/${await appointmentBookedForTom(w)}`),
   ),
   ...(
     [
