@@ -193,6 +193,27 @@ function appointmentBookedForTom(w: World): Promise<string> {
   }
   return id;
 }
+const sentCampaigns = new WeakMap<World, Map<string, Promise<string>>>();
+/** A campaign Dr Martin sends at once to the patients of an age range (made once per world and range). */
+function sentCampaign(w: World, minAge: number | null, maxAge: number | null): Promise<string> {
+  const sent = sentCampaigns.get(w) ?? new Map<string, Promise<string>>();
+  sentCampaigns.set(w, sent);
+  const key = `${minAge}-${maxAge}`;
+  let id = sent.get(key);
+  if (!id) {
+    const { sendAt: _later, ...body } = campaignBody(w.t);
+    id = (async () => {
+      const created = await pract(w).post(`${practice(w)}/campaigns`, {
+        ...body,
+        audience: { ...body.audience, minAge, maxAge },
+      });
+      await w.t.services.campaigns.runDue();
+      return created.json().id as string;
+    })();
+    sent.set(key, id);
+  }
+  return id;
+}
 /** The id of the oldest audit entry about a profile at Dr Martin's practice (made while building the world). */
 async function auditEntryAbout(w: World, profileId: string): Promise<string> {
   const entry = await w.t.runtime.store.db
@@ -1048,9 +1069,22 @@ export const MATRIX: Row[] = [
   row('GET /fhir/R4/MedicationRequest/:id', OWN_CONVERSATION, (w) =>
     get(`/fhir/R4/MedicationRequest/${w.renewalId}`),
   ),
-  // A campaign not sent yet: the practice's campaigns team only (patients see the campaigns they received).
-  row('GET /fhir/R4/CommunicationRequest/:id', CAMPAIGNS_TEAM, (w) =>
+  // Campaigns: the practice's campaigns team, and the patients who received them, through the conversations
+  // they may see (what reached Tom after he took his own account is his alone).
+  variant('GET /fhir/R4/CommunicationRequest/:id', 'not sent yet', CAMPAIGNS_TEAM, (w) =>
     get(`/fhir/R4/CommunicationRequest/${w.campaignId}`),
+  ),
+  variant(
+    'GET /fhir/R4/CommunicationRequest/:id',
+    'sent to Jeanne, Léo and Tom',
+    'anon:401 *:404 owner:ok parent:ok teen:ok asstNo:ok pract:ok',
+    async (w) => get(`/fhir/R4/CommunicationRequest/${await sentCampaign(w, null, null)}`),
+  ),
+  variant(
+    'GET /fhir/R4/CommunicationRequest/:id',
+    'sent to teenagers: Tom alone',
+    'anon:401 *:404 teen:ok asstNo:ok pract:ok',
+    async (w) => get(`/fhir/R4/CommunicationRequest/${await sentCampaign(w, 12, 17)}`),
   ),
   // Access history: the practice's administrators, and the patient whose history it is; a teenager's
   // history is his own once he holds his account.
