@@ -26,7 +26,8 @@ import {
  * - owner: Jeanne, a patient who owns the conversation, the renewal, the appointment and the attachment
  * - other: Paul, a patient with no link to any of them
  * - parent: Marie, who manages her son Léo (8) and was the parent of Tom before Tom took his own account
- * - teen: Tom (16), a patient with his own account for the profile his mother created
+ * - teen: Tom (16), a patient with his own account for the profile his mother created; since then he has
+ *   consulted Dr Martin and Dr Bernard, which his mother does not learn
  * - asstMsg: Sophie, assistant at Jeanne's practice with the messaging and patients rights
  * - asstNo: Luc, assistant at the same practice with the agenda and campaigns rights but not messaging
  * - pract: Dr Martin, Jeanne's practitioner and admin of her practice
@@ -74,7 +75,8 @@ export interface World {
   doctorId: string;
   otherDoctorId: string;
   profiles: { jeanne: string; paul: string; marie: string; leo: string; tom: string };
-  conversations: { jeanne: string; child: string; teen: string; renewal: string };
+  /** otherPractice: Dr Bernard's practice wrote first to Tom (his alone: started after his own account). */
+  conversations: { jeanne: string; child: string; teen: string; renewal: string; otherPractice: string };
   renewalId: string;
   /** Jeanne's prescription photo, joined to her renewal request. */
   attachmentInConversation: string;
@@ -252,19 +254,20 @@ export async function buildWorld(t: TestApp): Promise<World> {
     tom: tomProfile,
   };
 
-  // Consultations are what an attended appointment or an import records: they open messaging. Tom's is
-  // after he took his own account: it is his alone.
+  // Consultations are what an attended appointment or an import records: they open messaging. Tom's are
+  // after he took his own account: they are his alone. Dr Bernard is a practitioner only Tom has seen.
   t.clock.advance(60_000);
-  for (const [profileId, at] of [
-    [profiles.jeanne, t.clock.now() - 30 * DAY],
-    [leo, t.clock.now() - 30 * DAY],
-    [tomProfile, t.clock.now()],
+  for (const [profileId, at, where, practitionerId] of [
+    [profiles.jeanne, t.clock.now() - 30 * DAY, practiceId, doctorId],
+    [leo, t.clock.now() - 30 * DAY, practiceId, doctorId],
+    [tomProfile, t.clock.now(), practiceId, doctorId],
+    [tomProfile, t.clock.now(), otherPracticeId, otherDoctorId],
   ] as const) {
     const profile = (await t.services.patients.findProfile(profileId))!;
     await db
       .transaction()
       .execute((trx) =>
-        t.services.care.recordConsultation(trx, { practiceId, practitionerId: doctorId, profile, at }),
+        t.services.care.recordConsultation(trx, { practiceId: where, practitionerId, profile, at }),
       );
   }
 
@@ -311,6 +314,19 @@ export async function buildWorld(t: TestApp): Promise<World> {
         photoAttachmentId: attachmentInConversation,
       },
     }),
+    otherPractice: must(
+      await otherPract.post(`/api/v1/practices/${otherPracticeId}/conversations`, {
+        practitionerId: otherDoctorId,
+        patientProfileId: tomProfile,
+        category: 'administrative',
+        subject: 'Votre dossier',
+        clientMessageId: cid(),
+        body: 'Bonjour Tom, pourriez-vous nous apporter votre carnet de vaccination ?',
+        patientMayReply: true,
+      }),
+      201,
+      'practice starts a conversation',
+    ).json().conversation.id as string,
   };
   const renewalId = (await pract.get(`/api/v1/conversations/${conversations.renewal}`)).json().renewal
     .id as string;

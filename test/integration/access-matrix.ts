@@ -21,6 +21,7 @@
  * Adding a route: add its row here, next to the rows of its feature.
  */
 
+import { createECDH, randomBytes } from 'node:crypto';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { luhnCheckDigit } from '../../src/domain/rpps';
 import {
@@ -65,6 +66,8 @@ const OWN_CONVERSATION = 'anon:401 *:404 owner:ok asstMsg:ok pract:ok';
 const CHILD_CONVERSATION = 'anon:401 *:404 parent:ok asstMsg:ok pract:ok';
 /** Tom's conversation from his own account: confidential, his mother does not see it. */
 const TEEN_CONVERSATION = 'anon:401 *:404 teen:ok asstMsg:ok pract:ok';
+/** Dr Bernard's practice wrote first to Tom, after he took his own account: Tom and that practice only. */
+const OTHER_PRACTICE_CONVERSATION = 'anon:401 *:404 teen:ok otherPract:ok';
 /** Practice members with the messaging right. */
 const MESSAGING_TEAM = 'anon:401 *:404 asstMsg:ok pract:ok';
 /** Practice members with the agenda right. */
@@ -160,6 +163,69 @@ async function freshSessionCookie(w: World, actor: ActorName): Promise<string> {
   return line.split(';')[0] ?? '';
 }
 
+/** A browser's push subscription as `subscription.toJSON()` gives it: a fresh endpoint and real P-256 keys. */
+function pushSubscription(label: string) {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return {
+    endpoint: `https://push.example.org/send/${unique(label)}`,
+    expirationTime: null,
+    keys: {
+      p256dh: ecdh.getPublicKey().toString('base64url'),
+      auth: randomBytes(16).toString('base64url'),
+    },
+  };
+}
+const tomsAppointments = new WeakMap<World, Promise<string>>();
+/** An appointment Tom's mother booked for him after he took his own account (made once per world). */
+function appointmentBookedForTom(w: World): Promise<string> {
+  let id = tomsAppointments.get(w);
+  if (!id) {
+    id = w.clients.parent
+      .post('/api/v1/appointments', {
+        practitionerId: w.doctorId,
+        practiceId: w.practiceId,
+        startsAt: w.freeSlots.shift(),
+        patientProfileId: w.profiles.tom,
+      })
+      .then((response) => response.json().id as string);
+    tomsAppointments.set(w, id);
+  }
+  return id;
+}
+const sentCampaigns = new WeakMap<World, Map<string, Promise<string>>>();
+/** A campaign Dr Martin sends at once to the patients of an age range (made once per world and range). */
+function sentCampaign(w: World, minAge: number | null, maxAge: number | null): Promise<string> {
+  const sent = sentCampaigns.get(w) ?? new Map<string, Promise<string>>();
+  sentCampaigns.set(w, sent);
+  const key = `${minAge}-${maxAge}`;
+  let id = sent.get(key);
+  if (!id) {
+    const { sendAt: _later, ...body } = campaignBody(w.t);
+    id = (async () => {
+      const created = await pract(w).post(`${practice(w)}/campaigns`, {
+        ...body,
+        audience: { ...body.audience, minAge, maxAge },
+      });
+      await w.t.services.campaigns.runDue();
+      return created.json().id as string;
+    })();
+    sent.set(key, id);
+  }
+  return id;
+}
+/** The id of the oldest audit entry about a profile at Dr Martin's practice (made while building the world). */
+async function auditEntryAbout(w: World, profileId: string): Promise<string> {
+  const entry = await w.t.runtime.store.db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('patient_profile_id', '=', profileId)
+    .where('practice_id', '=', w.practiceId)
+    .orderBy('seq')
+    .executeTakeFirstOrThrow();
+  return entry.id;
+}
+
 export const MATRIX: Row[] = [
   // ----- Service and documentation -----
   row('GET /healthz', PUBLIC, () => get('/healthz')),
@@ -220,6 +286,21 @@ export const MATRIX: Row[] = [
   row('PUT /api/v1/me/notifications', SIGNED_IN, () =>
     put('/api/v1/me/notifications', { email: true, digest: true }),
   ),
+  // The VAPID public key is what any browser needs before it subscribes: no sign-in.
+  row('GET /api/v1/push/key', PUBLIC, () => get('/api/v1/push/key')),
+  row('POST /api/v1/me/push-subscriptions', SIGNED_IN, (_w, a) =>
+    post('/api/v1/me/push-subscriptions', pushSubscription(`browser-${a.actor}`)),
+  ),
+  // Each actor removes a subscription of their own browser (made just before).
+  row('DELETE /api/v1/me/push-subscriptions', SIGNED_IN, async (w, a) => {
+    const subscription = pushSubscription(`own-${a.actor}`);
+    if (a.actor !== 'anon') await w.clients[a.actor].post('/api/v1/me/push-subscriptions', subscription);
+    return {
+      method: 'DELETE',
+      url: '/api/v1/me/push-subscriptions',
+      body: { endpoint: subscription.endpoint },
+    };
+  }),
 
   // ----- Practice team -----
   row('GET /api/v1/practices/:practiceId/members', 'anon:401 *:404 asstMsg:ok asstNo:ok pract:ok', (w) =>
@@ -256,6 +337,16 @@ export const MATRIX: Row[] = [
   row('PATCH /api/v1/practices/:practiceId/settings', PRACTICE_ADMIN, (w) =>
     patch(`${practice(w)}/settings`, { cancellationDeadlineHours: 24 }),
   ),
+  // The audit export says plainly that only the practice's administrators may have it (docs/api.md).
+  row('GET /api/v1/practices/:practiceId/audit.csv', 'anon:401 *:403 pract:ok', (w) =>
+    get(`${practice(w)}/audit.csv?from=2026-01-01&to=2026-12-31`),
+  ),
+  variant(
+    'GET /api/v1/practices/:practiceId/audit.csv',
+    "another practice's",
+    'anon:401 *:403 otherPract:ok',
+    (w) => get(`${other(w)}/audit.csv?from=2026-01-01&to=2026-12-31`),
+  ),
   row('POST /api/v1/invitations/preview', BAD_TOKEN, () =>
     post('/api/v1/invitations/preview', { token: BOGUS_TOKEN }),
   ),
@@ -288,6 +379,7 @@ export const MATRIX: Row[] = [
   row('POST /api/v1/admin/practitioners/:userId/verify', ADMIN, (w) =>
     post(`/api/v1/admin/practitioners/${w.otherDoctorId}/verify`),
   ),
+  row('GET /api/v1/admin/key-rotation', ADMIN, () => get('/api/v1/admin/key-rotation')),
 
   // ----- Opening hours and agenda -----
   row('GET /api/v1/practices/:practiceId/practitioners/:practitionerId/schedule', AGENDA_TEAM, (w) =>
@@ -562,6 +654,36 @@ export const MATRIX: Row[] = [
       patch(`/api/v1/conversations/${id(w)}`, { assigneeUserId: w.doctorId }),
     ),
   ]),
+  // Another practice's conversation, through the same routes: its own team and the patient, nobody else.
+  variant(
+    'GET /api/v1/conversations/:conversationId',
+    'Tom, by another practice',
+    OTHER_PRACTICE_CONVERSATION,
+    (w) => get(`/api/v1/conversations/${w.conversations.otherPractice}`),
+  ),
+  variant(
+    'GET /api/v1/conversations/:conversationId/messages',
+    'Tom, by another practice',
+    OTHER_PRACTICE_CONVERSATION,
+    (w) => get(`/api/v1/conversations/${w.conversations.otherPractice}/messages?after=0&limit=50`),
+  ),
+  variant(
+    'POST /api/v1/conversations/:conversationId/messages',
+    'Tom, by another practice',
+    OTHER_PRACTICE_CONVERSATION,
+    (w) =>
+      post(`/api/v1/conversations/${w.conversations.otherPractice}/messages`, {
+        clientMessageId: cid(),
+        body: 'Je vous l’apporte jeudi.',
+      }),
+  ),
+  variant(
+    'PATCH /api/v1/conversations/:conversationId',
+    'Tom, by another practice',
+    'anon:401 *:404 otherPract:ok',
+    (w) =>
+      patch(`/api/v1/conversations/${w.conversations.otherPractice}`, { assigneeUserId: w.otherDoctorId }),
+  ),
   row('GET /api/v1/unread', SIGNED_IN, () => get('/api/v1/unread')),
   row('POST /api/v1/attachments', SIGNED_IN, () => ({
     method: 'POST',
@@ -892,6 +1014,125 @@ export const MATRIX: Row[] = [
         clientMessageId: cid(),
         body: 'Pourriez-vous me préparer un certificat ?',
       }),
+  ),
+
+  // ----- FHIR R4 (docs/api.md): the API's rules, per resource; anything not the caller's to see is 404 -----
+  row('GET /fhir/R4/metadata', PUBLIC, () => get('/fhir/R4/metadata')),
+  // Searches answer everyone signed in, with only what the caller may see (empty for those who see nothing).
+  ...(
+    [
+      'Patient',
+      'RelatedPerson',
+      'Practitioner',
+      'Appointment',
+      'Communication',
+      'MedicationRequest',
+      'CommunicationRequest',
+      'AuditEvent',
+    ] as const
+  ).map((type) => row(`GET /fhir/R4/${type}`, SIGNED_IN, () => get(`/fhir/R4/${type}?_count=20`))),
+  // Profiles: their holders (and whoever manages them), and practice members with the patients right where
+  // the patient is on record. Paul is on no practice's record.
+  ...(
+    [
+      ['Jeanne', 'anon:401 *:404 owner:ok asstMsg:ok pract:ok', (w: World) => w.profiles.jeanne],
+      [
+        'Léo (managed by his mother)',
+        'anon:401 *:404 parent:ok asstMsg:ok pract:ok',
+        (w: World) => w.profiles.leo,
+      ],
+      [
+        "Tom (his own account, his mother still manages the profile; on both practices' records)",
+        'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok otherPract:ok',
+        (w: World) => w.profiles.tom,
+      ],
+      ['Paul (on no practice record)', 'anon:401 *:404 other:ok', (w: World) => w.profiles.paul],
+    ] as const
+  ).flatMap(([label, expect, id]) => [
+    variant('GET /fhir/R4/Patient/:id', label, expect, (w) => get(`/fhir/R4/Patient/${id(w)}`)),
+    variant('GET /fhir/R4/Patient/:id/$everything', label, expect, (w) =>
+      get(`/fhir/R4/Patient/${id(w)}/$everything`),
+    ),
+  ]),
+  // A RelatedPerson is a relative's profile seen from the account that manages it; one's own profile is none.
+  variant('GET /fhir/R4/RelatedPerson/:id', 'Léo', 'anon:401 *:404 parent:ok asstMsg:ok pract:ok', (w) =>
+    get(`/fhir/R4/RelatedPerson/${w.profiles.leo}`),
+  ),
+  variant(
+    'GET /fhir/R4/RelatedPerson/:id',
+    'Tom',
+    'anon:401 *:404 parent:ok teen:ok asstMsg:ok pract:ok otherPract:ok',
+    (w) => get(`/fhir/R4/RelatedPerson/${w.profiles.tom}`),
+  ),
+  variant('GET /fhir/R4/RelatedPerson/:id', "Jeanne's own profile", 'anon:401 *:404', (w) =>
+    get(`/fhir/R4/RelatedPerson/${w.profiles.jeanne}`),
+  ),
+  // Practitioners: the patients they care for, and the members of their practices. Tom saw Dr Bernard after
+  // taking his own account: his mother does not learn of it (as GET /api/v1/my-practitioners).
+  variant(
+    'GET /fhir/R4/Practitioner/:id',
+    'Dr Martin',
+    'anon:401 *:404 owner:ok parent:ok teen:ok asstMsg:ok asstNo:ok pract:ok',
+    (w) => get(`/fhir/R4/Practitioner/${w.doctorId}`),
+  ),
+  variant('GET /fhir/R4/Practitioner/:id', 'Dr Bernard', 'anon:401 *:404 teen:ok otherPract:ok', (w) =>
+    get(`/fhir/R4/Practitioner/${w.otherDoctorId}`),
+  ),
+  variant('GET /fhir/R4/Appointment/:id', "Jeanne's", 'anon:401 *:404 owner:ok asstNo:ok pract:ok', (w) =>
+    get(`/fhir/R4/Appointment/${w.appointmentId}`),
+  ),
+  // What the mother books for Tom once he holds his own account is his: she no longer sees it.
+  variant(
+    'GET /fhir/R4/Appointment/:id',
+    "Tom's, booked by his mother after he took his own account",
+    'anon:401 *:404 teen:ok asstNo:ok pract:ok',
+    async (w) => get(`/fhir/R4/Appointment/${await appointmentBookedForTom(w)}`),
+  ),
+  ...(
+    [
+      ['Jeanne', OWN_CONVERSATION, (w: World) => w.conversations.jeanne],
+      ['Léo (by his mother)', CHILD_CONVERSATION, (w: World) => w.conversations.child],
+      ['Tom (confidential)', TEEN_CONVERSATION, (w: World) => w.conversations.teen],
+      ['Tom, by another practice', OTHER_PRACTICE_CONVERSATION, (w: World) => w.conversations.otherPractice],
+    ] as const
+  ).flatMap(([label, expect, id]) => [
+    variant('GET /fhir/R4/Communication/:id', label, expect, (w) => get(`/fhir/R4/Communication/${id(w)}`)),
+    variant('GET /fhir/R4/Communication/:id/$export', label, expect, (w) =>
+      get(`/fhir/R4/Communication/${id(w)}/$export`),
+    ),
+  ]),
+  row('GET /fhir/R4/MedicationRequest/:id', OWN_CONVERSATION, (w) =>
+    get(`/fhir/R4/MedicationRequest/${w.renewalId}`),
+  ),
+  // Campaigns: the practice's campaigns team, and the patients who received them, through the conversations
+  // they may see (what reached Tom after he took his own account is his alone).
+  variant('GET /fhir/R4/CommunicationRequest/:id', 'not sent yet', CAMPAIGNS_TEAM, (w) =>
+    get(`/fhir/R4/CommunicationRequest/${w.campaignId}`),
+  ),
+  variant(
+    'GET /fhir/R4/CommunicationRequest/:id',
+    'sent to Jeanne, Léo and Tom',
+    'anon:401 *:404 owner:ok parent:ok teen:ok asstNo:ok pract:ok',
+    async (w) => get(`/fhir/R4/CommunicationRequest/${await sentCampaign(w, null, null)}`),
+  ),
+  variant(
+    'GET /fhir/R4/CommunicationRequest/:id',
+    'sent to teenagers: Tom alone',
+    'anon:401 *:404 teen:ok asstNo:ok pract:ok',
+    async (w) => get(`/fhir/R4/CommunicationRequest/${await sentCampaign(w, 12, 17)}`),
+  ),
+  // Access history: the practice's administrators, and the patient whose history it is; a teenager's
+  // history is his own once he holds his account.
+  ...(
+    [
+      ['about Jeanne', 'anon:401 *:404 owner:ok pract:ok', (w: World) => w.profiles.jeanne],
+      ['about Léo', 'anon:401 *:404 parent:ok pract:ok', (w: World) => w.profiles.leo],
+      ['about Tom', 'anon:401 *:404 teen:ok pract:ok', (w: World) => w.profiles.tom],
+    ] as const
+  ).map(([label, expect, profile]) =>
+    variant('GET /fhir/R4/AuditEvent/:id', label, expect, async (w) =>
+      get(`/fhir/R4/AuditEvent/${await auditEntryAbout(w, profile(w))}`),
+    ),
   ),
 
   // ----- Real time -----

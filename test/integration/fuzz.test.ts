@@ -165,6 +165,14 @@ const urlMutation: fc.Arbitrary<Mutation> = fc.oneof(
             'after',
             'before',
             '__proto__',
+            // FHIR search parameters.
+            '_id',
+            '_count',
+            '_cursor',
+            'patient',
+            'date',
+            'sent',
+            'part-of',
           ),
           fc.string({ maxLength: 8 }),
         ),
@@ -291,6 +299,16 @@ function mutate(valid: MatrixReq, m: Mutation): Req {
   }
 }
 
+/** The error of an API answer, or of a FHIR OperationOutcome (code and text in each issue's details). */
+function errorOf(body: {
+  error?: { code: ErrorCode; message: string };
+  issue?: { details: { coding: { code: ErrorCode }[]; text: string } }[];
+}): { code: ErrorCode | undefined; message: string | undefined } {
+  if (body.error) return body.error;
+  const details = body.issue?.[0]?.details;
+  return { code: details?.coding[0]?.code, message: details?.text };
+}
+
 function isPing(data: string | Buffer): boolean {
   try {
     return ClientFrameSchema.safeParse(JSON.parse(String(data))).success;
@@ -329,11 +347,11 @@ describe.each(storesUnderTest())('random and malformed input on %s', (kind) => {
   it('never answers 5xx, never leaks internals and writes nothing when it refuses, on every API route', {
     timeout: 120_000,
   }, async () => {
-    // One row per route (the first variant), API routes only, without the WebSocket upgrade.
+    // One row per route (the first variant), API and FHIR routes, without the WebSocket upgrade.
     const rows = MATRIX.filter(
       (row, i) =>
         MATRIX.findIndex((r) => r.route === row.route) === i &&
-        row.route.includes(' /api/v1/') &&
+        (row.route.includes(' /api/v1/') || row.route.includes(' /fhir/R4/')) &&
         !row.route.endsWith('/api/v1/ws'),
     );
     expect(rows.length).toBeGreaterThan(60);
@@ -356,10 +374,10 @@ describe.each(storesUnderTest())('random and malformed input on %s', (kind) => {
             if (response.statusCode >= 400) {
               refused++;
               expect(response.body, context).not.toMatch(STACK_TRACE);
-              const error = response.json().error as { code: ErrorCode; message: string };
+              const error = errorOf(response.json());
               expect(error.code, context).toMatch(/^MISSIVE_/);
               // The message is the registry's fixed text: nothing from inside the server.
-              expect(error.message, context).toBe(ERROR_CODES[error.code].message);
+              expect(error.message, context).toBe(ERROR_CODES[error.code!].message);
               // The one refusal that writes by design: locking an account after repeated failed sign-ins
               // records it in the audit trail and mails the owner.
               if (error.code !== 'MISSIVE_ACCOUNT_LOCKED')

@@ -78,28 +78,51 @@ export function appointmentsOfProfiles(db: Db, profileIds: string[]) {
     .execute();
 }
 
-/** Practitioners a patient deals with: care relationships, conversations and appointments of their profiles. */
-export async function practitionersOfProfiles(db: Db, profileIds: string[]): Promise<string[]> {
+/**
+ * Links between practitioners and profiles: care relationships (dated by the last consultation),
+ * conversations and appointments, each with who made it, when, and what the visibility rule of the profile's
+ * items needs.
+ */
+export async function practitionerLinksOfProfiles(db: Db, profileIds: string[]) {
   if (profileIds.length === 0) return [];
+  const profileColumns = ['profile.owner_user_id', 'profile.user_id', 'profile.own_account_since'] as const;
   const [care, conversations, appointments] = await Promise.all([
     db
       .selectFrom('care_relationships')
       .innerJoin('practice_patients', 'practice_patients.id', 'care_relationships.practice_patient_id')
-      .select('care_relationships.practitioner_user_id as id')
+      .innerJoin('patient_profiles as profile', 'profile.id', 'practice_patients.patient_profile_id')
+      .select([
+        'care_relationships.practitioner_user_id as id',
+        'care_relationships.practitioner_user_id as created_by_user_id',
+        'care_relationships.last_consultation_at as created_at',
+        ...profileColumns,
+      ])
       .where('practice_patients.patient_profile_id', 'in', profileIds)
       .execute(),
     db
       .selectFrom('conversations')
-      .select('practitioner_user_id as id')
-      .where('patient_profile_id', 'in', profileIds)
+      .innerJoin('patient_profiles as profile', 'profile.id', 'conversations.patient_profile_id')
+      .select([
+        'conversations.practitioner_user_id as id',
+        'conversations.created_by_user_id',
+        'conversations.created_at',
+        ...profileColumns,
+      ])
+      .where('conversations.patient_profile_id', 'in', profileIds)
       .execute(),
     db
       .selectFrom('appointments')
-      .select('practitioner_user_id as id')
-      .where('patient_profile_id', 'in', profileIds)
+      .innerJoin('patient_profiles as profile', 'profile.id', 'appointments.patient_profile_id')
+      .select([
+        'appointments.practitioner_user_id as id',
+        'appointments.booked_by_user_id as created_by_user_id',
+        'appointments.created_at',
+        ...profileColumns,
+      ])
+      .where('appointments.patient_profile_id', 'in', profileIds)
       .execute(),
   ]);
-  return [...new Set([...care, ...conversations, ...appointments].map((r) => r.id))];
+  return [...care, ...conversations, ...appointments];
 }
 
 export function membersOfPractices(db: Db, practiceIds: string[]) {

@@ -79,13 +79,20 @@ export function createFhirScopes(deps: {
 
   async function practitionerScope(auth: AuthContext): Promise<{ userIds: string[] }> {
     if (auth.user.kind === 'patient') {
+      // As GET /api/v1/my-practitioners: a parent does not learn whom their teenager consulted, wrote to or
+      // booked with after taking their own account.
       const profiles = await ownProfiles(auth);
-      return {
-        userIds: await repo.practitionersOfProfiles(
-          db,
-          profiles.map((p) => p.id),
-        ),
-      };
+      const links = await repo.practitionerLinksOfProfiles(
+        db,
+        profiles.map((p) => p.id),
+      );
+      const visible = links.filter((link) =>
+        maySeeProfileItem(auth.user.id, profileFacts(link), {
+          createdByUserId: link.created_by_user_id,
+          createdAt: link.created_at,
+        }),
+      );
+      return { userIds: [...new Set(visible.map((link) => link.id))] };
     }
     const memberships = await practices.membershipsOf(auth.user.id);
     const rows = await repo.membersOfPractices(
