@@ -113,7 +113,10 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
       await new Promise((r) => setTimeout(r, 100));
     }
     const during = await busy;
-    if (persistedMs === 0) throw new Error(`campaign not delivered in time (${lastCount} of ${total})`);
+    if (persistedMs === 0)
+      throw new Error(
+        `campaign not delivered in time (${lastCount} of ${total}); server said:\n${server.output().slice(-3_000)}`,
+      );
     // Give the last pushes a moment to arrive, then read when each connected recipient heard of it.
     const pushDeadline = performance.now() + 10_000;
     while (pushedAt.filter((t) => t !== undefined).length < connected && performance.now() < pushDeadline)

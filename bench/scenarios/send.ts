@@ -26,13 +26,18 @@ export interface Sender {
 
 export async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
-  const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: sender.cookie },
-    body: JSON.stringify({ clientMessageId: randomUUID().replace(/-/g, ''), body: BODY }),
-  });
-  await response.arrayBuffer();
-  return { ok: response.status === 201, ms: performance.now() - started };
+  try {
+    const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: sender.cookie },
+      body: JSON.stringify({ clientMessageId: randomUUID().replace(/-/g, ''), body: BODY }),
+    });
+    await response.arrayBuffer();
+    return { ok: response.status === 201, ms: performance.now() - started };
+  } catch {
+    // A connection refused or reset is an error of the run, counted like a refused send.
+    return { ok: false, ms: performance.now() - started };
+  }
 }
 
 /** Signs each fixture patient in and opens their conversation with the practitioner: one sender each. */
