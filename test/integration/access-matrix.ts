@@ -206,6 +206,52 @@ async function accountToClose(w: World, actor: ActorName): Promise<string> {
   return teen.cookieHeader!;
 }
 const WRONG_PASSWORD = 'wrong horse battery staple';
+const closedAccounts = new WeakMap<World, Promise<{ profileId: string; conversationId: string }>>();
+/**
+ * A patient of Dr Martin who wrote to the practice, then closed her account (made once per world): the
+ * practice keeps the conversation in its records, closed with the reason `account_closed`.
+ */
+function closedAccount(w: World): Promise<{ profileId: string; conversationId: string }> {
+  let made = closedAccounts.get(w);
+  if (!made) {
+    made = (async () => {
+      const client = await signUpPatient(w.t, `${unique('closed')}@example.org`, {
+        firstName: 'Henriette',
+        lastName: 'Blanc',
+        birthDate: '1949-09-09',
+      });
+      const profiles = (await client.get('/api/v1/relatives')).json().profiles as {
+        id: string;
+        relationship: string;
+      }[];
+      const profileId = profiles.find((p) => p.relationship === 'self')!.id;
+      const profile = (await w.t.services.patients.findProfile(profileId))!;
+      await w.t.runtime.store.db.transaction().execute((trx) =>
+        w.t.services.care.recordConsultation(trx, {
+          practiceId: w.practiceId,
+          practitionerId: w.doctorId,
+          profile,
+          at: w.t.clock.now() - 86_400_000,
+        }),
+      );
+      const started = await client.post('/api/v1/conversations', {
+        practitionerId: w.doctorId,
+        practiceId: w.practiceId,
+        patientProfileId: profileId,
+        category: 'administrative',
+        subject: 'Changement d’adresse',
+        clientMessageId: cid(),
+        body: 'Bonjour, voici ma nouvelle adresse pour mon dossier.',
+      });
+      if (started.statusCode !== 201) throw new Error(`closed account: ${started.body}`);
+      const closed = await client.post('/api/v1/me/close', { password: GOOD_PASSWORD, confirm: true });
+      if (closed.statusCode !== 200) throw new Error(`closed account: ${closed.body}`);
+      return { profileId, conversationId: started.json().conversation.id as string };
+    })();
+    closedAccounts.set(w, made);
+  }
+  return made;
+}
 
 /** A browser's push subscription as `subscription.toJSON()` gives it: a fresh endpoint and real P-256 keys. */
 function pushSubscription(label: string) {
@@ -793,6 +839,31 @@ export const MATRIX: Row[] = [
     (w) =>
       patch(`/api/v1/conversations/${w.conversations.otherPractice}`, { assigneeUserId: w.otherDoctorId }),
   ),
+  // The conversation of an account since closed stays in the practice's records, readable by its messaging
+  // team; nobody may write in it or reopen it any more.
+  variant(
+    'GET /api/v1/conversations/:conversationId',
+    'of an account since closed',
+    MESSAGING_TEAM,
+    async (w) => get(`/api/v1/conversations/${(await closedAccount(w)).conversationId}`),
+  ),
+  variant(
+    'POST /api/v1/conversations/:conversationId/messages',
+    'of an account since closed',
+    'anon:401 *:404 asstMsg:409 pract:409',
+    async (w) =>
+      post(`/api/v1/conversations/${(await closedAccount(w)).conversationId}/messages`, {
+        clientMessageId: cid(),
+        body: 'Bien noté, merci.',
+      }),
+  ),
+  variant(
+    'PATCH /api/v1/conversations/:conversationId',
+    'reopening that of an account since closed',
+    'anon:401 *:404 asstMsg:409 pract:409',
+    async (w) =>
+      patch(`/api/v1/conversations/${(await closedAccount(w)).conversationId}`, { status: 'open' }),
+  ),
   row('GET /api/v1/unread', SIGNED_IN, () => get('/api/v1/unread')),
   row('POST /api/v1/attachments', SIGNED_IN, () => ({
     method: 'POST',
@@ -823,6 +894,22 @@ export const MATRIX: Row[] = [
       body: 'Pourriez-vous nous apporter votre carte Vitale à la prochaine visite ?',
       patientMayReply: true,
     }),
+  ),
+  // A patient whose account is closed cannot be written to: the practice's messaging team reaches that rule.
+  variant(
+    'POST /api/v1/practices/:practiceId/conversations',
+    'to the profile of an account since closed',
+    'anon:401 *:404 asstMsg:409 pract:409',
+    async (w) =>
+      post(`${practice(w)}/conversations`, {
+        practitionerId: w.doctorId,
+        patientProfileId: (await closedAccount(w)).profileId,
+        category: 'administrative',
+        subject: 'Votre dossier',
+        clientMessageId: cid(),
+        body: 'Pourriez-vous nous rappeler ?',
+        patientMayReply: true,
+      }),
   ),
   // Renewal decisions are medical acts: the assistant reaches the request and is refused.
   row('POST /api/v1/renewals/:renewalId/decision', 'anon:401 *:404 asstMsg:403 pract:ok', async (w, a) =>
