@@ -395,6 +395,9 @@ export const MATRIX: Row[] = [
   // ----- Terms of use -----
   // The texts in force are public: the sign-up page and every page's footer link to them.
   row('GET /api/v1/terms/:kind', PUBLIC, () => get('/api/v1/terms/patient?locale=fr')),
+  variant('GET /api/v1/terms/:kind', 'practitioner terms', PUBLIC, () =>
+    get('/api/v1/terms/practitioner?locale=en'),
+  ),
   variant('GET /api/v1/terms/:kind', 'privacy notice', PUBLIC, () => get('/api/v1/terms/privacy?locale=it')),
   row('GET /api/v1/me/terms', SIGNED_IN, () => get('/api/v1/me/terms')),
   // Patients accept the patient terms, practice staff the practitioner terms; the administrator has none.
