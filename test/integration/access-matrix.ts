@@ -22,6 +22,7 @@
  */
 
 import { createECDH, randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { luhnCheckDigit } from '../../src/domain/rpps';
 import {
@@ -175,33 +176,34 @@ const termsKindOf = (actor: ActorName) =>
 async function accountToClose(w: World, actor: ActorName): Promise<string> {
   const email = `${unique(`closing-${actor}`)}@example.org`;
   const adult = { firstName: 'Claire', lastName: 'Moreau', birthDate: '1979-03-03' };
+  const check = (response: LightMyRequestResponse, status: number, what: string) => {
+    if (response.statusCode !== status) throw new Error(`account to close, ${what}: ${response.body}`);
+    return response;
+  };
+  const child = (client: TestClient, birthDate: string) =>
+    client
+      .post('/api/v1/relatives', { relationship: 'child', firstName: 'Hugo', lastName: 'Moreau', birthDate })
+      .then((response) => check(response, 201, 'relative').json().id as string);
   if (actor !== 'teen') {
     const client = await signUpPatient(w.t, email, adult);
-    if (actor === 'parent')
-      await client.post('/api/v1/relatives', {
-        relationship: 'child',
-        firstName: 'Hugo',
-        lastName: 'Moreau',
-        birthDate: '2017-06-01',
-      });
+    if (actor === 'parent') await child(client, '2017-06-01');
     return client.cookieHeader!;
   }
   const mother = await signUpPatient(w.t, `${unique('mother')}@example.org`, adult);
-  const profile = await mother.post('/api/v1/relatives', {
-    relationship: 'child',
-    firstName: 'Hugo',
-    lastName: 'Moreau',
-    birthDate: '2010-06-01',
-  });
-  await mother.post(`/api/v1/relatives/${profile.json().id}/own-account`, { email });
-  await w.t.client().post('/api/v1/profile-claims/accept', {
-    token: tokenFrom(await w.t.smtp.waitFor(email)),
-    password: GOOD_PASSWORD,
-    locale: 'fr',
-    country: 'FR',
-  });
+  const profileId = await child(mother, '2010-06-01');
+  check(await mother.post(`/api/v1/relatives/${profileId}/own-account`, { email }), 202, 'offer');
+  check(
+    await w.t.client().post('/api/v1/profile-claims/accept', {
+      token: tokenFrom(await w.t.smtp.waitFor(email)),
+      password: GOOD_PASSWORD,
+      locale: 'fr',
+      country: 'FR',
+    }),
+    204,
+    'claim',
+  );
   const teen = w.t.client();
-  await teen.post('/api/v1/auth/login', { email, password: GOOD_PASSWORD });
+  check(await teen.post('/api/v1/auth/login', { email, password: GOOD_PASSWORD }), 200, 'sign-in');
   await acceptCurrentTerms(teen, 'patient');
   return teen.cookieHeader!;
 }
