@@ -8,6 +8,7 @@ import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import type { Database } from '../../src/platform/db/schema';
 import { tokenFrom } from './smtp-sink';
 import {
+  acceptCurrentTerms,
   activateStaff,
   GOOD_PASSWORD,
   PARIS_PRACTICE,
@@ -83,6 +84,11 @@ export interface World {
   /** Jeanne's upload not yet sent with a message. */
   attachmentLoose: string;
   appointmentId: string;
+  /**
+   * Jeanne's data exports, both built: `mine` asked from her main session (the matrix's), `elsewhere` from
+   * another of her sessions, which alone may download it.
+   */
+  exports: { mine: string; elsewhere: string };
   campaignId: string;
   templateId: string;
   invitationId: string;
@@ -141,6 +147,8 @@ async function inviteAssistant(
     200,
     `totp ${email}`,
   );
+  // As every member of a practice is asked on their first visit, before they write to patients.
+  await acceptCurrentTerms(client, 'practitioner');
   return { client, userId: enabled.json().user.id };
 }
 
@@ -246,6 +254,8 @@ export async function buildWorld(t: TestApp): Promise<World> {
     200,
     'tom login',
   );
+  // His own account: he accepts the messaging terms before his first message, as everyone does.
+  await acceptCurrentTerms(tom, 'patient');
   const profiles = {
     jeanne: await selfProfile(jeanne),
     paul: await selfProfile(paul),
@@ -377,6 +387,22 @@ export async function buildWorld(t: TestApp): Promise<World> {
   const jeanneRecordId = (await pract.get(`/api/v1/practices/${practiceId}/patients?q=petit`)).json()
     .patients[0].id as string;
 
+  const askExport = async (client: TestClient) =>
+    must(await client.post('/api/v1/me/exports', { password: GOOD_PASSWORD }), 202, 'data export').json()
+      .id as string;
+  const jeanneElsewhere = t.client();
+  must(
+    await jeanneElsewhere.post('/api/v1/auth/login', {
+      email: 'jeanne@example.org',
+      password: GOOD_PASSWORD,
+    }),
+    200,
+    'second session',
+  );
+  const exports = { mine: await askExport(jeanne), elsewhere: await askExport(jeanneElsewhere) };
+  // Archives are built in the background: wait for them, so that the world does not change under the tests.
+  await t.services.exports.settled();
+
   const clients = {
     owner: jeanne,
     other: paul,
@@ -420,6 +446,7 @@ export async function buildWorld(t: TestApp): Promise<World> {
     attachmentInConversation,
     attachmentLoose,
     appointmentId,
+    exports,
     campaignId,
     templateId,
     invitationId,
@@ -512,6 +539,9 @@ export const WATCHED_TABLES = [
   'notification_preferences',
   'campaigns',
   'campaign_optouts',
+  'terms_versions',
+  'terms_acceptances',
+  'data_exports',
   'email_tokens',
   'outbox',
   'audit_log',

@@ -22,6 +22,7 @@
  */
 
 import { createECDH, randomBytes } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { luhnCheckDigit } from '../../src/domain/rpps';
 import {
@@ -35,7 +36,7 @@ import {
 } from '../helpers/access-world';
 import { tokenFrom } from '../helpers/smtp-sink';
 import type { TestClient } from '../helpers/test-app';
-import { GOOD_PASSWORD, patientInput } from '../helpers/test-app';
+import { acceptCurrentTerms, GOOD_PASSWORD, patientInput, signUpPatient } from '../helpers/test-app';
 
 export type Expected = 'ok' | 302 | 400 | 401 | 403 | 404 | 409;
 export interface MatrixReq extends Req {
@@ -161,6 +162,97 @@ async function freshSessionCookie(w: World, actor: ActorName): Promise<string> {
   });
   const line = [login.headers['set-cookie']].flat()[0] ?? '';
   return line.split(';')[0] ?? '';
+}
+
+/** Practice staff accept the practitioner terms; patients the patient terms (the administrator has none). */
+const termsKindOf = (actor: ActorName) =>
+  actor === 'asstMsg' || actor === 'asstNo' || actor === 'pract' || actor === 'otherPract'
+    ? 'practitioner'
+    : 'patient';
+/**
+ * A patient account made for one closure, like the actor's (a parent manages a child; a teenager holds the
+ * profile a parent made), signed in and past the terms: closing it leaves the world's accounts intact.
+ */
+async function accountToClose(w: World, actor: ActorName): Promise<string> {
+  const email = `${unique(`closing-${actor}`)}@example.org`;
+  const adult = { firstName: 'Claire', lastName: 'Moreau', birthDate: '1979-03-03' };
+  const check = (response: LightMyRequestResponse, status: number, what: string) => {
+    if (response.statusCode !== status) throw new Error(`account to close, ${what}: ${response.body}`);
+    return response;
+  };
+  const child = (client: TestClient, birthDate: string) =>
+    client
+      .post('/api/v1/relatives', { relationship: 'child', firstName: 'Hugo', lastName: 'Moreau', birthDate })
+      .then((response) => check(response, 201, 'relative').json().id as string);
+  if (actor !== 'teen') {
+    const client = await signUpPatient(w.t, email, adult);
+    if (actor === 'parent') await child(client, '2017-06-01');
+    return client.cookieHeader!;
+  }
+  const mother = await signUpPatient(w.t, `${unique('mother')}@example.org`, adult);
+  const profileId = await child(mother, '2010-06-01');
+  check(await mother.post(`/api/v1/relatives/${profileId}/own-account`, { email }), 202, 'offer');
+  check(
+    await w.t.client().post('/api/v1/profile-claims/accept', {
+      token: tokenFrom(await w.t.smtp.waitFor(email)),
+      password: GOOD_PASSWORD,
+      locale: 'fr',
+      country: 'FR',
+    }),
+    204,
+    'claim',
+  );
+  const teen = w.t.client();
+  check(await teen.post('/api/v1/auth/login', { email, password: GOOD_PASSWORD }), 200, 'sign-in');
+  await acceptCurrentTerms(teen, 'patient');
+  return teen.cookieHeader!;
+}
+const WRONG_PASSWORD = 'wrong horse battery staple';
+const closedAccounts = new WeakMap<World, Promise<{ profileId: string; conversationId: string }>>();
+/**
+ * A patient of Dr Martin who wrote to the practice, then closed her account (made once per world): the
+ * practice keeps the conversation in its records, closed with the reason `account_closed`.
+ */
+function closedAccount(w: World): Promise<{ profileId: string; conversationId: string }> {
+  let made = closedAccounts.get(w);
+  if (!made) {
+    made = (async () => {
+      const client = await signUpPatient(w.t, `${unique('closed')}@example.org`, {
+        firstName: 'Henriette',
+        lastName: 'Blanc',
+        birthDate: '1949-09-09',
+      });
+      const profiles = (await client.get('/api/v1/relatives')).json().profiles as {
+        id: string;
+        relationship: string;
+      }[];
+      const profileId = profiles.find((p) => p.relationship === 'self')!.id;
+      const profile = (await w.t.services.patients.findProfile(profileId))!;
+      await w.t.runtime.store.db.transaction().execute((trx) =>
+        w.t.services.care.recordConsultation(trx, {
+          practiceId: w.practiceId,
+          practitionerId: w.doctorId,
+          profile,
+          at: w.t.clock.now() - 86_400_000,
+        }),
+      );
+      const started = await client.post('/api/v1/conversations', {
+        practitionerId: w.doctorId,
+        practiceId: w.practiceId,
+        patientProfileId: profileId,
+        category: 'administrative',
+        subject: 'Changement d’adresse',
+        clientMessageId: cid(),
+        body: 'Bonjour, voici ma nouvelle adresse pour mon dossier.',
+      });
+      if (started.statusCode !== 201) throw new Error(`closed account: ${started.body}`);
+      const closed = await client.post('/api/v1/me/close', { password: GOOD_PASSWORD, confirm: true });
+      if (closed.statusCode !== 200) throw new Error(`closed account: ${closed.body}`);
+      return { profileId, conversationId: started.json().conversation.id as string };
+    })();
+    closedAccounts.set(w, made);
+  }
+  return made;
 }
 
 /** A browser's push subscription as `subscription.toJSON()` gives it: a fresh endpoint and real P-256 keys. */
@@ -301,6 +393,74 @@ export const MATRIX: Row[] = [
       body: { endpoint: subscription.endpoint },
     };
   }),
+
+  // ----- Terms of use -----
+  // The texts in force are public: the sign-up page and every page's footer link to them.
+  row('GET /api/v1/terms/:kind', PUBLIC, () => get('/api/v1/terms/patient?locale=fr')),
+  variant('GET /api/v1/terms/:kind', 'practitioner terms', PUBLIC, () =>
+    get('/api/v1/terms/practitioner?locale=en'),
+  ),
+  variant('GET /api/v1/terms/:kind', 'privacy notice', PUBLIC, () => get('/api/v1/terms/privacy?locale=it')),
+  row('GET /api/v1/me/terms', SIGNED_IN, () => get('/api/v1/me/terms')),
+  // Patients accept the patient terms, practice staff the practitioner terms; the administrator has none.
+  row('POST /api/v1/me/terms/accept', 'anon:401 admin:404 *:ok', (_w, a) =>
+    post('/api/v1/me/terms/accept', { kind: termsKindOf(a.actor), version: 1 }),
+  ),
+  variant('POST /api/v1/me/terms/accept', "the other side's terms", 'anon:401 *:404', (_w, a) =>
+    post('/api/v1/me/terms/accept', {
+      kind: termsKindOf(a.actor) === 'patient' ? 'practitioner' : 'patient',
+      version: 1,
+    }),
+  ),
+  // Nobody accepts a text they were not shown: only the version in force.
+  variant('POST /api/v1/me/terms/accept', 'a version not in force', 'anon:401 admin:404 *:409', (_w, a) =>
+    post('/api/v1/me/terms/accept', { kind: termsKindOf(a.actor), version: 2 }),
+  ),
+  row('GET /api/v1/admin/terms', ADMIN, () => get('/api/v1/admin/terms')),
+  // Publishing needs the version's text in every language, and no version 2 is written: the administrator
+  // reaches that rule and is refused there (so the world's acceptances stay current).
+  row('POST /api/v1/admin/terms', 'anon:401 *:404 admin:400', () =>
+    post('/api/v1/admin/terms', { kind: 'patient', version: 2 }),
+  ),
+
+  // ----- Data rights -----
+  // Each patient asks for a copy of their own data, typing the password again; staff have no such page.
+  row('POST /api/v1/me/exports', PATIENTS, () => post('/api/v1/me/exports', { password: GOOD_PASSWORD })),
+  variant(
+    'POST /api/v1/me/exports',
+    'password mistyped',
+    'anon:401 *:404 owner:401 other:401 parent:401 teen:401',
+    () => post('/api/v1/me/exports', { password: WRONG_PASSWORD }),
+  ),
+  row('GET /api/v1/me/exports', PATIENTS, async (w) => {
+    // The exports asked just above are built in the background: let them finish before going on.
+    await w.t.services.exports.settled();
+    return get('/api/v1/me/exports');
+  }),
+  row('GET /api/v1/me/exports/:exportId', 'anon:401 *:404 owner:ok', (w) =>
+    get(`/api/v1/me/exports/${w.exports.mine}`),
+  ),
+  // The archive goes only to the session that typed the password: Jeanne's other session is told to type it.
+  row('GET /api/v1/me/exports/:exportId/download', 'anon:401 *:404 owner:ok', (w) =>
+    get(`/api/v1/me/exports/${w.exports.mine}/download`),
+  ),
+  variant(
+    'GET /api/v1/me/exports/:exportId/download',
+    'asked from another of her sessions',
+    'anon:401 *:404 owner:403',
+    (w) => get(`/api/v1/me/exports/${w.exports.elsewhere}/download`),
+  ),
+  // Each allowed patient closes an account like theirs made for the row; refused actors aim at their own.
+  row('POST /api/v1/me/close', PATIENTS, async (w, a): Promise<MatrixReq> => {
+    const request = post('/api/v1/me/close', { password: GOOD_PASSWORD, confirm: true });
+    return a.allowed ? { ...request, headers: { cookie: await accountToClose(w, a.actor) } } : request;
+  }),
+  variant(
+    'POST /api/v1/me/close',
+    'password mistyped',
+    'anon:401 *:404 owner:401 other:401 parent:401 teen:401',
+    () => post('/api/v1/me/close', { password: WRONG_PASSWORD, confirm: true }),
+  ),
 
   // ----- Practice team -----
   row('GET /api/v1/practices/:practiceId/members', 'anon:401 *:404 asstMsg:ok asstNo:ok pract:ok', (w) =>
@@ -684,6 +844,31 @@ export const MATRIX: Row[] = [
     (w) =>
       patch(`/api/v1/conversations/${w.conversations.otherPractice}`, { assigneeUserId: w.otherDoctorId }),
   ),
+  // The conversation of an account since closed stays in the practice's records, readable by its messaging
+  // team; nobody may write in it or reopen it any more.
+  variant(
+    'GET /api/v1/conversations/:conversationId',
+    'of an account since closed',
+    MESSAGING_TEAM,
+    async (w) => get(`/api/v1/conversations/${(await closedAccount(w)).conversationId}`),
+  ),
+  variant(
+    'POST /api/v1/conversations/:conversationId/messages',
+    'of an account since closed',
+    'anon:401 *:404 asstMsg:409 pract:409',
+    async (w) =>
+      post(`/api/v1/conversations/${(await closedAccount(w)).conversationId}/messages`, {
+        clientMessageId: cid(),
+        body: 'Bien noté, merci.',
+      }),
+  ),
+  variant(
+    'PATCH /api/v1/conversations/:conversationId',
+    'reopening that of an account since closed',
+    'anon:401 *:404 asstMsg:409 pract:409',
+    async (w) =>
+      patch(`/api/v1/conversations/${(await closedAccount(w)).conversationId}`, { status: 'open' }),
+  ),
   row('GET /api/v1/unread', SIGNED_IN, () => get('/api/v1/unread')),
   row('POST /api/v1/attachments', SIGNED_IN, () => ({
     method: 'POST',
@@ -714,6 +899,22 @@ export const MATRIX: Row[] = [
       body: 'Pourriez-vous nous apporter votre carte Vitale à la prochaine visite ?',
       patientMayReply: true,
     }),
+  ),
+  // A patient whose account is closed cannot be written to: the practice's messaging team reaches that rule.
+  variant(
+    'POST /api/v1/practices/:practiceId/conversations',
+    'to the profile of an account since closed',
+    'anon:401 *:404 asstMsg:409 pract:409',
+    async (w) =>
+      post(`${practice(w)}/conversations`, {
+        practitionerId: w.doctorId,
+        patientProfileId: (await closedAccount(w)).profileId,
+        category: 'administrative',
+        subject: 'Votre dossier',
+        clientMessageId: cid(),
+        body: 'Pourriez-vous nous rappeler ?',
+        patientMayReply: true,
+      }),
   ),
   // Renewal decisions are medical acts: the assistant reaches the request and is refused.
   row('POST /api/v1/renewals/:renewalId/decision', 'anon:401 *:404 asstMsg:403 pract:ok', async (w, a) =>
