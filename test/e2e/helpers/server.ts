@@ -54,7 +54,14 @@ export async function startServer(
   const root = resolve(import.meta.dirname, '../../..');
   const child: ChildProcess = spawn(
     process.execPath,
-    [...(options.nodeArgs ?? []), '--import', 'tsx', 'src/main.ts'],
+    [
+      ...(options.nodeArgs ?? []),
+      // `BENCH_CPU_PROF=<dir>`: every server started writes a CPU profile there when it stops (benchmarks).
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      '--import',
+      'tsx',
+      'src/main.ts',
+    ],
     {
       cwd: root,
       env: {
