@@ -9,6 +9,7 @@ import { browserKeys, type PushServiceSink, startPushService } from '../helpers/
 import { storesUnderTest } from '../helpers/stores';
 import { createTestApp, signUpPatient, type TestApp, totpCode } from '../helpers/test-app';
 
+const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
 const cid = () => randomUUID().replace(/-/g, '');
 
 /** Every table of the store: the type makes this list follow the schema. */
@@ -233,6 +234,45 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
       ).statusCode,
     ).toBeLessThan(300);
     expect((await jeanne.post('/api/v1/me/exports', { password: DEMO_PASSWORD })).statusCode).toBe(202);
+    const slots = (
+      await jeanne.get(
+        `/api/v1/directory/practitioners/${martinCare.practitionerId}/slots?practiceId=${martinCare.practiceId}&from=2026-11-09&days=7`,
+      )
+    ).json().slots as { startsAt: number }[];
+    const booked = await jeanne.post('/api/v1/appointments', {
+      practitionerId: martinCare.practitionerId,
+      practiceId: martinCare.practiceId,
+      startsAt: slots[0]!.startsAt,
+      patientProfileId: martinCare.patientProfileId,
+    });
+    expect(booked.statusCode, booked.body).toBe(201);
+    // ... a parent asks for a renewal with a document ...
+    const lucas = await signIn('lucas.moreau@demo.missive.test');
+    const lucasCare = (await lucas.get('/api/v1/my-practitioners'))
+      .json()
+      .practitioners.find((p: { patientName: string }) => p.patientName === 'Lucas Moreau');
+    const uploaded = await lucas.request('POST', '/api/v1/attachments', PDF, {
+      'content-type': 'application/pdf',
+      'x-file-name': encodeURIComponent('ordonnance.pdf'),
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const renewal = await lucas.post('/api/v1/conversations', {
+      practitionerId: lucasCare.practitionerId,
+      practiceId: lucasCare.practiceId,
+      patientProfileId: lucasCare.patientProfileId,
+      category: 'renewal',
+      subject: 'Renouvellement',
+      clientMessageId: cid(),
+      body: 'Bonjour, pourriez-vous renouveler mon traitement ? Ordonnance jointe.',
+      attachmentIds: [uploaded.json().id],
+      renewal: {
+        medication: 'Ventoline 100 µg',
+        dosage: '2 bouffées si besoin',
+        takenFor: 'asthme',
+        lastPrescriptionOn: '2026-05-04',
+      },
+    });
+    expect(renewal.statusCode, renewal.body).toBe(201);
     // ... someone mistypes a demo password (a login throttle) ...
     await t.client().post('/api/v1/auth/login', {
       email: 'lucas.moreau@demo.missive.test',
@@ -286,6 +326,11 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
       'login_throttle',
       'terms_acceptances',
       'data_exports',
+      'notification_log',
+      'push_log',
+      'appointments',
+      'attachments',
+      'renewals',
     ])
       expect(used, table).toContain(table);
     const demoUsers = await db.selectFrom('users').select(['id', 'email']).where('is_demo', '=', 1).execute();
@@ -302,6 +347,9 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
       'sessions',
       'data_exports',
       'message_templates',
+      'appointments',
+      'attachments',
+      'renewals',
     ]);
     for (const r of before)
       if (demoTables.has(r.table) && !r.text.includes(paulId)) demoIds.add(String(r.row.id));
