@@ -6,8 +6,9 @@ import { hashToken } from '../../src/platform/crypto/tokens';
 import type { Database } from '../../src/platform/db/schema';
 import { outboxPayloadAad } from '../../src/platform/outbox/outbox';
 import { browserKeys, type PushServiceSink, startPushService } from '../helpers/push-service';
+import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
-import { createTestApp, signUpPatient, type TestApp, totpCode } from '../helpers/test-app';
+import { createTestApp, GOOD_PASSWORD, signUpPatient, type TestApp, totpCode } from '../helpers/test-app';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
 const cid = () => randomUUID().replace(/-/g, '');
@@ -181,6 +182,13 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
     const messages = (await jeanne.get(`/api/v1/conversations/${answered.id}/messages`)).json().messages;
     expect(messages.map((m: { sender: { side: string } }) => m.sender.side)).toEqual(['patient', 'practice']);
     expect(messages[1].body).toContain('Dr Claire Martin');
+    // The practice sees both in its inbox.
+    const sophie = await signInStaff('sophie.bernard@demo.missive.test');
+    const inbox = (await sophie.get(`/api/v1/practices/${mine[0].practiceId}/inbox`)).json();
+    expect(inbox.conversations.map((c: { subject: string }) => c.subject).sort()).toEqual([
+      'Attestation pour ma mutuelle',
+      'Résultats de ma prise de sang',
+    ]);
     // Stored encrypted, like any conversation.
     const stored = await t.runtime.store.db.selectFrom('messages').select('body').execute();
     for (const { body } of stored) expect(Buffer.from(body).toString('utf8')).not.toContain('cholestérol');
@@ -273,6 +281,24 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
       },
     });
     expect(renewal.statusCode, renewal.body).toBe(201);
+    // ... the teenager takes his own account (a demo account too, as his profile is the demo's) ...
+    const leo = (
+      (await lucas.get('/api/v1/relatives')).json().profiles as { id: string; firstName: string }[]
+    ).find((p) => p.firstName === 'Léo')!;
+    expect(
+      (await lucas.post(`/api/v1/relatives/${leo.id}/own-account`, { email: 'leo.visitor@example.org' }))
+        .statusCode,
+    ).toBe(202);
+    const claimed = await t.client().post('/api/v1/profile-claims/accept', {
+      token: tokenFrom(await t.smtp.waitFor('leo.visitor@example.org')),
+      password: GOOD_PASSWORD,
+      locale: 'fr',
+      country: 'FR',
+    });
+    expect(claimed.statusCode, claimed.body).toBe(204);
+    expect(
+      await db.selectFrom('users').select('is_demo').where('email', '=', 'leo.visitor@example.org').execute(),
+    ).toEqual([{ is_demo: 1 }]);
     // ... someone mistypes a demo password (a login throttle) ...
     await t.client().post('/api/v1/auth/login', {
       email: 'lucas.moreau@demo.missive.test',
@@ -391,6 +417,9 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
     ]);
     expect(await db.selectFrom('conversations').select('id').execute()).toHaveLength(2);
     expect(await db.selectFrom('campaigns').select('id').execute()).toEqual([]);
+    expect(
+      await db.selectFrom('users').select('id').where('email', '=', 'leo.visitor@example.org').execute(),
+    ).toEqual([]);
     // The other account keeps every row it had, and works.
     expect(await paulRows()).toEqual(paulBefore);
     expect((await paul.get('/api/v1/me')).statusCode).toBe(200);
