@@ -13,6 +13,7 @@ import type { AuthContext } from '../accounts/sessions.service';
 import type { SchedulesService } from '../appointments/schedules.service';
 import { SYSTEM_ACTOR } from '../audit/audit.service';
 import type { ConversationsService } from '../messaging/conversations.service';
+import type { InboxService } from '../messaging/inbox.service';
 import type { MessagingSettingsService } from '../messaging/settings.service';
 import type { CareService } from '../patients/care.service';
 import type { PatientsService } from '../patients/patients.service';
@@ -41,6 +42,7 @@ export interface DemoDeps {
   terms: TermsService;
   messagingSettings: MessagingSettingsService;
   conversations: ConversationsService;
+  inbox: InboxService;
 }
 
 const rpps = (payload: string) => `${payload}${luhnCheckDigit(payload)}`;
@@ -625,13 +627,16 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
     },
     actor,
   );
-  await writeAs(
+  const certificate = await writeAs(
     lucas,
     'Attestation pour ma mutuelle',
     'Bonjour,\n\nMa mutuelle me demande une attestation de ma dernière consultation pour compléter mon dossier. ' +
       'Pourriez-vous me la déposer ici ?\n\nMerci d’avance,\nLucas Moreau',
     'administrative',
   );
+  // Dr Martin has read both; the new messages a visitor writes stand out as unread in her inbox.
+  for (const conversationId of [results.conversation.id, certificate.conversation.id])
+    await deps.inbox.markRead(martinAuth, conversationId, 2);
 
   return [
     { role: 'Administrator', name: 'Alex Admin', email: 'admin@demo.missive.test' },
