@@ -666,5 +666,6 @@ export function formatDemoLogins(logins: DemoLogin[]): string {
     `  ${DEMO_PASSWORD}`,
     ...lines,
     'Staff and the administrator set up two-step verification (TOTP) at their first sign-in.',
+    'Messaging is open for Dr Martin and Dr Dubois: sign in as a patient to write to them.',
   ].join('\n');
 }
