@@ -189,6 +189,13 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
       'Attestation pour ma mutuelle',
       'Résultats de ma prise de sang',
     ]);
+    // Dr Martin has read them: what a visitor writes next is what stands out.
+    const martin = await t.runtime.store.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'claire.martin@demo.missive.test')
+      .executeTakeFirstOrThrow();
+    expect(await t.services.inbox.unreadTotal({ sessionId: '', user: martin, mfa: 'verified' })).toBe(0);
     // Stored encrypted, like any conversation.
     const stored = await t.runtime.store.db.selectFrom('messages').select('body').execute();
     for (const { body } of stored) expect(Buffer.from(body).toString('utf8')).not.toContain('cholestérol');

@@ -576,6 +576,7 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
     martinAuth,
     ids.practiceId,
     ids.martin,
+    // Up to five open conversations per patient rather than two: several visitors share each demo patient.
     { ...DEFAULT_SETTINGS, open: true, maxOpenConversations: 5 },
     actor,
   );
@@ -613,7 +614,7 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
       'Dois-je prendre rendez-vous, ou cela peut-il attendre ma consultation du mois prochain ?\n\nJeanne Petit',
     'test_results',
   );
-  await deps.conversations.send(
+  const answer = await deps.conversations.send(
     martinAuth,
     results.conversation.id,
     {
@@ -635,8 +636,8 @@ export async function loadDemo(deps: DemoDeps): Promise<DemoLogin[]> {
     'administrative',
   );
   // Dr Martin has read both; the new messages a visitor writes stand out as unread in her inbox.
-  for (const conversationId of [results.conversation.id, certificate.conversation.id])
-    await deps.inbox.markRead(martinAuth, conversationId, 2);
+  await deps.inbox.markRead(martinAuth, results.conversation.id, answer.message.seq);
+  await deps.inbox.markRead(martinAuth, certificate.conversation.id, certificate.message.seq);
 
   return [
     { role: 'Administrator', name: 'Alex Admin', email: 'admin@demo.missive.test' },
