@@ -173,7 +173,7 @@ async function run(argv: string[]): Promise<number> {
           console.error('The demo practice is never loaded in production.');
           return 1;
         }
-        await removeDemo(runtime.store);
+        await removeDemo(runtime.store, runtime.keys);
         const logins = await loadDemo({ store: runtime.store, clock, ...services });
         console.log(formatDemoLogins(logins));
         return 0;

@@ -51,7 +51,8 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
   });
 
   it('opens messaging, sends a renewal request for Emma, assigns it, approves it, and shows the decision and the read tick', async () => {
-    // ----- Dr Martin, practice administrator, opens her own messaging and Dr Dubois's.
+    // ----- Dr Martin, practice administrator, finds her messaging and Dr Dubois's open (the demo is ready to
+    // try), closes hers and opens it again: each is an explicit, explained step.
     const martin = await browser('fr-FR');
     await signInStaff(martin, 'claire.martin@demo.missive.test');
     await martin.getByRole('navigation').getByRole('link', { name: 'Messagerie' }).click();
@@ -62,11 +63,18 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
     await expect
       .poll(() => martin.getByRole('heading', { level: 1, name: 'Réglages de la messagerie' }).isVisible())
       .toBe(true);
-    // Closed by default; opening is an explicit, explained step.
     await expect
-      .poll(() => visible(martin, 'Les patients ne peuvent pas vous écrire.'), { timeout: 10_000 })
+      .poll(() => visible(martin, /Les patients qui vous ont consulté peuvent vous écrire/), {
+        timeout: 10_000,
+      })
       .toBe(true);
     expect(await seriousViolations(martin)).toEqual([]);
+    await martin.getByRole('button', { name: 'Fermer la messagerie' }).click();
+    await martin.getByRole('dialog').getByRole('button', { name: 'Fermer la messagerie' }).click();
+    await expect
+      .poll(() => visible(martin, 'La messagerie est maintenant fermée.'), { timeout: 10_000 })
+      .toBe(true);
+    expect(await visible(martin, /Les patients ne peuvent pas vous écrire\./)).toBe(true);
     await martin.getByRole('button', { name: 'Ouvrir la messagerie à mes patients' }).click();
     const confirm = martin.getByRole('dialog');
     await expect.poll(() => confirm.getByText(/n’est pas un service d’urgence/).isVisible()).toBe(true);
@@ -76,10 +84,15 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
       .toBe(true);
 
     await martin.getByLabel('Praticien', { exact: true }).selectOption({ label: 'Marc Dubois' });
-    await martin.getByRole('button', { name: 'Ouvrir la messagerie de Marc Dubois' }).click();
-    await martin.getByRole('dialog').getByRole('button', { name: 'Ouvrir la messagerie' }).click();
     await expect
-      .poll(() => visible(martin, 'La messagerie est maintenant ouverte.'), { timeout: 10_000 })
+      .poll(() => martin.getByRole('heading', { name: /Messagerie de Marc Dubois\s+Ouverte/ }).isVisible(), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+    await expect
+      .poll(() => visible(martin, /Les patients qui vous ont consulté peuvent vous écrire/), {
+        timeout: 10_000,
+      })
       .toBe(true);
 
     // ----- Lucas Moreau writes a renewal request for his daughter Emma (Dr Dubois's patient).
@@ -203,7 +216,7 @@ describe('messaging in the browser: a renewal request for a child, triaged, appr
     expect(await lucas.locator('.msg--mine').count()).toBe(2);
   });
 
-  // Dr Martin opened her messaging in the first test.
+  // The demo opens Dr Martin's messaging.
   it('interrupts a chest-pain message with the emergency numbers before it is sent', async () => {
     const emily = await browser('en-GB');
     await signIn(emily, 'emily.clarke@demo.missive.test');

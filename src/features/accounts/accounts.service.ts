@@ -376,6 +376,8 @@ export function createAccountsService(deps: AccountsDeps) {
         locale: Locale;
         country: 'FR' | 'IT';
         passwordHash: string;
+        /** The profile belongs to the demo: so does the account made for it, and a demo reload removes both. */
+        isDemo?: boolean;
       },
     ): Promise<string> {
       const now = clock.now();
@@ -396,7 +398,7 @@ export function createAccountsService(deps: AccountsDeps) {
           totp_last_step: null,
           failed_logins: 0,
           locked_until: null,
-          is_demo: 0,
+          is_demo: input.isDemo ? 1 : 0,
           created_at: now,
           updated_at: now,
         });

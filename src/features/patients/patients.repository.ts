@@ -22,6 +22,17 @@ export async function insertProfile(db: Db, row: Insertable<PatientProfileRow>):
   await db.insertInto('patient_profiles').values(row).execute();
 }
 
+/** Whether the profile belongs to a demo account. */
+export async function ownerIsDemo(db: Db, profileId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('patient_profiles')
+    .innerJoin('users', 'users.id', 'patient_profiles.owner_user_id')
+    .select('users.is_demo')
+    .where('patient_profiles.id', '=', profileId)
+    .executeTakeFirst();
+  return row?.is_demo === 1;
+}
+
 export async function updateProfile(
   db: Db,
   id: string,

@@ -269,6 +269,7 @@ export function createPatientsService(deps: PatientsDeps) {
           locale: body.locale,
           country: body.country,
           passwordHash,
+          isDemo: await repo.ownerIsDemo(trx, claim.patient_profile_id),
         });
         await repo.updateProfile(trx, claim.patient_profile_id, {
           user_id: userId,

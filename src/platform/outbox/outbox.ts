@@ -36,6 +36,9 @@ export interface Outbox {
   stop(): Promise<void>;
 }
 
+/** Associated data of an outbox row's encrypted payload. */
+export const outboxPayloadAad = (id: string) => `outbox.payload:${id}`;
+
 const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
 const BATCH = 50;
@@ -57,7 +60,7 @@ export function createOutbox(deps: {
   let again = false;
   let stopped = true;
 
-  const aad = (id: string) => `outbox.payload:${id}`;
+  const aad = outboxPayloadAad;
   const row = (topic: string, payload: unknown, now: number): OutboxRow => {
     const id = uuidv7();
     return {
