@@ -174,6 +174,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0009-terms-and-rights',
       '0011-inbox-order',
       '0012-campaign-attachments',
+      '0013-campaign-pending',
     ]);
   });
 });

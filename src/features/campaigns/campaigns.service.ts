@@ -590,6 +590,7 @@ export function createCampaignsService(deps: {
                   })),
                 )
                 .execute();
+              await new Promise((resolve) => setImmediate(resolve));
             }
             return true;
           });
@@ -601,6 +602,9 @@ export function createCampaignsService(deps: {
           batches++;
           delivered += count;
           if (count === 0) break;
+          // Let the requests that arrived meanwhile run: on the embedded store every statement completes
+          // synchronously, so without a turn of the event loop a large fan-out would hold up every request.
+          await new Promise((resolve) => setImmediate(resolve));
         }
         const remaining = await db
           .selectFrom('campaign_recipients')

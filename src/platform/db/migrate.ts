@@ -10,6 +10,7 @@ import * as keyRotation from './migrations/0008-key-rotation';
 import * as termsAndRights from './migrations/0009-terms-and-rights';
 import * as inboxOrder from './migrations/0011-inbox-order';
 import * as campaignAttachments from './migrations/0012-campaign-attachments';
+import * as campaignPending from './migrations/0013-campaign-pending';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0009-terms-and-rights': termsAndRights,
   '0011-inbox-order': inboxOrder,
   '0012-campaign-attachments': campaignAttachments,
+  '0013-campaign-pending': campaignPending,
 };
 
 class StaticProvider implements MigrationProvider {
