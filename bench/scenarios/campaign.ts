@@ -4,8 +4,8 @@ import { openStore } from '../../src/platform/db/store';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
 import { analyse, bulkPatients, bulkSessions } from '../lib/bulk';
 import { createFixture } from '../lib/fixture';
+import { connectSockets } from '../lib/realtime';
 import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
-import { connectSockets } from '../lib/sockets';
 import { round } from '../lib/stats';
 import { openLoop, startSenders } from './send';
 
@@ -19,7 +19,7 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
   const connected = options.smoke ? 20 : 1_000;
   const interactiveRate = options.smoke ? 20 : 100;
   const quietMs = options.smoke ? 1_500 : 10_000;
-  const fixture = await createFixture(options.store, 16);
+  const fixture = await createFixture(options.store, 16, { sessions: true });
   let server: RunningServer | undefined;
   const store = openStore({
     databaseUrl: fixture.env.DATABASE_URL,
@@ -41,13 +41,6 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
       passwordHash: hash,
       prefix: 'bench.campaign',
     });
-    // The practitioner acts through a session whose second factor is already verified.
-    await store.db
-      .updateTable('users')
-      .set({ totp_enrolled_at: Date.now() })
-      .where('id', '=', fixture.practitionerId)
-      .execute();
-    const [practitionerToken] = await bulkSessions(store, [fixture.practitionerId], { mfaVerified: true });
     const step = Math.max(1, Math.floor(recipients / connected));
     const listeners = Array.from({ length: connected }, (_, i) => bulk.userIds[i * step]!);
     const listenerTokens = await bulkSessions(store, listeners);
@@ -57,9 +50,11 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
     server = await startServer(fixture.env);
     const base = server.url;
     const senders = await startSenders(base, fixture);
-    const pushedAt: number[] = [];
-    const sockets = await connectSockets(base, listenerTokens, (index, event, at) => {
-      if (event.type === 'conversation.created' && pushedAt[index] === undefined) pushedAt[index] = at;
+    // Each listener hears of its own new conversation once: when, by conversation.
+    const pushedAt = new Map<string, number>();
+    const sockets = await connectSockets(base, fixture.cookieName, listenerTokens, (event) => {
+      if (event.type === 'conversation.created' && !pushedAt.has(event.conversationId))
+        pushedAt.set(event.conversationId, performance.now());
     });
 
     // Interactive sends without the campaign, then the same load while the campaign fans out.
@@ -70,7 +65,7 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        cookie: `missive_session=${practitionerToken}`,
+        cookie: `${fixture.cookieName}=${fixture.practitionerToken}`,
         origin: base,
       },
       body: JSON.stringify({
@@ -119,9 +114,9 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
       );
     // Give the last pushes a moment to arrive, then read when each connected recipient heard of it.
     const pushDeadline = performance.now() + 10_000;
-    while (pushedAt.filter((t) => t !== undefined).length < connected && performance.now() < pushDeadline)
+    while (pushedAt.size < connected && performance.now() < pushDeadline)
       await new Promise((r) => setTimeout(r, 50));
-    const pushed = pushedAt.filter((t): t is number => t !== undefined);
+    const pushed = [...pushedAt.values()];
     const lastPushMs = pushed.length ? Math.max(...pushed) - started : Number.NaN;
     await sockets.close();
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/platform/db/store';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
-import { bulkSessions } from '../lib/bulk';
 import { createFixture } from '../lib/fixture';
 import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
 import { round } from '../lib/stats';
@@ -24,7 +23,7 @@ interface Writer {
 export async function runCrash(options: ScenarioOptions): Promise<BenchResult> {
   const kills = options.smoke ? 2 : 20;
   const patients = options.smoke ? 4 : 32;
-  const fixture = await createFixture(options.store, patients);
+  const fixture = await createFixture(options.store, patients, { sessions: true });
   // Notices become due at once, so the outbox has work in flight when the process dies.
   const env: Record<string, string> = { ...fixture.env, NOTIFY_DELAY_SECONDS: '0' };
   const store = openStore({
@@ -37,16 +36,13 @@ export async function runCrash(options: ScenarioOptions): Promise<BenchResult> {
     const port = Number(new URL(server.url).port);
     const base = server.url;
     const senders: Sender[] = await startSenders(base, fixture);
-    await store.db
-      .updateTable('users')
-      .set({ totp_enrolled_at: Date.now() })
-      .where('id', '=', fixture.practitionerId)
-      .execute();
-    const [doctorToken] = await bulkSessions(store, [fixture.practitionerId], { mfaVerified: true });
     // Patients write in their conversations; the practitioner answers in each (that queues a notice).
     const writers: Writer[] = [
       ...senders,
-      ...senders.map((s) => ({ cookie: `missive_session=${doctorToken}`, conversationId: s.conversationId })),
+      ...senders.map((s) => ({
+        cookie: `${fixture.cookieName}=${fixture.practitionerToken}`,
+        conversationId: s.conversationId,
+      })),
     ];
 
     const attempted = new Set<string>();

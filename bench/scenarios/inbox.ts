@@ -4,7 +4,7 @@ import { systemClock } from '../../src/platform/clock/clock';
 import { createLogger } from '../../src/platform/logging';
 import { openRuntime } from '../../src/platform/runtime';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
-import { analyse, bulkConversations, bulkPatients, bulkPractitioners, bulkSessions } from '../lib/bulk';
+import { analyse, bulkConversations, bulkPatients, bulkPractitioners } from '../lib/bulk';
 import { createFixture } from '../lib/fixture';
 import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
 import { round } from '../lib/stats';
@@ -40,7 +40,7 @@ export async function runInbox(options: ScenarioOptions): Promise<BenchResult> {
   const patientsCount = options.smoke ? 100 : 100_000;
   const messagesPerConversation = options.smoke ? 10 : 50;
   const durationMs = options.smoke ? 1_000 : 15_000;
-  const fixture = await createFixture(options.store, 1);
+  const fixture = await createFixture(options.store, 1, { sessions: true });
   const config = loadConfig({ ...fixture.env, LOG_LEVEL: 'warn' });
   const runtime = await openRuntime(config, systemClock, createLogger(config));
   let server: RunningServer | undefined;
@@ -82,12 +82,6 @@ export async function runInbox(options: ScenarioOptions): Promise<BenchResult> {
         }
       },
     });
-    await runtime.store.db
-      .updateTable('users')
-      .set({ totp_enrolled_at: Date.now() })
-      .where('id', '=', fixture.practitionerId)
-      .execute();
-    const [doctorToken] = await bulkSessions(runtime.store, [fixture.practitionerId], { mfaVerified: true });
     await analyse(runtime.store);
     const loadMs = performance.now() - loadStarted;
     const messages = data.conversations.length * messagesPerConversation;
@@ -95,7 +89,7 @@ export async function runInbox(options: ScenarioOptions): Promise<BenchResult> {
 
     server = await startServer(fixture.env);
     const base = server.url;
-    const cookie = `missive_session=${doctorToken}`;
+    const cookie = `${fixture.cookieName}=${fixture.practitionerToken}`;
     const mine = data.conversations.filter((c) => c.practitionerId === fixture.practitionerId);
     let next = 0;
     const inbox = await measure(
