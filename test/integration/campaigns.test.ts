@@ -418,6 +418,65 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     });
   });
 
+  it('completes a recipient list cut short by a crash, and drops a patient who opts out while it is sending', async () => {
+    const db = t.runtime.store.db;
+    const optOut = (client: TestClient, patientProfileId: string, optedOut: boolean) =>
+      client.request('PUT', `/api/v1/practices/${practiceId}/campaign-optout`, {
+        patientProfileId,
+        optedOut,
+      });
+    await optOut(jeanne, jeanneProfile, false);
+    const created = await create({ title: 'Reprise' });
+    expect(created.statusCode, created.body).toBe(201);
+    const campaign = created.json();
+    // The process died just after the campaign started: status and total written, one row of three.
+    await db
+      .updateTable('campaigns')
+      .set({ status: 'sending', started_at: t.clock.now(), total_recipients: 3 })
+      .where('id', '=', campaign.id)
+      .execute();
+    await db
+      .insertInto('campaign_recipients')
+      .values({
+        campaign_id: campaign.id,
+        patient_profile_id: jeanneProfile,
+        conversation_id: null,
+        delivered_at: null,
+      })
+      .execute();
+    // Paul opts out before the restart: the completed list leaves him out and the total follows.
+    await optOut(paul, paulProfile, true);
+    expect(await t.services.campaigns.runDue({ maxBatches: 1, batchSize: 1 })).toBe(1);
+    const detail = async () =>
+      (await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${campaign.id}`)).json();
+    expect(await detail()).toMatchObject({ status: 'sending', totalRecipients: 2, delivered: 1 });
+    // The one still waiting opts out while the campaign is sending: never delivered, dropped from the total.
+    const waiting = (
+      await db
+        .selectFrom('campaign_recipients')
+        .select('patient_profile_id')
+        .where('campaign_id', '=', campaign.id)
+        .where('delivered_at', 'is', null)
+        .execute()
+    ).map((r) => r.patient_profile_id);
+    expect(waiting).toHaveLength(1);
+    const [profile] = waiting as [string];
+    expect([jeanneProfile, childProfile]).toContain(profile);
+    await optOut(profile === jeanneProfile ? jeanne : paul, profile, true);
+    expect(await t.services.campaigns.runDue()).toBe(0);
+    expect(await detail()).toMatchObject({ status: 'sent', totalRecipients: 1, delivered: 1 });
+    const conversations = await db
+      .selectFrom('conversations')
+      .innerJoin('campaign_recipients', 'campaign_recipients.conversation_id', 'conversations.id')
+      .select('conversations.patient_profile_id')
+      .where('campaign_recipients.campaign_id', '=', campaign.id)
+      .execute();
+    expect(conversations).toHaveLength(1);
+    expect([paulProfile, profile]).not.toContain(conversations[0]!.patient_profile_id);
+    await optOut(paul, paulProfile, false);
+    await optOut(profile === jeanneProfile ? jeanne : paul, profile, false);
+  });
+
   it('honours an opt-out made after scheduling, and cancels a scheduled campaign', async () => {
     const later = t.clock.now() + 60 * 60_000;
     const scheduled = (await create({ title: 'Dépistage', sendAt: later })).json();

@@ -216,6 +216,17 @@ export function deliveryProfiles(db: Db, profileIds: readonly string[]) {
     .execute();
 }
 
+/** Which of these profiles opted out of the practice's campaigns. */
+export async function optedOutAmong(db: Db, practiceId: string, profileIds: readonly string[]) {
+  const rows = await db
+    .selectFrom('campaign_optouts')
+    .select('patient_profile_id')
+    .where('practice_id', '=', practiceId)
+    .where('patient_profile_id', 'in', profileIds)
+    .execute();
+  return rows.map((row) => row.patient_profile_id);
+}
+
 /**
  * Takes recipients not yet delivered, for this transaction only: their rows are removed and written
  * back delivered by insertDeliveries. A concurrent claimant of the same rows gets nothing for them.

@@ -44,6 +44,8 @@ import * as repo from './campaigns.repository';
 
 /** Recipients per transaction: large enough to amortise commits, small enough that interactive writes are not kept waiting. */
 const BATCH = 250;
+/** Recipient rows written per transaction while a campaign's list is fixed. */
+const FIX_CHUNK = 1_000;
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
 export const campaignTitleAad = (id: string) => `campaigns.title:${id}`;
@@ -152,51 +154,129 @@ export function createCampaignsService(deps: {
   }
 
   /**
+   * Fixes the recipients of a campaign that has started sending, in short transactions so that the list
+   * of a large practice does not hold the writer. The first pass writes the audience computed when the
+   * campaign started; after a crash (fewer rows than the total), the audience is computed again for the
+   * same date and what is missing is added, opt-outs made meanwhile honoured, and the total becomes what
+   * the list holds. Idempotent: several instances may run it at once.
+   */
+  async function fixRecipients(campaign: CampaignRow, audience?: readonly string[]): Promise<void> {
+    const fixed = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('campaign_recipients')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('campaign_id', '=', campaign.id)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    if (!audience && campaign.total_recipients !== null && (await fixed()) >= campaign.total_recipients)
+      return;
+    const recipients =
+      audience ??
+      (
+        await audienceOf(
+          campaign.practice_id,
+          JSON.parse(campaign.audience) as AudienceDefinition,
+          campaign.started_at ?? clock.now(),
+        )
+      ).recipients;
+    for (let i = 0; i < recipients.length; i += FIX_CHUNK) {
+      await db
+        .insertInto('campaign_recipients')
+        .values(
+          recipients.slice(i, i + FIX_CHUNK).map((profileId) => ({
+            campaign_id: campaign.id,
+            patient_profile_id: profileId,
+            conversation_id: null,
+            delivered_at: null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['campaign_id', 'patient_profile_id']).doNothing())
+        .execute();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!audience) {
+      const total = await fixed();
+      await db
+        .updateTable('campaigns')
+        .set({ total_recipients: total })
+        .where('id', '=', campaign.id)
+        .execute();
+    }
+  }
+
+  /**
    * Delivers one batch of a campaign's remaining recipients in one transaction, with multi-row writes:
    * each recipient gets a conversation with one message, its audit entry (whose sequence is the change
-   * cursor), the author's read marker and a delayed notice. Returns how many were delivered.
+   * cursor), the author's read marker and a delayed notice. What does not depend on the transaction
+   * (reads, identifiers, encryption) is prepared before it takes the writer. A recipient who opted out
+   * since the list was fixed is dropped from it. Returns how many recipients this batch took from the
+   * pending list, and how many of them it delivered to.
    */
-  async function deliverBatch(campaign: CampaignRow, batchSize: number): Promise<number> {
-    const pending = await db
-      .selectFrom('campaign_recipients')
-      .select('patient_profile_id')
-      .where('campaign_id', '=', campaign.id)
-      .where('delivered_at', 'is', null)
-      .limit(batchSize)
-      .execute();
-    if (pending.length === 0) return 0;
-    const title = await keys.decryptText(campaign.title, campaignTitleAad(campaign.id));
-    const body = await keys.decryptText(campaign.body, campaignBodyAad(campaign.id));
-    const profiles = new Map(
-      (
-        await repo.deliveryProfiles(
-          db,
-          pending.map((p) => p.patient_profile_id),
-        )
-      ).map((p) => [p.id, p]),
-    );
+  async function deliverBatch(
+    campaign: CampaignRow,
+    batchSize: number,
+    texts: { title: string; body: string },
+  ): Promise<{ taken: number; delivered: number }> {
+    const pending = (
+      await db
+        .selectFrom('campaign_recipients')
+        .select('patient_profile_id')
+        .where('campaign_id', '=', campaign.id)
+        .where('delivered_at', 'is', null)
+        .limit(batchSize)
+        .execute()
+    ).map((p) => p.patient_profile_id);
+    if (pending.length === 0) return { taken: 0, delivered: 0 };
+    const profiles = new Map((await repo.deliveryProfiles(db, pending)).map((p) => [p.id, p]));
+    const optedOut = new Set(await repo.optedOutAmong(db, campaign.practice_id, pending));
     const author = campaign.author_user_id;
     const mayReply = campaign.patients_may_reply === 1;
+    const now = clock.now();
+    const prepared = new Map(
+      pending
+        .filter((profileId) => !optedOut.has(profileId))
+        .map((profileId) => {
+          const profile = profiles.get(profileId);
+          const facts = profile ? profileFacts(profile) : null;
+          const candidates = facts ? [facts.userId, facts.ownerUserId] : [];
+          const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
+            (userId) =>
+              facts && maySeeProfileItem(userId, facts, { createdByUserId: author, createdAt: now }),
+          );
+          const conversationId = uuidv7();
+          const messageId = uuidv7();
+          return [
+            profileId,
+            {
+              profileId,
+              conversationId,
+              messageId,
+              userIds,
+              subject: keys.encrypt(texts.title, subjectAad(conversationId)),
+              body: keys.encrypt(texts.body, messageBodyAad(messageId)),
+            },
+          ] as const;
+        }),
+    );
     const delivered: { conversationId: string; userIds: string[]; cursor: number }[] = [];
+    let taken = 0;
     await db.transaction().execute(async (trx) => {
-      const now = clock.now();
       // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
       // this transaction took is delivered here, and a crash rolls the whole batch back.
-      const claimed = await repo.claimRecipients(
-        trx,
-        campaign.id,
-        pending.map((p) => p.patient_profile_id),
-      );
-      if (claimed.length === 0) return;
-      const items = claimed.map((profileId) => {
-        const profile = profiles.get(profileId);
-        const facts = profile ? profileFacts(profile) : null;
-        const candidates = facts ? [facts.userId, facts.ownerUserId] : [];
-        const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
-          (userId) => facts && maySeeProfileItem(userId, facts, { createdByUserId: author, createdAt: now }),
-        );
-        return { profileId, conversationId: uuidv7(), messageId: uuidv7(), userIds };
-      });
+      const claimed = await repo.claimRecipients(trx, campaign.id, pending);
+      taken = claimed.length;
+      const dropped = claimed.filter((profileId) => !prepared.has(profileId)).length;
+      if (dropped > 0)
+        await trx
+          .updateTable('campaigns')
+          .set((eb) => ({ total_recipients: eb('total_recipients', '-', dropped) }))
+          .where('id', '=', campaign.id)
+          .execute();
+      const items = claimed.flatMap((profileId) => prepared.get(profileId) ?? []);
+      if (items.length === 0) return;
       const cursors = await appendAuditMany(
         trx,
         store.dialect,
@@ -219,7 +299,7 @@ export function createCampaignsService(deps: {
         created_by_user_id: author,
         origin: 'campaign',
         category: 'administrative',
-        subject: keys.encrypt(title, subjectAad(item.conversationId)),
+        subject: item.subject,
         status: mayReply ? 'waiting_patient' : 'closed',
         assignee_user_id: null,
         patient_may_reply: campaign.patients_may_reply,
@@ -241,7 +321,7 @@ export function createCampaignsService(deps: {
         sender_user_id: author,
         sender_side: 'practice',
         kind: 'text',
-        body: keys.encrypt(body, messageBodyAad(item.messageId)),
+        body: item.body,
         emergency_kind: null,
         attachment_count: 0,
         change_cursor: cursors[index]!,
@@ -276,7 +356,7 @@ export function createCampaignsService(deps: {
         userIds: d.userIds,
         cursor: d.cursor,
       });
-    return delivered.length;
+    return { taken, delivered: delivered.length };
   }
 
   return {
@@ -563,45 +643,42 @@ export function createCampaignsService(deps: {
       const batchSize = options.batchSize ?? BATCH;
       let delivered = 0;
       let batches = 0;
-      for (const campaign of await repo.dueCampaigns(db, clock.now())) {
+      for (let campaign of await repo.dueCampaigns(db, clock.now())) {
         if (campaign.status === 'scheduled') {
+          const startedAt = clock.now();
           const { recipients } = await audienceOf(
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
-            clock.now(),
+            startedAt,
           );
-          const started = await db.transaction().execute(async (trx) => {
-            const claimed = await trx
-              .updateTable('campaigns')
-              .set({ status: 'sending', started_at: clock.now(), total_recipients: recipients.length })
-              .where('id', '=', campaign.id)
-              .where('status', '=', 'scheduled')
-              .executeTakeFirst();
-            if (claimed.numUpdatedRows !== 1n) return false;
-            for (let i = 0; i < recipients.length; i += 500) {
-              await trx
-                .insertInto('campaign_recipients')
-                .values(
-                  recipients.slice(i, i + 500).map((profileId) => ({
-                    campaign_id: campaign.id,
-                    patient_profile_id: profileId,
-                    conversation_id: null,
-                    delivered_at: null,
-                  })),
-                )
-                .execute();
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-            return true;
-          });
-          if (!started) continue;
+          // Claimed by one instance only; from here the campaign can no longer be edited or cancelled.
+          const claimed = await db
+            .updateTable('campaigns')
+            .set({ status: 'sending', started_at: startedAt, total_recipients: recipients.length })
+            .where('id', '=', campaign.id)
+            .where('status', '=', 'scheduled')
+            .executeTakeFirst();
+          if (claimed.numUpdatedRows !== 1n) continue;
+          campaign = {
+            ...campaign,
+            status: 'sending',
+            started_at: startedAt,
+            total_recipients: recipients.length,
+          };
+          await fixRecipients(campaign, recipients);
+        } else {
+          await fixRecipients(campaign);
         }
+        const texts = {
+          title: await keys.decryptText(campaign.title, campaignTitleAad(campaign.id)),
+          body: await keys.decryptText(campaign.body, campaignBodyAad(campaign.id)),
+        };
         for (;;) {
           if (batches >= maxBatches) return delivered;
-          const count = await deliverBatch(campaign, batchSize);
+          const batch = await deliverBatch(campaign, batchSize, texts);
           batches++;
-          delivered += count;
-          if (count === 0) break;
+          delivered += batch.delivered;
+          if (batch.taken === 0) break;
           // Let the requests that arrived meanwhile run: on the embedded store every statement completes
           // synchronously, so without a turn of the event loop a large fan-out would hold up every request.
           await new Promise((resolve) => setImmediate(resolve));

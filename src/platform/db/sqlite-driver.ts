@@ -12,8 +12,18 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 
+/**
+ * Who may write to the database file. One process holds a FairMutex; a worker thread writing to the same
+ * file asks the process's mutex for its turn (see features/campaigns/fanout-runner), so that writes are
+ * queued, never left to SQLite's busy wait, which would block the event loop.
+ */
+export interface WriterLock {
+  lock(): Promise<void>;
+  unlock(): void;
+}
+
 /** A first-come, first-served lock: waiters are served in arrival order, so none can starve. */
-class FairMutex {
+export class FairMutex implements WriterLock {
   #locked = false;
   readonly #waiters: (() => void)[] = [];
 
@@ -63,14 +73,16 @@ function execute<R>(prepare: Prepare, query: CompiledQuery): QueryResult<R> {
  * Everything inside a transaction runs on the writer and sees its own changes.
  */
 class SplitSqliteDriver implements Driver {
-  readonly #writer = new FairMutex();
+  readonly #writer: WriterLock;
   readonly #write: Prepare;
   readonly #read: Prepare;
 
   constructor(
     private readonly writer: Database.Database,
     private readonly reader: Database.Database,
+    lock: WriterLock,
   ) {
+    this.#writer = lock;
     this.#write = statementCache(writer);
     this.#read = reader === writer ? this.#write : statementCache(reader);
   }
@@ -108,7 +120,7 @@ class RoutedConnection implements DatabaseConnection {
   #holdsWriter = false;
 
   constructor(
-    private readonly mutex: FairMutex,
+    private readonly mutex: WriterLock,
     private readonly write: Prepare,
     private readonly read: Prepare,
   ) {}
@@ -143,11 +155,18 @@ class RoutedConnection implements DatabaseConnection {
   }
 }
 
-/** A Kysely dialect over a writer and a reader connection to the same SQLite file (they may be one). */
-export function splitSqliteDialect(writer: Database.Database, reader: Database.Database): KyselyDialect {
+/**
+ * A Kysely dialect over a writer and a reader connection to the same SQLite file (they may be one); writes
+ * take `lock` in turn.
+ */
+export function splitSqliteDialect(
+  writer: Database.Database,
+  reader: Database.Database,
+  lock: WriterLock,
+): KyselyDialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new SplitSqliteDriver(writer, reader),
+    createDriver: () => new SplitSqliteDriver(writer, reader, lock),
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };

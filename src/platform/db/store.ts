@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema';
-import { splitSqliteDialect } from './sqlite-driver';
+import { FairMutex, splitSqliteDialect, type WriterLock } from './sqlite-driver';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +13,8 @@ export interface Store {
   readonly binaryType: 'blob' | 'bytea';
   /** PostgreSQL schema the store lives in (undefined on SQLite). */
   readonly schema: string | undefined;
+  /** On SQLite, the lock every write of this process takes in turn (lent to a worker thread that writes). */
+  readonly writerLock: WriterLock | undefined;
   ping(): Promise<void>;
   /**
    * Online, consistent copy of the embedded database to a file (SQLite's backup API: writers are not
@@ -29,13 +31,20 @@ export interface StoreOptions {
   /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
   pgSchema?: string | undefined;
   pgPoolSize?: number;
+  /**
+   * On SQLite, take this lock for writes instead of a lock of this store's own: a worker thread passes
+   * the lock it borrows from the process that owns the database.
+   */
+  sqliteWriterLock?: WriterLock;
 }
 
 export function openStore(options: StoreOptions): Store {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openSqlite(options.sqlitePath);
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl, options)
+    : openSqlite(options.sqlitePath, options.sqliteWriterLock ?? new FairMutex());
 }
 
-function openSqlite(path: string): Store {
+function openSqlite(path: string, writerLock: WriterLock): Store {
   const connection = new Database(path);
   // WAL with synchronous=FULL: a committed message survives a power cut, readers never block the writer.
   connection.pragma('journal_mode = WAL');
@@ -48,12 +57,13 @@ function openSqlite(path: string): Store {
     reader.pragma('busy_timeout = 5000');
     reader.pragma('query_only = ON');
   }
-  const db = new Kysely<Schema>({ dialect: splitSqliteDialect(connection, reader) });
+  const db = new Kysely<Schema>({ dialect: splitSqliteDialect(connection, reader, writerLock) });
   return {
     db,
     dialect: 'sqlite',
     binaryType: 'blob',
     schema: undefined,
+    writerLock,
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -91,6 +101,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
     dialect: 'postgres',
     binaryType: 'bytea',
     schema: options.pgSchema ?? 'public',
+    writerLock: undefined,
     async ping() {
       await sql`select 1`.execute(db);
     },
