@@ -8,7 +8,6 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { Config } from './config';
 import { registerAccountsRoutes } from './features/accounts/accounts.routes';
 import { registerAppointmentsRoutes } from './features/appointments/appointments.routes';
@@ -40,6 +39,7 @@ import {
   rateRules,
 } from './platform/http/rate-limit';
 import { installSameOriginCheck } from './platform/http/same-origin';
+import { uuidv7 } from './platform/ids';
 import type { Mailer } from './platform/mail/mailer';
 import type { Outbox } from './platform/outbox/outbox';
 import { createServices, type Services } from './services';

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { buildApp, DEFAULT_WEB_ROOT } from './app';
 import { ConfigError, loadConfig } from './config';
 import { applyAuditRetention } from './features/audit/audit-retention';
+import { createCampaignRunner } from './features/campaigns/fanout-runner';
 import { formatDemoLogins, hasAnyUser, loadDemo } from './features/demo/demo.service';
 import { systemClock } from './platform/clock/clock';
 import { createLogger } from './platform/logging';
@@ -32,11 +33,13 @@ async function main(): Promise<void> {
     console.log(`\n${formatDemoLogins(logins)}\n`);
   }
 
-  // Campaign sending: a resumable job, looked at every few seconds and right after a campaign is created.
+  // Campaign sending: a resumable job in a worker thread, looked at every few seconds and right after a
+  // campaign is created.
+  const campaignRunner = createCampaignRunner({ config, store: runtime.store, bus: runtime.bus, logger });
   let campaignRun: Promise<unknown> | undefined;
   const runCampaigns = () => {
-    campaignRun ??= services.campaigns
-      .runDue()
+    campaignRun ??= campaignRunner
+      .run()
       .catch((err) => logger.warn({ err }, 'campaign sending failed'))
       .finally(() => {
         campaignRun = undefined;
@@ -92,7 +95,8 @@ async function main(): Promise<void> {
     clearInterval(campaignTimer);
     clearInterval(rotationTimer);
     rotationStop.abort();
-    await campaignRun;
+    await campaignRunner.close();
+    await campaignRun?.catch(() => undefined);
     await rotationRun;
     await services.exports.settled();
     const force = setTimeout(() => {

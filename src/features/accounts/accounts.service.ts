@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../../config';
 import type { SignupBody, UpdateMeBody, User } from '../../contracts/accounts';
 import type { Locale } from '../../contracts/common';
@@ -13,6 +12,7 @@ import { isUniqueViolation } from '../../platform/db/dialect';
 import type { Database, UserRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { Mailer } from '../../platform/mail/mailer';
 import { type MailTemplate, renderMail } from '../../platform/mail/templates';
 import type { Outbox } from '../../platform/outbox/outbox';

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { v7 as uuidv7 } from 'uuid';
 import type { Appointment, BookAppointmentBody } from '../../contracts/care';
 import { maySeeProfileItem } from '../../domain/care';
 import { canPatientCancel, canRecordAttendance } from '../../domain/schedule';
@@ -7,6 +6,7 @@ import type { Clock } from '../../platform/clock/clock';
 import { isUniqueViolation } from '../../platform/db/dialect';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { v7 as uuidv7 } from 'uuid';
 import type { DirectoryEntry, Schedule, UpdateScheduleBody } from '../../contracts/care';
 import {
   formatClock,
@@ -12,6 +11,7 @@ import {
 import type { Clock } from '../../platform/clock/clock';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { PracticesService } from '../practices/practices.service';

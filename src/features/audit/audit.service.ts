@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
 import type { Dialect } from '../../platform/db/store';
+import { uuidv7 } from '../../platform/ids';
 import { appendEntries, appendEntry, lockHead, readAnchor, readChunk, readHead } from './audit.repository';
 
 /** Who did something, from where. Built once per request by the HTTP layer. */

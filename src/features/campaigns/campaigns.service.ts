@@ -1,6 +1,5 @@
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
-import { v7 as uuidv7 } from 'uuid';
 import type {
   Campaign,
   CampaignDetail,
@@ -26,6 +25,7 @@ import type {
 } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit, appendAuditMany, SYSTEM_ACTOR } from '../audit/audit.service';
 import {
@@ -636,9 +636,12 @@ export function createCampaignsService(deps: {
 
     /**
      * Starts due campaigns (fixing their recipients, opt-outs honoured at that moment) and delivers what
-     * remains of those already sending. Safe to run from several instances and after a crash.
+     * remains of those already sending. Safe to run from several instances and after a crash; an aborted
+     * signal stops it between two batches.
      */
-    async runDue(options: { maxBatches?: number; batchSize?: number } = {}): Promise<number> {
+    async runDue(
+      options: { maxBatches?: number; batchSize?: number; signal?: AbortSignal } = {},
+    ): Promise<number> {
       const maxBatches = options.maxBatches ?? Number.POSITIVE_INFINITY;
       const batchSize = options.batchSize ?? BATCH;
       let delivered = 0;
@@ -674,7 +677,7 @@ export function createCampaignsService(deps: {
           body: await keys.decryptText(campaign.body, campaignBodyAad(campaign.id)),
         };
         for (;;) {
-          if (batches >= maxBatches) return delivered;
+          if (batches >= maxBatches || options.signal?.aborted) return delivered;
           const batch = await deliverBatch(campaign, batchSize, texts);
           batches++;
           delivered += batch.delivered;

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { DataExport } from '../../contracts/data-rights';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import { verifyDecoyPassword, verifyPassword } from '../../platform/crypto/passwords';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';
 import type { AppointmentsService } from '../appointments/appointments.service';

@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import { type Category, DEFAULT_SETTINGS } from '../../domain/messaging';
 import { ALL_RIGHTS } from '../../domain/permissions';
 import { luhnCheckDigit } from '../../domain/rpps';
@@ -7,6 +6,7 @@ import type { Keyring } from '../../platform/crypto/keyring';
 import { hashPassword } from '../../platform/crypto/passwords';
 import { hashToken } from '../../platform/crypto/tokens';
 import type { Store } from '../../platform/db/store';
+import { uuidv7 } from '../../platform/ids';
 import { outboxPayloadAad } from '../../platform/outbox/outbox';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';

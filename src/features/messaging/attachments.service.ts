@@ -1,10 +1,10 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { Attachment } from '../../contracts/messaging';
 import { cleanFileName, MAX_ATTACHMENT_BYTES, sniffAttachmentType } from '../../domain/attachments';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import { attachmentDataAad, attachmentNameAad, type ConversationAccess } from './conversation-access';

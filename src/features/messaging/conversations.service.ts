@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import { v7 as uuidv7 } from 'uuid';
 import type {
   ConversationSummary,
   Eligibility,
@@ -29,6 +28,7 @@ import type { GroupCommit } from '../../platform/db/group-commit';
 import type { ConversationRow, Database, MessageRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { NotificationsService } from '../notifications/notifications.service';

@@ -1,9 +1,9 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { MessagingSettingsBody } from '../../contracts/messaging';
 import { DEFAULT_SETTINGS, type MessagingSettings } from '../../domain/messaging';
 import type { Clock } from '../../platform/clock/clock';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';
 import type { PracticesService } from '../practices/practices.service';

@@ -1,4 +1,3 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { Category } from '../../contracts/messaging';
 import { type ConversationStatus, canChangeStatus, isIdle } from '../../domain/messaging';
 import { canDecideRenewal } from '../../domain/permissions';
@@ -7,6 +6,7 @@ import type { Keyring } from '../../platform/crypto/keyring';
 import type { ConversationRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit, SYSTEM_ACTOR } from '../audit/audit.service';
 import type { CareService } from '../patients/care.service';

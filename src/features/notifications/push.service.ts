@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../../config';
 import type { PushPayload, PushSubscriptionBody } from '../../contracts/notifications';
 import type { Clock } from '../../platform/clock/clock';
@@ -7,6 +6,7 @@ import type { Keyring } from '../../platform/crypto/keyring';
 import type { Database } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox/outbox';
 import {
   createPushSender,

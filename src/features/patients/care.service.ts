@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import { v7 as uuidv7 } from 'uuid';
 import type { ImportPreview, MyPractitioner, PracticePatient } from '../../contracts/care';
 import { matchKey, maySeeProfileItem } from '../../domain/care';
 import { type ImportProblem, type ImportRow, validateImport } from '../../domain/consultation-import';
@@ -16,6 +15,7 @@ import type {
 } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { Outbox } from '../../platform/outbox/outbox';
 import type { QueuedMail } from '../../platform/runtime';
 import type { AccountsService } from '../accounts/accounts.service';

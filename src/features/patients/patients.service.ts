@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { v7 as uuidv7 } from 'uuid';
 import type { Config } from '../../config';
 import type { Relative } from '../../contracts/care';
 import { mayActForProfile, mayHoldOwnAccount } from '../../domain/care';
@@ -9,6 +8,7 @@ import { hashToken, newToken } from '../../platform/crypto/tokens';
 import type { PatientProfileRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import { type AccountsService, enforcePasswordPolicy } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';
 import { type Actor, appendAudit } from '../audit/audit.service';

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Membership, PracticeRight } from '../../contracts/accounts';
 import type {
   AcceptInvitationBody,
@@ -25,6 +24,7 @@ import type {
 } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
+import { uuidv7 } from '../../platform/ids';
 import type { AccountsService } from '../accounts/accounts.service';
 import { enforcePasswordPolicy } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';

@@ -1,7 +1,7 @@
-import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../../platform/clock/clock';
 import type { GroupCommit } from '../../platform/db/group-commit';
 import type { Store } from '../../platform/db/store';
+import { uuidv7 } from '../../platform/ids';
 
 /**
  * Who has a live connection right now, across every instance: each open WebSocket holds a row with a

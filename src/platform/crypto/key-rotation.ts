@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock/clock';
 import { forUpdate } from '../db/dialect';
 import type { Database, KeyRotationRow } from '../db/schema';
 import type { Store } from '../db/store';
+import { uuidv7 } from '../ids';
 import { vapidKeyAad } from '../push/web-push';
 import { type Keyring, uuidToBytes } from './keyring';
 

@@ -1,11 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
-import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock/clock';
 import type { Database } from '../db/schema';
 import type { Store } from '../db/store';
+import { uuidv7 } from '../ids';
+import { pooledRandomBytes } from './random';
 
 /**
  * Envelope encryption for health data at rest. A 256-bit master key (from MISSIVE_MASTER_KEY or a key file)
@@ -158,20 +159,7 @@ export async function completeKeyFileRotation(dataDir: string): Promise<{ retire
   return { retiredFile };
 }
 
-/**
- * Nonces come from the system's CSPRNG like any random bytes, drawn 4 KB at a time: asking for 12 bytes
- * per record costs more than the encryption itself on bulk writes. Each slice is copied out and used once.
- */
-const noncePool = { bytes: Buffer.alloc(4_096), used: 4_096 };
-function nextNonce(): Buffer {
-  if (noncePool.used + NONCE_BYTES > noncePool.bytes.length) {
-    randomFillSync(noncePool.bytes);
-    noncePool.used = 0;
-  }
-  const nonce = Buffer.from(noncePool.bytes.subarray(noncePool.used, noncePool.used + NONCE_BYTES));
-  noncePool.used += NONCE_BYTES;
-  return nonce;
-}
+const nextNonce = () => pooledRandomBytes(NONCE_BYTES);
 
 function seal(key: Buffer, plaintext: Uint8Array, aad: Buffer): { nonce: Buffer; tag: Buffer; body: Buffer } {
   const nonce = nextNonce();

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { v7 as uuidv7 } from 'uuid';
 import type { Clock } from '../clock/clock';
 import type { Keyring } from '../crypto/keyring';
 import type { Database, OutboxRow } from '../db/schema';
 import type { Store } from '../db/store';
+import { uuidv7 } from '../ids';
 
 /**
  * A durable outbox: work to do after a change (mail, later push notifications) is written in the same
