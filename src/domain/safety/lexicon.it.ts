@@ -138,7 +138,7 @@ export const lexiconIt: LexiconSource = {
     baby: 'bambin* bimb* neonat* figlio figlia lattante',
     fever: 'febbre temperatura #fever scotta febbricitante',
     pills:
-      'compress* pastigli* farmac* medicin* pillol* capsul* scatol* confezion* sonniferi blister antidepressiv* @drug',
+      'compress* pastigli* pasticc* farmac* medicin* pillol* capsul* scatol* confezion* sonniferi blister antidepressiv* @drug',
     toxic:
       'candeggina varechina detersiv* acido ammoniaca soda benzina acquaragia insetticida veleno sturalavandini idraulico sigarett* nicotina',
   },
@@ -246,6 +246,8 @@ export const lexiconIt: LexiconSource = {
       'messo|messe|tengo ~2 da ~0 parte ~3 @pills|@drug',
       '@pills|@drug ~4 da ~0 parte|pronte|pronti|preparat*',
       'prendo|prenderò|ingoio|prendere|ingoiare ~1 tutte|tutti|tutta|tutto ~3 @pills|@drug',
+      'tirato|tirate ~1 fuori ~3 @pills|@drug',
+      '@pills|@drug ~8 le|li ~0 prendo|prenderò|ingoio ~0 tutte|tutti',
     ],
     despair: [
       'non ~2 altra ~1 soluzione|via|scelta',
@@ -266,6 +268,7 @@ export const lexiconIt: LexiconSource = {
       'sistemato|organizzato|preparato ~1 tutto',
       'tutto ~1 sistemato|organizzato|preparato',
       'prendetevi ~1 cura',
+      'volevo ~1 solo ~1 salutar*|ringraziar*',
     ],
     absent: ['non ~1 ci ~0 sarò ~0 più', 'domani ~2 non ~1 ci ~0 sarò'],
     deaththought: [
@@ -302,6 +305,7 @@ export const lexiconIt: LexiconSource = {
       'cefale*',
       'emicrani*',
       'esplosione ~3 testa',
+      'testa ~2 scoppia|esplode|scoppiare|esplodere',
     ],
     headsudden: [
       '@sudden',
@@ -310,6 +314,7 @@ export const lexiconIt: LexiconSource = {
       'tuono',
       'colpo ~1 di ~1 martello|pugnale|mazza',
       'mai ~2 così ~1 male',
+      'più ~0 forte ~3 vita',
     ],
     younginfant: ['@baby ~3 #under3 ~0 mese|mesi', '@baby ~3 #under13 ~0 settiman*', 'neonat*'],
     fever: ['febbre', 'febbricitante', '#fever', 'scotta', 'bollente'],
@@ -331,6 +336,9 @@ export const lexiconIt: LexiconSource = {
       'precedente*',
       'da bambina|bambino',
       'da tempo',
+      'da ~0 anni|mesi|sempre',
+      'ieri',
+      'dimess*',
     ],
     resolved: [
       'è passato|passata',
@@ -343,6 +351,8 @@ export const lexiconIt: LexiconSource = {
       'si è fermato|fermata ~0 da|subito',
       'si è calmato|calmata',
       'tornat* ~2 normal*|posto',
+      'guarisc*',
+      'tutto ~0 normale|ok|apposto',
     ],
     info: [
       // Una domanda su ciò che potrebbe succedere: « può venirgli la febbre dopo? »
@@ -367,6 +377,7 @@ export const lexiconIt: LexiconSource = {
       'eeg',
       'elettroencefalogramma',
       'ricetta',
+      'giustificazione',
       'rinnov*',
       'impegnativa',
       'certificato',
@@ -492,7 +503,7 @@ export const lexiconIt: LexiconSource = {
       kind: 'breathing',
       any: [
         'non riesc* ~2 respirare|respiro',
-        'non respir*',
+        'non ~1 respir*',
         'respir* =male|malissimo|fatica',
         'fatica|difficoltà ~3 respirare',
         'soffoc*',
@@ -560,6 +571,7 @@ export const lexiconIt: LexiconSource = {
         'tantissimo|moltissimo ~1 sangue',
         'sangue ~3 schizza|zampilla|cola',
         'sangue ~2 abbondant*',
+        'zampill*',
       ],
       all: [['sanguin*', 'sangue', 'emorragi*'], ['nonstop']],
     },
@@ -636,6 +648,12 @@ export const lexiconIt: LexiconSource = {
       weak: ['suicid*', 'pensieri neri'],
     },
     {
+      // Cutting oneself in progress; not hair, nails or food.
+      kind: 'suicide',
+      any: ['si|mi ~0 sta|sto ~0 tagliando|ferendo', 'si ~0 sta|sto ~0 facendo ~1 male ~0 da ~0 sol*'],
+      unless: ['capelli', 'unghie', 'barba', 'pane', 'verdur*', 'cucina*'],
+    },
+    {
       kind: 'overdose',
       any: [
         'overdose',
@@ -649,6 +667,7 @@ export const lexiconIt: LexiconSource = {
         'preso|ingoiato|e ~2 decina|quindicina|ventina|trentina ~2 @pills',
         '=mescolato ~4 alcol ~4 @pills',
         'avvelenat*',
+        'morso|morsicato|leccato|succhiato|mangiat*|ingoiat* ~4 @toxic',
       ],
       weak: ['sovradosaggio', 'intossica*'],
       all: [
@@ -662,9 +681,10 @@ export const lexiconIt: LexiconSource = {
         'ustion*|bruciat* ~3 grave*|estes*|profond*|chimic*|tutto|tutta|enormi',
         'ustion*|bruciat* ~3 acido|soda|olio|viso|faccia|gambe|petto',
         'ustionat*',
-        'acqua|olio bollente',
-        'acido|soda ~4 occhio|occhi|viso|pelle',
-        'pelle ~2 stacca|staccata',
+        'acqua|olio|tè|te|caffè|latte|brodo|minestra|pentola|tazza ~2 bollente',
+        'acido|soda ~4 occhio|occhi|viso|faccia|pelle|braccio|mani',
+        'pelle ~3 stacc*',
+        'pelle ~2 diventata|è ~1 bianca|nera',
         'rovesciat* ~4 bollitore|pentola|friggitrice|teiera',
         'preso fuoco',
         'ustion*|bruciat* ~4 grado|terzo|secondo',
@@ -689,6 +709,9 @@ export const lexiconIt: LexiconSource = {
           'geme',
           'fatica ~2 svegliarsi',
           'non beve|mangia ~1 quasi',
+          'mogi*',
+          'quasi ~0 non ~1 apre ~2 occhi',
+          'macchi*|puntini|chiazze ~3 viola|violac* ~6 non ~1 spariscono|scompaiono|sbiadiscono',
         ],
       ],
     },
@@ -703,7 +726,8 @@ export const lexiconIt: LexiconSource = {
           'emorragi*',
           'coaguli',
           'bambino ~3 non si muove',
-          'dolore ~4 pancia|addom*|ventre',
+          '@pain ~4 pancia|addom*|ventre',
+          'spalla ~1 destra',
           'mal di pancia ~2 forte',
           'forte ~1 mal di pancia',
         ],
@@ -731,6 +755,8 @@ export const lexiconIt: LexiconSource = {
         'perso ~3 vista',
         'ciec* ~4 occhio|@sudden',
         'tenda ~4 occhio|occhi|vista|davanti',
+        'velo|tenda|ombra ~2 scur*|ner*|grigi* ~6 occhio|occhi|vista',
+        'velo|tenda|ombra ~3 sale|scende|copre ~4 occhio|occhi|vista',
         'velo nero',
         'non vedo|vede ~1 più ~1 niente',
       ],
@@ -749,6 +775,7 @@ export const lexiconIt: LexiconSource = {
         'picchia ~3 @family|vicin*',
         'mi ~1 aggred*',
         'mi|ci|la|lo ~0 ammazza|uccide|ammazzerà|ucciderà',
+        'ammazza|uccide|ammazzerà|ucciderà ~0 me|noi|te',
         'detto ~4 mi|ci|la ~0 ammazza|uccide|ammazzerà|ucciderà',
         'cerca|cercano|prova|provano|vuole|vogliono ~3 entrare|sfondare|forzare ~3 casa|porta|appartamento|finestra',
         'sfonda|sfondano|forza|forzano ~2 porta',
@@ -765,7 +792,7 @@ export const lexiconIt: LexiconSource = {
     {
       kind: 'seizure',
       all: [
-        ['bava', 'schiuma'],
+        ['bava', 'sbav*', 'schiuma'],
         ['trema*', 'scoss*', 'rigid*', 'spasmi'],
       ],
     },
