@@ -844,7 +844,7 @@ export const lexiconEn: LexiconSource = {
           'baby ~3 stopped|not ~1 moving',
           '@pain ~4 stomach|belly|tummy|abdom*',
           'stomach|belly|tummy|abdominal ~2 pain*',
-          '@pain ~4 bump|pelvis|side',
+          '@pain ~5 bump|pelvis|side',
           'bump ~3 hard|tight',
           'shoulder ~0 tip',
         ],

@@ -635,6 +635,8 @@ export const lexiconIt: LexiconSource = {
         'farmi ~3 male',
         'mi taglio ~1 da|braccia|polsi|vene|ancora|spesso',
         'buttarmi|butto ~4 ponte|finestra|treno|sotto|balcone',
+        'si ~0 butta|getta|lancia ~4 ponte|finestra|treno|sotto|balcone',
+        'buttarsi|gettarsi|lanciarsi ~4 ponte|finestra|treno|sotto|balcone',
         'deciso ~2 morire|suicidarmi',
         'impiccarmi',
         'lettera ~1 addio',
