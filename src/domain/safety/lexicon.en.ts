@@ -210,7 +210,13 @@ export const lexiconEn: LexiconSource = {
     breathless: ['breathless', 'outofbreath', 'sob', 'panting', 'puffed'],
     atrest: ['rest', 'resting', 'sitting', 'lying', 'bed', 'talking', 'doing ~0 nothing'],
     stiffneck: ['stiff ~1 neck', 'neck ~2 stiff|rigid'],
-    pregnant: ['pregnant', 'pregnancy', 'bump', 'i am ~0 #num ~0 weeks|wks', 'wife|partner|girlfriend ~1 is ~1 #num ~0 weeks|wks'],
+    pregnant: [
+      'pregnant',
+      'pregnancy',
+      'bump',
+      'i am ~0 #num ~0 weeks|wks',
+      'wife|partner|girlfriend ~1 is ~1 #num ~0 weeks|wks',
+    ],
     lethalmeans: ['gun', 'shotgun', 'rifle', 'pistol', 'rope', 'noose'],
     loss: [
       'wife|husband|partner|girlfriend|boyfriend ~3 left|gone|leaving',
@@ -836,7 +842,13 @@ export const lexiconEn: LexiconSource = {
     {
       kind: 'pregnancy',
       all: [
-        ['pregnant', 'pregnancy', 'bump', 'i am ~0 #num ~0 weeks|wks', 'wife|partner|girlfriend ~1 is ~1 #num ~0 weeks|wks'],
+        [
+          'pregnant',
+          'pregnancy',
+          'bump',
+          'i am ~0 #num ~0 weeks|wks',
+          'wife|partner|girlfriend ~1 is ~1 #num ~0 weeks|wks',
+        ],
         [
           'bleed*',
           'blood',

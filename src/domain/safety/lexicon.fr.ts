@@ -345,7 +345,6 @@ export const lexiconFr: LexiconSource = {
       'dire ~1 au ~0 revoir',
       'prenez ~2 soin',
       'ne ~0 vous ~0 en ~0 voulez ~0 pas',
-      'merci ~2 pour ~0 tout',
     ],
     absent: ['=plus ~0 là ~1 demain|bientôt', 'serai ~1 plus ~0 là'],
     deaththought: ['pense* ~3 mourir|mort|suicide|finir', 'envie ~2 mourir', 'idées ~1 noires|suicidaires'],
@@ -622,7 +621,17 @@ export const lexiconFr: LexiconSource = {
       ],
       weak: ['crise ~1 asthme'],
       // "Cette paperasse m'étouffe" is a figure of speech.
-      unless: ['nez', 'cloison', 'escalier*', 'effort', 'courir', 'paperasse*', 'administrati*', 'factures', 'dettes'],
+      unless: [
+        'nez',
+        'cloison',
+        'escalier*',
+        'effort',
+        'courir',
+        'paperasse*',
+        'administrati*',
+        'factures',
+        'dettes',
+      ],
     },
     {
       kind: 'anaphylaxis',
@@ -773,7 +782,10 @@ export const lexiconFr: LexiconSource = {
     {
       // "Il a trouvé le pilulier et il en a mangé plusieurs."
       kind: 'overdose',
-      all: [['@pills', '@toxic'], ['en ~0 a|ai|avons ~0 mangé|avalé|croqué|bu ~1 plusieurs|plein|beaucoup|tout|toute|tous|toutes']],
+      all: [
+        ['@pills', '@toxic'],
+        ['en ~0 a|ai|avons ~0 mangé|avalé|croqué|bu ~1 plusieurs|plein|beaucoup|tout|toute|tous|toutes'],
+      ],
     },
     {
       kind: 'burn',

@@ -526,7 +526,11 @@ describe('round 4 families', () => {
     ['en', 'bleeding', 'his mouth keeps filling with blood after the extraction'],
     ['en', 'bleeding', "the cut on his leg hasn't stopped bleeding for an hour"],
     ['en', 'infant_fever', 'grandson, 10 months, fever of 40 and hard to rouse'],
-    ['en', 'infant_fever', 'our 6 month old has a temperature of 39 and is just lying there, not interested in feeds'],
+    [
+      'en',
+      'infant_fever',
+      'our 6 month old has a temperature of 39 and is just lying there, not interested in feeds',
+    ],
     ['en', 'pregnancy', "I'm 32 weeks and bleeding"],
     ['en', 'pregnancy', 'my partner is 28 weeks and has a terrible pain at the top of the bump'],
     ['en', 'headache', "he grabbed his head and said it's the worst pain ever"],
@@ -569,7 +573,9 @@ describe('round 4 families', () => {
   it('lets a suicidal message choose the numbers over an unanswered phone', () => {
     expect(detectKind("il m'a écrit qu'il allait sauter du pont et il ne répond plus", 'fr')).toBe('suicide');
     expect(detectKind('mi ha scritto che si butta dal ponte e non risponde più', 'it')).toBe('suicide');
-    expect(detectKind('he texted that he would jump off the bridge and is not answering', 'en')).toBe('suicide');
+    expect(detectKind('he texted that he would jump off the bridge and is not answering', 'en')).toBe(
+      'suicide',
+    );
   });
 });
 
