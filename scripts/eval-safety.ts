@@ -41,7 +41,7 @@ export const LANGS: readonly SafetyLang[] = ['fr', 'it', 'en'];
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../test/fixtures/safety');
 
-export const SETS = ['eval', 'holdout', 'holdout2', 'blind', 'blind2'] as const;
+export const SETS = ['eval', 'holdout', 'holdout2', 'blind', 'blind2', 'blind3'] as const;
 export type SetName = (typeof SETS)[number];
 
 export function loadSet(name: SetName): LabelledMessage[] {

@@ -80,6 +80,8 @@ export const SHARED_RULES: readonly RuleSource[] = [
 
   // Headache: head pain that is sudden, the worst ever, or like an explosion.
   { kind: 'headache', near: [['%headpain'], ['%headsudden']], window: 10 },
+  // A sudden or worst-ever head pain with a stiff neck (a bleed), even without the word "headache".
+  { kind: 'headache', near: [['%stiffneck'], ['%headsudden']], window: 12 },
   // Meningitis: a stiff neck with fever.
   { kind: 'headache', all: [['%stiffneck'], ['%fever']] },
 

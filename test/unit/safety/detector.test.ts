@@ -500,6 +500,85 @@ describe('concept rules shared by every language', () => {
   });
 });
 
+// Round 4 (docs/safety.md): the families added after reading blind3, each in its own words, so that a
+// later change that drops one fails here and not only on the set.
+describe('round 4 families', () => {
+  it.each([
+    ['fr', 'stroke', 'mon mari articule plus depuis une heure'],
+    ['fr', 'stroke', 'son sourire est tout tordu depuis le réveil'],
+    ['fr', 'breathing', 'mon fils cherche son air et respire à toute vitesse'],
+    ['fr', 'breathing', 'elle ne peut plus finir ses phrases tellement elle manque de souffle'],
+    ['fr', 'bleeding', "ça gicle de sa jambe depuis qu'il s'est coupé avec la tronçonneuse"],
+    ['fr', 'suicide', 'tout le monde serait mieux sans moi'],
+    ['fr', 'suicide', 'la corde est dans le grenier, ne vous en voulez pas'],
+    ['fr', 'suicide', "c'est la dernière fois que je vous écris, j'ai préparé les médicaments de côté"],
+    ['fr', 'overdose', 'ma fille a trouvé mes somnifères, elle en a avalé plusieurs'],
+    ['fr', 'headache', 'il se tient la tête en hurlant, jamais eu aussi mal'],
+    ['fr', 'headache', 'un mal de crâne venu en une seconde, le pire de ma vie'],
+    ['fr', 'headache', "d'un coup, douleur atroce et la nuque raide"],
+    ['fr', 'vision_loss', 'je vois plus rien de loeil gauche'],
+    ['fr', 'vision_loss', "un voile noir qui monte devant l'oeil droit"],
+    ['en', 'breathing', 'getting more and more breathless since lunch'],
+    ['en', 'breathing', "she can't finish a sentence without gasping"],
+    ['en', 'suicide', "I'm standing on the ledge of the car park"],
+    ['en', 'overdose', 'the toddler swallowed some weed killer'],
+    ['en', 'burn', 'tipped boiling milk over her arm, the skin is hanging off'],
+    ['en', 'bleeding', 'his mouth keeps filling with blood after the extraction'],
+    ['en', 'bleeding', "the cut on his leg hasn't stopped bleeding for an hour"],
+    ['en', 'infant_fever', 'grandson, 10 months, fever of 40 and hard to rouse'],
+    [
+      'en',
+      'infant_fever',
+      'our 6 month old has a temperature of 39 and is just lying there, not interested in feeds',
+    ],
+    ['en', 'pregnancy', "I'm 32 weeks and bleeding"],
+    ['en', 'pregnancy', 'my partner is 28 weeks and has a terrible pain at the top of the bump'],
+    ['en', 'headache', "he grabbed his head and said it's the worst pain ever"],
+    ['en', 'headache', 'went from nothing to agony in seconds and now my neck is stiff'],
+    ['en', 'vision_loss', "suddenly couldn't see out of my left eye"],
+    ['en', 'vision_loss', 'a dark shadow is coming across my right eye'],
+    ['it', 'seizure', 'mio zio è rigido e sbava'],
+    ['it', 'suicide', 'ho tirato fuori tutti i farmaci, volevo solo salutarla, non ce la faccio più'],
+    ['it', 'suicide', 'mio figlio si sta tagliando in bagno'],
+    ['it', 'overdose', 'il bimbo ha leccato la candeggina'],
+    ['it', 'burn', 'si è rovesciato il caffè bollente sul petto'],
+    ['it', 'burn', 'acido in faccia, la pelle è diventata bianca'],
+    ['it', 'infant_fever', 'bimba di 8 mesi con 39,5, mogia e quasi non apre gli occhi'],
+    ['it', 'infant_fever', 'figlio di 9 mesi con febbre e macchie viola che non spariscono'],
+    ['it', 'pregnancy', 'incinta di 7 settimane, male al basso ventre fortissimo'],
+    ['it', 'headache', "all'improvviso dice che la testa gli scoppia"],
+    ['it', 'vision_loss', "ho un velo scuro sull'occhio destro"],
+    ['it', 'violence', 'mio marito urla che ammazza me e i bambini'],
+  ] as const)('[%s] %s: %s', (lang, kind, text) => {
+    expect(detectKind(text, lang)).toBe(kind);
+  });
+
+  it.each([
+    ['fr', "toute cette paperasse m'étouffe, il me faut un certificat"],
+    ['fr', 'mon fils a mangé plusieurs bonbons, il a mal au ventre'],
+    ['en', 'could I have a full blood count please'],
+    ['en', 'fainted at the office party, all fine now, do I need a test?'],
+    ['en', 'he had a seizure in March, the neurologist wants a letter for school'],
+    ['en', 'my kids watch violent video games with blood everywhere, any advice?'],
+    ['en', "I'm filling in the form for my blood pressure readings"],
+    ['it', 'non ho tosse e respiro bene, mi serve solo lo sciroppo'],
+    ['it', 'ieri mio figlio è svenuto in palestra, al pronto soccorso tutto ok'],
+    ['it', 'mia nonna non vede da un occhio da anni, serve il certificato per la patente'],
+    ['it', 'mia figlia si sta tagliando i capelli da sola, è normale a 15 anni?'],
+    ['it', 'mio padre è stato dimesso dopo le ustioni e guarisce bene'],
+  ] as const)('[%s] stays quiet: %s', (lang, text) => {
+    expect(detectKind(text, lang)).toBeNull();
+  });
+
+  it('lets a suicidal message choose the numbers over an unanswered phone', () => {
+    expect(detectKind("il m'a écrit qu'il allait sauter du pont et il ne répond plus", 'fr')).toBe('suicide');
+    expect(detectKind('mi ha scritto che si butta dal ponte e non risponde più', 'it')).toBe('suicide');
+    expect(detectKind('he texted that he would jump off the bridge and is not answering', 'en')).toBe(
+      'suicide',
+    );
+  });
+});
+
 describe('checkEmergency', () => {
   it('returns the numbers for the situation and country', () => {
     const result = checkEmergency('je veux me suicider', 'fr', 'FR');
@@ -577,7 +656,7 @@ describe('measured quality on every evaluation set', () => {
     },
   );
 
-  it.each(['blind', 'blind2'] as const)('%s covers every situation in every language', (set) => {
+  it.each(['blind', 'blind2', 'blind3'] as const)('%s covers every situation in every language', (set) => {
     const messages = loadSet(set);
     for (const lang of LANGS) {
       const kinds = new Set(messages.filter((m) => m.lang === lang && m.emergency).map((m) => m.kind));
