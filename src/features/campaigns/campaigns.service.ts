@@ -261,6 +261,11 @@ export function createCampaignsService(deps: {
           ] as const;
         }),
     );
+    const noticesOf = (items: Iterable<{ conversationId: string; userIds: string[] }>) =>
+      [...items].flatMap((item) =>
+        item.userIds.map((userId) => ({ userId, conversationId: item.conversationId, seq: 1 })),
+      );
+    const insertNotices = notifications.prepareMessageNotices(noticesOf(prepared.values()));
     const delivered: { conversationId: string; userIds: string[]; cursor: number }[] = [];
     let taken = 0;
     await db.transaction().execute(async (trx) => {
@@ -334,12 +339,9 @@ export function createCampaignsService(deps: {
         conversations: conversationRows,
         messages: messageRows,
       });
-      await notifications.queueMessageNoticesMany(
-        trx,
-        items.flatMap((item) =>
-          item.userIds.map((userId) => ({ userId, conversationId: item.conversationId, seq: 1 })),
-        ),
-      );
+      // Notices made ahead serve when the batch took every prepared recipient (another instance took none).
+      if (items.length === prepared.size) await insertNotices(trx);
+      else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
       delivered.push(
         ...items.map((item, index) => ({
           conversationId: item.conversationId,

@@ -49,7 +49,7 @@ export function createCampaignRunner(deps: {
         case 'lock':
           if (!store.writerLock) send({ type: 'granted' });
           else
-            void store.writerLock.lock().then(() => {
+            void store.writerLock.lock({ background: true }).then(() => {
               if (!alive) return store.writerLock!.unlock();
               held++;
               send({ type: 'granted' });

@@ -148,6 +148,12 @@ export function createNotificationsService(deps: {
       await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
     },
 
+    /** queueMessageNoticesMany with the notices made ahead: call the result inside the transaction. */
+    prepareMessageNotices(notices: readonly MessageNotice[]): (trx: Kysely<Database>) => Promise<void> {
+      const prepared = outbox.prepareMany('notify.message', notices, config.notifications.delayMs);
+      return (trx) => outbox.insertPrepared(trx, prepared);
+    },
+
     /**
      * Sends each practice member with the messaging right (and the digest on) one mail a day, at the
      * configured local hour, counting conversations waiting for an answer and those overdue. Returns how many.

@@ -18,25 +18,38 @@ import {
  * queued, never left to SQLite's busy wait, which would block the event loop.
  */
 export interface WriterLock {
-  lock(): Promise<void>;
+  /** `background`: bulk work (a campaign's fan-out) that should let waiting interactive writes go first. */
+  lock(options?: { background?: boolean }): Promise<void>;
   unlock(): void;
 }
 
-/** A first-come, first-served lock: waiters are served in arrival order, so none can starve. */
+/** How long a background writer may be passed over by interactive writers before it is served anyway. */
+export const BACKGROUND_MAX_WAIT_MS = 50;
+
+/**
+ * A first-come, first-served lock for interactive writers; background writers are served when no
+ * interactive writer waits, or once they have waited BACKGROUND_MAX_WAIT_MS, so that none starves.
+ */
 export class FairMutex implements WriterLock {
   #locked = false;
   readonly #waiters: (() => void)[] = [];
+  readonly #background: { since: number; resume: () => void }[] = [];
 
-  async lock(): Promise<void> {
+  async lock(options: { background?: boolean } = {}): Promise<void> {
     if (!this.#locked) {
       this.#locked = true;
       return;
     }
-    await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    await new Promise<void>((resume) => {
+      if (options.background) this.#background.push({ since: performance.now(), resume });
+      else this.#waiters.push(resume);
+    });
   }
 
   unlock(): void {
-    const next = this.#waiters.shift();
+    const overdue =
+      this.#background.length > 0 && performance.now() - this.#background[0]!.since >= BACKGROUND_MAX_WAIT_MS;
+    const next = (overdue ? undefined : this.#waiters.shift()) ?? this.#background.shift()?.resume;
     if (next) next();
     else this.#locked = false;
   }

@@ -24,6 +24,12 @@ export interface Outbox {
     payloads: readonly unknown[],
     delayMs?: number,
   ): Promise<void>;
+  /**
+   * enqueueMany in two steps: the rows (identifiers, encrypted payloads) made before a transaction, so
+   * that bulk work holds the writer only to insert them.
+   */
+  prepareMany(topic: string, payloads: readonly unknown[], delayMs?: number): PreparedOutboxRows;
+  insertPrepared(trx: Kysely<Database>, prepared: PreparedOutboxRows): Promise<void>;
   /** Adds (or replaces) the handler of a topic; features register theirs when they are wired. */
   register(topic: string, handler: OutboxHandler): void;
   /** Adds work that becomes due only after a delay (notifications give a connected reader the time to read). */
@@ -34,6 +40,11 @@ export interface Outbox {
   drainOnce(): Promise<number>;
   start(): void;
   stop(): Promise<void>;
+}
+
+/** Outbox rows made ahead of the transaction that inserts them. */
+export interface PreparedOutboxRows {
+  readonly rows: readonly OutboxRow[];
 }
 
 /** Associated data of an outbox row's encrypted payload. */
@@ -162,8 +173,13 @@ export function createOutbox(deps: {
         .execute();
     },
     async enqueueMany(trx, topic, payloads, delayMs = 0) {
+      await this.insertPrepared(trx, this.prepareMany(topic, payloads, delayMs));
+    },
+    prepareMany(topic, payloads, delayMs = 0) {
       const now = clock.now();
-      const rows = payloads.map((p) => ({ ...row(topic, p, now), available_at: now + delayMs }));
+      return { rows: payloads.map((p) => ({ ...row(topic, p, now), available_at: now + delayMs })) };
+    },
+    async insertPrepared(trx, { rows }) {
       // 9 columns a row: 500 rows stay far below both stores' bound-parameter limits.
       for (let i = 0; i < rows.length; i += 500)
         await trx
