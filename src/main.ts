@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import { buildApp, DEFAULT_WEB_ROOT } from './app';
+import { startBackgroundRunner } from './background/runner';
 import { ConfigError, loadConfig } from './config';
 import { applyAuditRetention } from './features/audit/audit-retention';
-import { createCampaignRunner } from './features/campaigns/fanout-runner';
 import { formatDemoLogins, hasAnyUser, loadDemo } from './features/demo/demo.service';
 import { systemClock } from './platform/clock/clock';
 import { createLogger } from './platform/logging';
@@ -33,13 +33,20 @@ async function main(): Promise<void> {
     console.log(`\n${formatDemoLogins(logins)}\n`);
   }
 
-  // Campaign sending: a resumable job in a worker thread, looked at every few seconds and right after a
+  // Background work in a worker thread (src/background): the outbox (mails, notices, push), write-ahead
+  // log checkpoints, and campaign sending, a resumable job looked at every few seconds and right after a
   // campaign is created.
-  const campaignRunner = createCampaignRunner({ config, store: runtime.store, bus: runtime.bus, logger });
+  const background = startBackgroundRunner({
+    config,
+    store: runtime.store,
+    bus: runtime.bus,
+    outbox: runtime.outbox,
+    logger,
+  });
   let campaignRun: Promise<unknown> | undefined;
   const runCampaigns = () => {
-    campaignRun ??= campaignRunner
-      .run()
+    campaignRun ??= background
+      .runCampaigns()
       .catch((err) => logger.warn({ err }, 'campaign sending failed'))
       .finally(() => {
         campaignRun = undefined;
@@ -69,7 +76,6 @@ async function main(): Promise<void> {
     webRoot: DEFAULT_WEB_ROOT,
     onCampaignCreated: runCampaigns,
   });
-  runtime.outbox.start();
   // Hourly housekeeping: expired sessions, conversations idle past their practitioner's delay, daily digests.
   const purge = setInterval(() => {
     services.sessions.purgeExpired().catch((err) => logger.warn({ err }, 'session purge failed'));
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
     clearInterval(campaignTimer);
     clearInterval(rotationTimer);
     rotationStop.abort();
-    await campaignRunner.close();
+    await background.close();
     await campaignRun?.catch(() => undefined);
     await rotationRun;
     await services.exports.settled();

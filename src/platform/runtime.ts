@@ -34,6 +34,21 @@ export interface QueuedMail {
   template: MailTemplate;
 }
 
+/** SMTP when configured; otherwise mails are written as .eml files under the data directory. */
+export function openMailer(config: Config, logger: Logger): Mailer {
+  return config.smtpUrl
+    ? createSmtpMailer(config.smtpUrl, config.mailFrom)
+    : createFileMailer(join(config.dataDir, 'mail'), config.mailFrom, logger);
+}
+
+/** The outbox handler of queued mails: rendered in the recipient's language when sent. */
+export function mailHandler(mailer: Mailer) {
+  return async (payload: unknown) => {
+    const { to, locale, template } = payload as QueuedMail;
+    await mailer.send({ to, ...renderMail(locale, template) });
+  };
+}
+
 /** Opens the adapters a process needs, in order, and closes them in reverse. Shared by the server and the CLI. */
 export async function openRuntime(
   config: Config,
@@ -61,21 +76,14 @@ export async function openRuntime(
     keyRefresh.unref();
     const keyRotation = createKeyRotation({ store, keys, clock, logger, settleMs: 2 * keyRefreshMs });
     const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createInProcessBus();
-    const mailer = config.smtpUrl
-      ? createSmtpMailer(config.smtpUrl, config.mailFrom)
-      : createFileMailer(join(config.dataDir, 'mail'), config.mailFrom, logger);
+    const mailer = openMailer(config, logger);
     const outbox = createOutbox({
       store,
       keys,
       clock,
       logger,
       intervalMs: options.outboxIntervalMs,
-      handlers: {
-        mail: async (payload) => {
-          const { to, locale, template } = payload as QueuedMail;
-          await mailer.send({ to, ...renderMail(locale, template) });
-        },
-      },
+      handlers: { mail: mailHandler(mailer) },
     });
     return {
       store,

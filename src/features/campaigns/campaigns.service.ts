@@ -219,17 +219,22 @@ export function createCampaignsService(deps: {
     campaign: CampaignRow,
     batchSize: number,
     texts: { title: string; body: string },
-  ): Promise<{ taken: number; delivered: number }> {
+    after: string,
+  ): Promise<{ seen: string | null; taken: number; delivered: number }> {
+    // In profile order from where the last batch stopped: the rows claimed before (removed, written
+    // back delivered) are behind the index seek, where PostgreSQL keeps their dead versions until vacuum.
     const pending = (
       await db
         .selectFrom('campaign_recipients')
         .select('patient_profile_id')
         .where('campaign_id', '=', campaign.id)
         .where('delivered_at', 'is', null)
+        .where('patient_profile_id', '>', after)
+        .orderBy('patient_profile_id')
         .limit(batchSize)
         .execute()
     ).map((p) => p.patient_profile_id);
-    if (pending.length === 0) return { taken: 0, delivered: 0 };
+    if (pending.length === 0) return { seen: null, taken: 0, delivered: 0 };
     const profiles = new Map((await repo.deliveryProfiles(db, pending)).map((p) => [p.id, p]));
     const optedOut = new Set(await repo.optedOutAmong(db, campaign.practice_id, pending));
     const author = campaign.author_user_id;
@@ -358,7 +363,7 @@ export function createCampaignsService(deps: {
         userIds: d.userIds,
         cursor: d.cursor,
       });
-    return { taken, delivered: delivered.length };
+    return { seen: pending.at(-1)!, taken, delivered: delivered.length };
   }
 
   return {
@@ -678,12 +683,21 @@ export function createCampaignsService(deps: {
           title: await keys.decryptText(campaign.title, campaignTitleAad(campaign.id)),
           body: await keys.decryptText(campaign.body, campaignBodyAad(campaign.id)),
         };
+        // One pass in profile order, then one more from the start for rows another instance left behind.
+        let after = '';
+        let restarted = false;
         for (;;) {
           if (batches >= maxBatches || options.signal?.aborted) return delivered;
-          const batch = await deliverBatch(campaign, batchSize, texts);
+          const batch = await deliverBatch(campaign, batchSize, texts, after);
           batches++;
           delivered += batch.delivered;
-          if (batch.taken === 0) break;
+          if (batch.seen === null) {
+            if (after === '' || restarted) break;
+            restarted = true;
+            after = '';
+            continue;
+          }
+          after = batch.seen;
           // Let the requests that arrived meanwhile run: on the embedded store every statement completes
           // synchronously, so without a turn of the event loop a large fan-out would hold up every request.
           await new Promise((resolve) => setImmediate(resolve));

@@ -15,6 +15,14 @@ export interface Store {
   readonly schema: string | undefined;
   /** On SQLite, the lock every write of this process takes in turn (lent to a worker thread that writes). */
   readonly writerLock: WriterLock | undefined;
+  /**
+   * On SQLite, whether this process's commits copy the write-ahead log back into the database file once it
+   * has grown (SQLite's automatic checkpoint, on by default). A process that hands the checkpoints to a
+   * worker thread turns it off, so that no request waits for a checkpoint. No-op on PostgreSQL.
+   */
+  setAutoCheckpoint(enabled: boolean): void;
+  /** On SQLite, copies what it can of the write-ahead log into the database file without blocking anyone. */
+  checkpoint(): void;
   ping(): Promise<void>;
   /**
    * Online, consistent copy of the embedded database to a file (SQLite's backup API: writers are not
@@ -67,6 +75,12 @@ function openSqlite(path: string, writerLock: WriterLock): Store {
     async ping() {
       await sql`select 1`.execute(db);
     },
+    setAutoCheckpoint(enabled) {
+      connection.pragma(`wal_autocheckpoint = ${enabled ? 1_000 : 0}`);
+    },
+    checkpoint() {
+      connection.pragma('wal_checkpoint(PASSIVE)');
+    },
     async backupTo(path) {
       await connection.backup(path);
     },
@@ -105,6 +119,8 @@ function openPostgres(url: string, options: StoreOptions): Store {
     async ping() {
       await sql`select 1`.execute(db);
     },
+    setAutoCheckpoint() {},
+    checkpoint() {},
     async backupTo() {
       throw new Error('Back up PostgreSQL with pg_dump (see docs/deployment.md)');
     },

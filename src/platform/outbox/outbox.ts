@@ -36,6 +36,11 @@ export interface Outbox {
   enqueueLater(trx: Kysely<Database>, topic: string, payload: unknown, delayMs: number): Promise<void>;
   /** Asks the worker to look now rather than at its next tick. */
   wake(): void;
+  /**
+   * Leaves the draining to another thread (the server's background worker): from then on wake() asks it
+   * to look now, and this outbox only writes. Called with nothing, drains here again on start().
+   */
+  delegate(wake: (() => void) | undefined): void;
   /** Delivers what is due; returns how many items were handled. Used by the worker, the CLI and tests. */
   drainOnce(): Promise<number>;
   start(): void;
@@ -63,13 +68,20 @@ export function createOutbox(deps: {
   logger: Logger;
   handlers: Record<string, OutboxHandler>;
   intervalMs?: number;
+  /**
+   * Share of the time a drain may spend working (0 < share ≤ 1): after each batch it rests in proportion,
+   * so that a backlog (a campaign's notices) is sent steadily without taking the machine from requests.
+   */
+  busyShare?: number;
 }): Outbox {
   const { store, keys, clock, logger, handlers } = deps;
   const intervalMs = deps.intervalMs ?? 2_000;
+  const busyShare = Math.min(1, Math.max(0.05, deps.busyShare ?? 1));
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  let delegated: (() => void) | undefined;
 
   const aad = outboxPayloadAad;
   const row = (topic: string, payload: unknown, now: number): OutboxRow => {
@@ -147,11 +159,16 @@ export function createOutbox(deps: {
   async function drain(): Promise<number> {
     let handled = 0;
     for (;;) {
+      const started = performance.now();
       const batch = await claim(clock.now());
       if (batch.length === 0) return handled;
       // A few deliveries at a time: SMTP relays dislike hundreds of parallel connections.
       for (let i = 0; i < batch.length; i += 5) await Promise.all(batch.slice(i, i + 5).map(deliver));
       handled += batch.length;
+      if (busyShare < 1) {
+        const rest = (performance.now() - started) * (1 / busyShare - 1);
+        await new Promise((resolve) => setTimeout(resolve, rest));
+      }
     }
   }
 
@@ -188,6 +205,7 @@ export function createOutbox(deps: {
           .execute();
     },
     wake() {
+      if (delegated) return delegated();
       if (stopped) return;
       if (running) {
         again = true;
@@ -209,6 +227,9 @@ export function createOutbox(deps: {
     async drainOnce() {
       if (running) await running;
       return drain();
+    },
+    delegate(wake) {
+      delegated = wake;
     },
     start() {
       stopped = false;
