@@ -232,10 +232,16 @@ export async function optedOutAmong(db: Db, practiceId: string, profileIds: read
  * back delivered by insertDeliveries. A concurrent claimant of the same rows gets nothing for them.
  */
 export async function claimRecipients(db: Db, campaignId: string, profileIds: readonly string[]) {
+  if (profileIds.length === 0) return [];
+  const sorted = [...profileIds].sort();
   const rows = await db
     .deleteFrom('campaign_recipients')
     .where('campaign_id', '=', campaignId)
     .where('delivered_at', 'is', null)
+    // The range bounds the index scan to this batch; the list alone leaves PostgreSQL scanning every
+    // pending entry of the campaign (and the dead ones of earlier batches) for each batch.
+    .where('patient_profile_id', '>=', sorted[0]!)
+    .where('patient_profile_id', '<=', sorted.at(-1)!)
     .where('patient_profile_id', 'in', profileIds)
     .returning('patient_profile_id')
     .execute();
