@@ -150,6 +150,7 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
     const duringLatency = latencySeries('interactive sends during the campaign', during.latencies);
     const ratio = duringLatency.p99 / Math.max(0.1, quietLatency.p99);
     const errors = quiet.errors + during.errors;
+    const abandoned = quiet.abandoned + during.abandoned;
     return {
       scenario: 'campaign',
       store: options.store,
@@ -163,6 +164,7 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
         'p99 ratio': round(ratio, 2),
         'conversations / duplicates': `${conversations} / ${duplicates}`,
         errors,
+        'interactive sends abandoned (backlog)': abandoned,
       },
       goals: [
         goal(

@@ -24,13 +24,18 @@ export interface Sender {
   conversationId: string;
 }
 
-export async function send(base: string, sender: Sender): Promise<{ ok: boolean; ms: number }> {
+export async function send(
+  base: string,
+  sender: Sender,
+  signal?: AbortSignal,
+): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   try {
     const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: sender.cookie },
       body: JSON.stringify({ clientMessageId: randomUUID().replace(/-/g, ''), body: BODY }),
+      ...(signal ? { signal } : {}),
     });
     await response.arrayBuffer();
     return { ok: response.status === 201, ms: performance.now() - started };
@@ -93,6 +98,9 @@ export async function closedLoop(base: string, senders: Sender[], durationMs: nu
  * Open loop at a fixed rate, spread over the senders: latency at a sustainable load. Stops after
  * `durationMs`, or earlier once `until()` says so.
  */
+/** How long an open loop waits for its last requests once the load has stopped. */
+const ABANDON_AFTER_MS = 15_000;
+
 export async function openLoop(
   base: string,
   senders: Sender[],
@@ -103,25 +111,38 @@ export async function openLoop(
   const latencies: number[] = [];
   const meter = new RateMeter();
   let errors = 0;
+  let abandoned = 0;
   const interval = 1_000 / ratePerSecond;
   const inflight: Promise<void>[] = [];
   const started = performance.now();
+  // A server that falls behind the offered rate builds a backlog without end: once the load stops, what
+  // is still waiting after a grace period is abandoned, counted as an error, and its waiting time so
+  // far kept among the latencies (a lower bound), so that the tail is not flattered.
+  const giveUp = new AbortController();
+  let stopped = false;
   for (let i = 0; performance.now() - started < durationMs && !until(); i++) {
     const due = started + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const sender = senders[i % senders.length]!;
     inflight.push(
-      send(base, sender).then((r) => {
+      send(base, sender, giveUp.signal).then((r) => {
         if (r.ok) {
           latencies.push(r.ms);
           meter.mark();
+        } else if (stopped && giveUp.signal.aborted) {
+          abandoned++;
+          errors++;
+          latencies.push(r.ms);
         } else errors++;
       }),
     );
   }
+  stopped = true;
+  const grace = setTimeout(() => giveUp.abort(), ABANDON_AFTER_MS);
   await Promise.all(inflight);
-  return { latencies, errors, elapsed: performance.now() - started, meter };
+  clearTimeout(grace);
+  return { latencies, errors, abandoned, elapsed: performance.now() - started, meter };
 }
 
 /** One row per transaction with the same driver and durability settings, no HTTP: what a commit costs. */
