@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/platform/db/store';
@@ -119,6 +120,8 @@ export async function openLoop(
   // is still waiting after a grace period is abandoned, counted as an error, and its waiting time so
   // far kept among the latencies (a lower bound), so that the tail is not flattered.
   const giveUp = new AbortController();
+  // Every request in flight listens to the one signal.
+  setMaxListeners(0, giveUp.signal);
   let stopped = false;
   for (let i = 0; performance.now() - started < durationMs && !until(); i++) {
     const due = started + i * interval;
