@@ -10,17 +10,13 @@
  * produces are handed to the main process's bus.
  */
 
-import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Config } from '../config';
 import type { BusEvent, EventBus } from '../platform/bus/bus';
 import { systemClock } from '../platform/clock/clock';
-import { loadMasterKeys, openKeyring } from '../platform/crypto/keyring';
 import type { WriterLock } from '../platform/db/sqlite-driver';
-import { openStore } from '../platform/db/store';
 import { createLogger } from '../platform/logging';
-import { createOutbox } from '../platform/outbox/outbox';
-import { KEY_REFRESH_MS, mailHandler, openMailer } from '../platform/runtime';
+import { openRuntime } from '../platform/runtime';
 import { createServices } from '../services';
 
 export interface BackgroundWorkerData {
@@ -71,12 +67,6 @@ class BorrowedWriterLock implements WriterLock {
 const { config } = workerData as BackgroundWorkerData;
 const logger = createLogger(config);
 const lock = new BorrowedWriterLock();
-const store = openStore({
-  databaseUrl: config.databaseUrl,
-  sqlitePath: join(config.dataDir, 'missive.sqlite'),
-  pgPoolSize: 4,
-  sqliteWriterLock: lock,
-});
 
 // Events are handed over a batch at a time (one message per turn of this thread's event loop).
 let outgoing: BusEvent[] = [];
@@ -95,46 +85,38 @@ const bus: EventBus = {
   async close() {},
 };
 
-const ready = loadMasterKeys(config.masterKey, config.previousMasterKey, config.dataDir)
-  .then((master) => openKeyring(store, master, systemClock))
-  .then((keys) => {
-    const mailer = openMailer(config, logger);
-    const outbox = createOutbox({
-      store,
-      keys,
-      clock: systemClock,
-      logger,
-      handlers: { mail: mailHandler(mailer) },
-      busyShare: OUTBOX_BUSY_SHARE,
-    });
-    const services = createServices({ config, store, keys, outbox, mailer, bus, clock: systemClock, logger });
-    // Features register their outbox handlers while the services are wired: start draining only now.
-    outbox.start();
-    // A key rotation started elsewhere is picked up here as in the main process.
-    const keyRefresh = setInterval(() => {
-      keys.refresh().catch((err) => logger.error({ err }, 'reloading the data keys failed'));
-    }, KEY_REFRESH_MS);
-    return { keys, outbox, mailer, services, keyRefresh };
-  });
+// The same adapters as the main process (keys reloaded periodically, mailer, outbox), on its own
+// connections; the features register their outbox handlers while the services are wired, so the outbox
+// starts draining only then.
+const ready = openRuntime(config, systemClock, logger, {
+  worker: { writerLock: lock, bus, pgPoolSize: 4, outboxBusyShare: OUTBOX_BUSY_SHARE },
+}).then((runtime) => {
+  const services = createServices({ config, clock: systemClock, logger, ...runtime });
+  runtime.outbox.start();
+  return { runtime, services };
+});
 ready.catch((err) => logger.error({ err }, 'the background worker could not start'));
 
 // The server's own commits leave the write-ahead log to this thread (runner.ts): copied back into the
 // database file every second, off the thread that answers requests.
 const checkpoints = setInterval(() => {
-  try {
-    store.checkpoint();
-  } catch (err) {
-    logger.warn({ err }, 'write-ahead log checkpoint failed');
-  }
+  void ready.then(
+    ({ runtime }) => {
+      try {
+        runtime.store.checkpoint();
+      } catch (err) {
+        logger.warn({ err }, 'write-ahead log checkpoint failed');
+      }
+    },
+    () => undefined,
+  );
 }, CHECKPOINT_INTERVAL_MS);
 const stop = new AbortController();
 let campaigns: Promise<void> | undefined;
 
 async function runCampaigns(): Promise<void> {
   try {
-    const { keys, services } = await ready;
-    // A key rotation may have happened since the last refresh: encrypt with the current key.
-    await keys.refresh();
+    const { services } = await ready;
     const delivered = await services.campaigns.runDue({ signal: stop.signal });
     post({ type: 'campaigns-done', delivered });
   } catch (err) {
@@ -148,12 +130,7 @@ async function shutdown(): Promise<void> {
   clearInterval(checkpoints);
   await campaigns;
   const started = await ready.catch(() => undefined);
-  if (started) {
-    clearInterval(started.keyRefresh);
-    await started.outbox.stop();
-    await started.mailer.close();
-  }
-  await store.close();
+  await started?.runtime.close();
 }
 
 port.on('message', (message: ToBackgroundWorker) => {
@@ -167,7 +144,7 @@ port.on('message', (message: ToBackgroundWorker) => {
       });
       break;
     case 'wake-outbox':
-      void ready.then(({ outbox }) => outbox.wake()).catch(() => undefined);
+      void ready.then(({ runtime }) => runtime.outbox.wake()).catch(() => undefined);
       break;
     case 'stop':
       void shutdown()

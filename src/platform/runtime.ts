@@ -9,6 +9,7 @@ import type { Clock } from './clock/clock';
 import { createKeyRotation, type KeyRotation } from './crypto/key-rotation';
 import { type Keyring, loadMasterKeys, openKeyring } from './crypto/keyring';
 import { migrateToLatest } from './db/migrate';
+import type { WriterLock } from './db/sqlite-driver';
 import { openStore, type Store } from './db/store';
 import { createFileMailer, createSmtpMailer, type Mailer } from './mail/mailer';
 import { type MailTemplate, renderMail } from './mail/templates';
@@ -35,37 +36,56 @@ export interface QueuedMail {
 }
 
 /** SMTP when configured; otherwise mails are written as .eml files under the data directory. */
-export function openMailer(config: Config, logger: Logger): Mailer {
+function openMailer(config: Config, logger: Logger): Mailer {
   return config.smtpUrl
     ? createSmtpMailer(config.smtpUrl, config.mailFrom)
     : createFileMailer(join(config.dataDir, 'mail'), config.mailFrom, logger);
 }
 
 /** The outbox handler of queued mails: rendered in the recipient's language when sent. */
-export function mailHandler(mailer: Mailer) {
+function mailHandler(mailer: Mailer) {
   return async (payload: unknown) => {
     const { to, locale, template } = payload as QueuedMail;
     await mailer.send({ to, ...renderMail(locale, template) });
   };
 }
 
-/** Opens the adapters a process needs, in order, and closes them in reverse. Shared by the server and the CLI. */
+export interface RuntimeOptions {
+  pgSchema?: string;
+  outboxIntervalMs?: number;
+  keyRefreshMs?: number;
+  /**
+   * The server's background worker thread (src/background): it borrows the main process's SQLite writer
+   * lock, hands its events to the main process's bus, leaves migrations to the main process, needs few
+   * connections and drains the outbox at a share of its time.
+   */
+  worker?: { writerLock: WriterLock; bus: EventBus; pgPoolSize: number; outboxBusyShare: number };
+}
+
+/**
+ * Opens the adapters a process needs, in order, and closes them in reverse. Shared by the server, its
+ * background worker and the CLI.
+ */
 export async function openRuntime(
   config: Config,
   clock: Clock,
   logger: Logger,
-  options: { pgSchema?: string; outboxIntervalMs?: number; keyRefreshMs?: number } = {},
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
+  const { worker } = options;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const store = openStore({
     databaseUrl: config.databaseUrl,
     sqlitePath: join(config.dataDir, 'missive.sqlite'),
     pgSchema: options.pgSchema,
-    pgPoolSize: config.databasePoolSize,
+    pgPoolSize: worker?.pgPoolSize ?? config.databasePoolSize,
+    ...(worker ? { sqliteWriterLock: worker.writerLock } : {}),
   });
   try {
-    const applied = await migrateToLatest(store);
-    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    if (!worker) {
+      const applied = await migrateToLatest(store);
+      if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    }
     const masterKeys = await loadMasterKeys(config.masterKey, config.previousMasterKey, config.dataDir);
     const keys = await openKeyring(store, masterKeys, clock);
     // A rotation started by another process (missive rotate-keys, another instance) is picked up here.
@@ -75,7 +95,8 @@ export async function openRuntime(
     }, keyRefreshMs);
     keyRefresh.unref();
     const keyRotation = createKeyRotation({ store, keys, clock, logger, settleMs: 2 * keyRefreshMs });
-    const bus = config.redisUrl ? createRedisBus(config.redisUrl, logger) : createInProcessBus();
+    const bus =
+      worker?.bus ?? (config.redisUrl ? createRedisBus(config.redisUrl, logger) : createInProcessBus());
     const mailer = openMailer(config, logger);
     const outbox = createOutbox({
       store,
@@ -84,6 +105,7 @@ export async function openRuntime(
       logger,
       intervalMs: options.outboxIntervalMs,
       handlers: { mail: mailHandler(mailer) },
+      ...(worker ? { busyShare: worker.outboxBusyShare } : {}),
     });
     return {
       store,
