@@ -10,6 +10,7 @@ import { tokenFrom } from './smtp-sink';
 import {
   acceptCurrentTerms,
   activateStaff,
+  EVERY_PATIENT,
   GOOD_PASSWORD,
   PARIS_PRACTICE,
   registerPractitioner,
@@ -481,14 +482,7 @@ export function campaignBody(t: TestApp) {
     title: 'Vaccination contre la grippe',
     body: 'La campagne de vaccination a commencé : prenez rendez-vous.',
     patientsMayReply: false,
-    audience: {
-      lastConsultationMonths: null,
-      minAge: null,
-      maxAge: null,
-      sex: null,
-      tags: [],
-      includeRelatives: true,
-    },
+    audience: EVERY_PATIENT,
     sendAt: t.clock.now() + 7 * DAY,
     contentRulesAccepted: true,
   };

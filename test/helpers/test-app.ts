@@ -275,6 +275,16 @@ export async function registerPractitioner(
   return { userId, practiceId: practices[0].id };
 }
 
+/** A campaign audience of every patient of the practice, relatives included. */
+export const EVERY_PATIENT = {
+  lastConsultationMonths: null,
+  minAge: null,
+  maxAge: null,
+  sex: null,
+  tags: [],
+  includeRelatives: true,
+};
+
 export const PARIS_PRACTICE = {
   name: 'Cabinet des Lilas',
   address: '1 rue des Lilas',

@@ -5,6 +5,7 @@ import { storesUnderTest } from '../helpers/stores';
 import {
   activateStaff,
   createTestApp,
+  EVERY_PATIENT,
   PARIS_PRACTICE,
   registerPractitioner,
   signInAdmin,
@@ -12,15 +13,6 @@ import {
   type TestApp,
   type TestClient,
 } from '../helpers/test-app';
-
-const EVERYONE = {
-  lastConsultationMonths: null,
-  minAge: null,
-  maxAge: null,
-  sex: null,
-  tags: [],
-  includeRelatives: true,
-};
 
 describe.each(storesUnderTest())('campaigns on %s', (kind) => {
   let t: TestApp;
@@ -44,7 +36,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
   const count = async (audience: Record<string, unknown>) =>
     (
       await doctor.post(`/api/v1/practices/${practiceId}/campaigns/audience`, {
-        audience: { ...EVERYONE, ...audience },
+        audience: { ...EVERY_PATIENT, ...audience },
       })
     ).json();
   const create = (extra: Record<string, unknown> = {}) =>
@@ -53,7 +45,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
       title: 'Vaccination contre la grippe',
       body: 'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
       patientsMayReply: false,
-      audience: EVERYONE,
+      audience: EVERY_PATIENT,
       contentRulesAccepted: true,
       ...extra,
     });
@@ -136,7 +128,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
   });
 
   it('delivers a campaign once to each recipient, as a message in their inbox, and counts it', async () => {
-    const created = await create({ audience: { ...EVERYONE, minAge: 65 } });
+    const created = await create({ audience: { ...EVERY_PATIENT, minAge: 65 } });
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ status: 'scheduled', title: 'Vaccination contre la grippe' });
     const db = t.runtime.store.db;
@@ -229,7 +221,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
       kind: 'practice_info',
       status: 'sent',
       body: 'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
-      audience: EVERYONE,
+      audience: EVERY_PATIENT,
       delivered: 3,
       replied: 1,
     });
@@ -339,7 +331,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
       (await jeanne.post(`/api/v1/practices/${practiceId}/campaigns/audience/list`, { csv })).statusCode,
     ).toBe(404);
 
-    const listed = (await create({ title: 'Liste', audience: { ...EVERYONE, profileIds } })).json();
+    const listed = (await create({ title: 'Liste', audience: { ...EVERY_PATIENT, profileIds } })).json();
     await t.services.campaigns.runDue();
     const rows = await t.runtime.store.db
       .selectFrom('campaign_recipients')
@@ -359,7 +351,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     const file = (await upload(doctor, 'vaccination grippe.pdf')).json();
     const created = await create({
       title: 'Avec un document',
-      audience: { ...EVERYONE, minAge: 65 },
+      audience: { ...EVERY_PATIENT, minAge: 65 },
       attachmentId: file.id,
     });
     expect(created.statusCode, created.body).toBe(201);

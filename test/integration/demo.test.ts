@@ -8,7 +8,14 @@ import { outboxPayloadAad } from '../../src/platform/outbox/outbox';
 import { browserKeys, type PushServiceSink, startPushService } from '../helpers/push-service';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
-import { createTestApp, GOOD_PASSWORD, signUpPatient, type TestApp, totpCode } from '../helpers/test-app';
+import {
+  createTestApp,
+  EVERY_PATIENT,
+  GOOD_PASSWORD,
+  signUpPatient,
+  type TestApp,
+  totpCode,
+} from '../helpers/test-app';
 
 const PDF = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(2_000, 0x20)]);
 const cid = () => randomUUID().replace(/-/g, '');
@@ -60,15 +67,6 @@ const TABLES = {
   campaign_attachments: true,
 } satisfies Record<keyof Database, true>;
 const TABLE_NAMES = Object.keys(TABLES) as (keyof Database)[];
-
-const EVERYONE = {
-  lastConsultationMonths: null,
-  minAge: null,
-  maxAge: null,
-  sex: null,
-  tags: [],
-  includeRelatives: true,
-};
 
 describe.each(storesUnderTest())('demo practice on %s', (kind) => {
   let t: TestApp;
@@ -332,7 +330,7 @@ describe.each(storesUnderTest())('demo practice on %s', (kind) => {
       title: 'Fermeture du cabinet',
       body: 'Le cabinet sera fermé le lundi de Pâques.',
       patientsMayReply: false,
-      audience: EVERYONE,
+      audience: EVERY_PATIENT,
       contentRulesAccepted: true,
     });
     expect(campaign.statusCode, campaign.body).toBe(201);

@@ -10,6 +10,7 @@ import {
   acceptCurrentTerms,
   activateStaff,
   createTestApp,
+  EVERY_PATIENT,
   GOOD_PASSWORD,
   PARIS_PRACTICE,
   PUBLIC_URL,
@@ -253,14 +254,7 @@ describe.each(storesUnderTest())('FHIR R4 export on %s', (kind) => {
       title: 'Vaccination contre la grippe',
       body: 'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
       patientsMayReply: false,
-      audience: {
-        lastConsultationMonths: null,
-        minAge: null,
-        maxAge: null,
-        sex: null,
-        tags: [],
-        includeRelatives: true,
-      },
+      audience: EVERY_PATIENT,
       contentRulesAccepted: true,
     });
     expect(campaign.statusCode, campaign.body).toBe(201);
