@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGroupCommit } from '../../src/platform/db/group-commit';
+import { type Combine, createGroupCommit } from '../../src/platform/db/group-commit';
 import { storesUnderTest } from '../helpers/stores';
 import { createTestApp, type TestApp } from '../helpers/test-app';
 
@@ -50,6 +50,46 @@ describe.each(storesUnderTest())('group commit on %s', (kind) => {
       .execute();
     expect(kept.map((r) => r.id)).not.toContain('row-10');
     expect(kept.map((r) => r.id)).not.toContain('row-3');
+  });
+
+  it('does combinable work of concurrent callers in one call, and on a refusal runs each input alone', async () => {
+    const writes = createGroupCommit(t.runtime.store.db);
+    const calls: number[] = [];
+    // One multi-row insert for every queued input: a duplicate key spoils the statement for all of them.
+    const insertAll: Combine<string, string> = async (trx, ids) => {
+      calls.push(ids.length);
+      await sql`insert into gc_probe (id, n) values ${sql.join(ids.map((id) => sql`(${id}, ${1})`))}`.execute(
+        trx,
+      );
+      return ids.map((id) => `stored ${id}`);
+    };
+    const first = await Promise.all(['c-1', 'c-2', 'c-3'].map((id) => writes.runCombined(insertAll, id)));
+    expect(first).toEqual(['stored c-1', 'stored c-2', 'stored c-3']);
+    expect(calls).toEqual([3]);
+
+    calls.length = 0;
+    const plain = writes.run(async (trx) => {
+      await sql`insert into gc_probe (id, n) values (${'c-plain'}, ${2})`.execute(trx);
+      return 'plain';
+    });
+    const second = await Promise.allSettled([
+      writes.runCombined(insertAll, 'c-4'),
+      writes.runCombined(insertAll, 'c-2'),
+      writes.runCombined(insertAll, 'c-5'),
+      plain,
+    ]);
+    // The group of three failed as a whole, then each input ran on its own: only the duplicate is refused.
+    expect(calls).toEqual([3, 1, 1, 1]);
+    expect(second.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((second[0] as PromiseFulfilledResult<string>).value).toBe('stored c-4');
+    expect((second[3] as PromiseFulfilledResult<string>).value).toBe('plain');
+    const kept = await t.runtime.store.db
+      .selectFrom('gc_probe' as never)
+      .select(sql<string>`id`.as('id'))
+      .where(sql<boolean>`id like 'c-%'`)
+      .orderBy(sql`id`)
+      .execute();
+    expect(kept.map((r) => r.id)).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-5', 'c-plain']);
   });
 
   it('runs a lone writer at once, and a writer that arrives during a commit in the next one', async () => {

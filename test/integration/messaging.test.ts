@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { emergencyNumbers } from '../../src/domain/safety/detector';
+import { verifyAuditChain } from '../../src/features/audit/audit.service';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
 import {
@@ -650,6 +651,55 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
       expect.objectContaining({ name: 'Sophie Bernard', role: 'assistant', action: 'opened' }),
     ]);
     expect((await paul.get(`/api/v1/conversations/${conversation.id}/access-log`)).statusCode).toBe(404);
+  });
+
+  it('writes concurrent sends of several conversations together, and answers a retry racing its original once', async () => {
+    await setSettings({});
+    const lea = await signUpPatient(t, 'lea@example.org', { firstName: 'Léa' });
+    const leaProfile = await selfProfile(lea);
+    const marc = await signUpPatient(t, 'marc@example.org', { firstName: 'Marc' });
+    const marcProfile = await selfProfile(marc);
+    await consulted(leaProfile, t.clock.now() - 10 * DAY);
+    await consulted(marcProfile, t.clock.now() - 10 * DAY);
+    const a = (await start(lea, leaProfile, { category: 'administrative', subject: 'Certificat' })).json()
+      .conversation;
+    const b = (await start(marc, marcProfile, { category: 'administrative', subject: 'Facture' })).json()
+      .conversation;
+    await send(doctor, b.id, 'Je regarde votre facture.');
+    const retried = cid();
+    const results = await Promise.all([
+      ...Array.from({ length: 5 }, (_, i) => send(lea, a.id, `Certificat, précision ${i}`)),
+      ...Array.from({ length: 5 }, (_, i) => send(marc, b.id, `Facture, précision ${i}`)),
+      send(assistant, a.id, 'Bien reçu, nous préparons le certificat.'),
+      send(lea, a.id, 'Envoyé une seule fois', { clientMessageId: retried }),
+      send(lea, a.id, 'Envoyé une seule fois', { clientMessageId: retried }),
+    ]);
+    expect(results.slice(0, 11).map((r) => r.statusCode)).toEqual(Array(11).fill(201));
+    // The retry of the same client id, in flight with its original, gets the original back, not a copy.
+    expect(results.slice(11).map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(results[11]!.json().id).toBe(results[12]!.json().id);
+
+    const thread = async (id: string) =>
+      (await doctor.get(`/api/v1/conversations/${id}/messages?limit=50`)).json().messages as {
+        seq: number;
+        body: string;
+      }[];
+    const inA = await thread(a.id);
+    expect(inA.map((m) => m.seq).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(inA.filter((m) => m.body === 'Envoyé une seule fois')).toHaveLength(1);
+    const inB = await thread(b.id);
+    expect(inB.map((m) => m.seq).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+
+    // Each conversation's state follows its own messages: Marc's messages came after the practice's
+    // answer, so his conversation waits for the practice again, since the first of them.
+    const summaryB = (await doctor.get(`/api/v1/conversations/${b.id}`)).json().conversation;
+    expect(summaryB.status).toBe('open');
+    expect(summaryB.awaitingReplySince).toBeTypeOf('number');
+    expect(summaryB.dueAt).toBeGreaterThan(summaryB.awaitingReplySince);
+    expect(summaryB.unread).toBe(5);
+    // A sender has read everything up to their own last message.
+    expect((await marc.get(`/api/v1/conversations/${b.id}`)).json().conversation.unread).toBe(0);
+    expect((await verifyAuditChain(t.runtime.store.db)).ok).toBe(true);
   });
 
   it('closes idle conversations after the configured delay, with a notice', async () => {

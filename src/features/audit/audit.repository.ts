@@ -10,11 +10,6 @@ export function lockHead(db: Kysely<Database>, dialect: Dialect) {
   ).executeTakeFirstOrThrow();
 }
 
-export async function appendEntry(db: Kysely<Database>, row: AuditLogRow): Promise<void> {
-  await db.insertInto('audit_log').values(row).execute();
-  await db.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
-}
-
 /** Inserts consecutive entries and moves the head to the last one. */
 export async function appendEntries(db: Kysely<Database>, rows: readonly AuditLogRow[]): Promise<void> {
   const last = rows.at(-1);

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
 import type { Dialect } from '../../platform/db/store';
 import { uuidv7 } from '../../platform/ids';
-import { appendEntries, appendEntry, lockHead, readAnchor, readChunk, readHead } from './audit.repository';
+import { appendEntries, lockHead, readAnchor, readChunk, readHead } from './audit.repository';
 
 /** Who did something, from where. Built once per request by the HTTP layer. */
 export interface Actor {
@@ -59,44 +59,42 @@ export async function appendAudit(
   entry: AuditEntry,
   at: number,
 ): Promise<number> {
-  const head = await lockHead(trx, dialect);
-  const row: Hashable = {
-    seq: head.seq + 1,
-    id: uuidv7(),
-    at,
-    actor_user_id: actor.userId,
-    actor_role: actor.role,
-    action: entry.action,
-    target_type: entry.targetType,
-    target_id: entry.targetId ?? null,
-    practice_id: entry.practiceId ?? null,
-    patient_profile_id: entry.patientProfileId ?? null,
-    ip: actor.ip,
-    user_agent: actor.userAgent,
-    details: JSON.stringify(entry.details ?? {}),
-    prev_hash: head.hash,
-  };
-  await appendEntry(trx, { ...row, hash: entryHash(row) });
-  // The chain's sequence is allocated under the head lock, so it follows commit order: changes use it as their cursor.
-  return row.seq;
+  const [seq] = await appendAuditEntries(trx, dialect, [{ actor, entry }], at);
+  return seq!;
 }
 
-/**
- * Appends many entries with one head lock and multi-row inserts (bulk work such as a campaign's
- * fan-out), chained exactly as if appended one by one. Returns their sequence numbers, in order.
- */
-export async function appendAuditMany(
+/** appendAuditEntries for entries of one actor (bulk work such as a campaign's fan-out). */
+export function appendAuditMany(
   trx: Kysely<Database>,
   dialect: Dialect,
   actor: Actor,
   entries: readonly AuditEntry[],
   at: number,
 ): Promise<number[]> {
+  return appendAuditEntries(
+    trx,
+    dialect,
+    entries.map((entry) => ({ actor, entry })),
+    at,
+  );
+}
+
+/**
+ * Appends many entries with one head lock and multi-row inserts, chained exactly as if appended one by
+ * one. Returns their sequence numbers, in order. The chain's sequence is allocated under the head lock,
+ * so it follows commit order: changes use it as their cursor.
+ */
+export async function appendAuditEntries(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  entries: readonly { actor: Actor; entry: AuditEntry }[],
+  at: number,
+): Promise<number[]> {
   if (entries.length === 0) return [];
   const head = await lockHead(trx, dialect);
   const rows: AuditLogRow[] = [];
   let previous = head.hash;
-  entries.forEach((entry, index) => {
+  entries.forEach(({ actor, entry }, index) => {
     const row: Hashable = {
       seq: head.seq + 1 + index,
       id: uuidv7(),

@@ -23,14 +23,14 @@ import { checkEmergency } from '../../domain/safety/detector';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
-import { forUpdate, isUniqueViolation } from '../../platform/db/dialect';
-import type { GroupCommit } from '../../platform/db/group-commit';
+import { isUniqueViolation } from '../../platform/db/dialect';
+import type { Combine, GroupCommit } from '../../platform/db/group-commit';
 import type { ConversationRow, Database, MessageRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
-import { type Actor, appendAudit } from '../audit/audit.service';
+import { type Actor, appendAuditEntries } from '../audit/audit.service';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { CareService } from '../patients/care.service';
 import { type PatientsService, profileFacts } from '../patients/patients.service';
@@ -65,6 +65,31 @@ interface NewMessage {
   attachmentIds?: string[];
 }
 
+/** A message sent in an existing conversation, checked and ready to write. */
+interface Send {
+  append: Append;
+  side: 'patient' | 'practice';
+  /** The practitioner's settings and the practice's time zone: the absence auto-reply to a patient. */
+  settings: MessagingSettings;
+  timeZone: string;
+  /** Patient accounts told of a practice message. */
+  recipients: string[];
+}
+
+/** One message to append, with its audit trace and further changes to its conversation. */
+interface Append {
+  message: NewMessage;
+  actor: Actor;
+  audit: { practiceId: string; patientProfileId: string };
+  /** Further changes to the conversation, decided from its state before this message, in the same update. */
+  more?:
+    | ((
+        current: Pick<ConversationRow, 'status' | 'awaiting_reply_since'>,
+        now: number,
+      ) => Partial<ConversationRow>)
+    | undefined;
+}
+
 export type ConversationsService = ReturnType<typeof createConversationsService>;
 
 export function createConversationsService(deps: ConversationsDeps) {
@@ -76,70 +101,99 @@ export function createConversationsService(deps: ConversationsDeps) {
     DateTime.fromMillis(clock.now(), { zone: timeZone }).startOf('day').toMillis();
 
   /**
-   * Appends a message inside the caller's transaction: next gap-free sequence number (the row is locked),
-   * encrypted body, attachments claimed, the audit entry whose sequence becomes the change cursor.
+   * Appends messages inside the caller's transaction, with the same statements for one or many: next
+   * gap-free sequence number in each conversation (the rows are locked), encrypted bodies, attachments
+   * claimed, the audit entries whose sequences become the change cursors, the senders' read markers.
    */
-  async function appendMessage(
-    trx: Kysely<Database>,
-    m: NewMessage,
-    actor: Actor,
-    audit: { practiceId: string; patientProfileId: string },
-    /** Further changes to the conversation, decided from its state before this message, in the same update. */
-    more?: (
-      current: Pick<ConversationRow, 'status' | 'awaiting_reply_since'>,
-      now: number,
-    ) => Partial<ConversationRow>,
-  ) {
-    // The row is locked (PostgreSQL) and read once: sequence and state come from the same version.
-    const current = await forUpdate(
-      trx
-        .selectFrom('conversations')
-        .select(['last_seq', 'status', 'awaiting_reply_since'])
-        .where('id', '=', m.conversationId),
+  async function appendMessages(trx: Kysely<Database>, appends: readonly Append[]): Promise<MessageRow[]> {
+    if (appends.length === 0) return [];
+    // Each row is locked (PostgreSQL) and read once: sequence and state come from the same version.
+    const states = await repo.lockConversationStates(
+      trx,
+      [...new Set(appends.map((a) => a.message.conversationId))],
       store.dialect,
-    ).executeTakeFirstOrThrow();
+    );
     const now = clock.now();
-    const id = uuidv7();
-    const seq = current.last_seq + 1;
-    const cursor = await appendAudit(
+    const planned = appends.map(({ message: m, more }) => {
+      const current = states.get(m.conversationId);
+      if (!current) throw new Error('conversation vanished before its message was written');
+      // Further changes are decided from the state before this message, which includes earlier ones of the batch.
+      const changes = more ? more(current, now) : {};
+      const seq = current.last_seq + 1;
+      Object.assign(current, changes, { last_seq: seq });
+      return { id: uuidv7(), seq, changes };
+    });
+    const cursors = await appendAuditEntries(
       trx,
       store.dialect,
-      actor,
-      {
-        action: `message.${m.kind}`,
-        targetType: 'message',
-        targetId: id,
-        practiceId: audit.practiceId,
-        patientProfileId: audit.patientProfileId,
-        details: { conversationId: m.conversationId, seq },
-      },
+      appends.map(({ message: m, actor, audit }, index) => ({
+        actor,
+        entry: {
+          action: `message.${m.kind}`,
+          targetType: 'message',
+          targetId: planned[index]!.id,
+          practiceId: audit.practiceId,
+          patientProfileId: audit.patientProfileId,
+          details: { conversationId: m.conversationId, seq: planned[index]!.seq },
+        },
+      })),
       now,
     );
-    const row: MessageRow = {
-      id,
-      conversation_id: m.conversationId,
-      seq,
-      client_message_id: m.clientMessageId ?? null,
-      sender_user_id: m.senderUserId,
-      sender_side: m.side,
-      kind: m.kind,
-      body: keys.encrypt(m.body, bodyAad(id)),
-      emergency_kind: m.emergencyKind ?? null,
-      attachment_count: m.attachmentIds?.length ?? 0,
-      change_cursor: cursor,
-      created_at: now,
-    };
-    await repo.insertMessage(trx, row);
-    await repo.attachToMessage(trx, m.attachmentIds ?? [], m.conversationId, id);
-    await repo.updateConversation(trx, m.conversationId, {
-      ...(more ? more(current, now) : {}),
-      last_seq: seq,
-      last_message_at: now,
-      change_cursor: cursor,
+    const rows = appends.map(({ message: m }, index): MessageRow => {
+      const { id, seq } = planned[index]!;
+      return {
+        id,
+        conversation_id: m.conversationId,
+        seq,
+        client_message_id: m.clientMessageId ?? null,
+        sender_user_id: m.senderUserId,
+        sender_side: m.side,
+        kind: m.kind,
+        body: keys.encrypt(m.body, bodyAad(id)),
+        emergency_kind: m.emergencyKind ?? null,
+        attachment_count: m.attachmentIds?.length ?? 0,
+        change_cursor: cursors[index]!,
+        created_at: now,
+      };
     });
-    if (m.senderUserId && m.side !== 'system')
-      await repo.upsertMarker(trx, m.conversationId, m.senderUserId, m.side, seq, now, store.dialect);
-    return row;
+    await repo.insertMessages(trx, rows);
+    const updates = new Map<string, Partial<ConversationRow>>();
+    const markers: repo.MarkerUpdate[] = [];
+    const attachments: [ids: string[], conversationId: string, messageId: string][] = [];
+    appends.forEach(({ message: m }, index) => {
+      const row = rows[index]!;
+      if (m.attachmentIds?.length) attachments.push([m.attachmentIds, m.conversationId, row.id]);
+      updates.set(m.conversationId, {
+        ...updates.get(m.conversationId),
+        ...planned[index]!.changes,
+        last_seq: row.seq,
+        last_message_at: now,
+        change_cursor: row.change_cursor,
+      });
+      if (m.senderUserId && m.side !== 'system')
+        markers.push({
+          conversationId: m.conversationId,
+          userId: m.senderUserId,
+          side: m.side,
+          seq: row.seq,
+        });
+    });
+    for (const [ids, conversationId, messageId] of attachments)
+      await repo.attachToMessage(trx, ids, conversationId, messageId);
+    await repo.updateConversations(trx, updates);
+    await repo.upsertMarkers(trx, markers, now, store.dialect);
+    return rows;
+  }
+
+  async function appendMessage(
+    trx: Kysely<Database>,
+    message: NewMessage,
+    actor: Actor,
+    audit: Append['audit'],
+    more?: Append['more'],
+  ): Promise<MessageRow> {
+    const [row] = await appendMessages(trx, [{ message, actor, audit, more }]);
+    return row!;
   }
 
   async function checkAttachments(userId: string, ids: string[]) {
@@ -201,9 +255,7 @@ export function createConversationsService(deps: ConversationsDeps) {
   }
 
   /** Patient accounts who may see the conversation: its holder, and the relative managing it unless it is a teenager's confidential one. */
-  async function patientRecipients(trx: Kysely<Database>, conversationId: string): Promise<string[]> {
-    const row = await repo.findConversation(trx, conversationId);
-    if (!row) return [];
+  function patientRecipients(row: repo.ConversationDetails): string[] {
     const candidates = [row.profile_user_id, row.profile_owner_user_id].filter((id): id is string =>
       Boolean(id),
     );
@@ -212,13 +264,47 @@ export function createConversationsService(deps: ConversationsDeps) {
 
   /** A practice message: notify the patient side (by mail after a delay, unless read meanwhile). */
   async function noticePatients(trx: Kysely<Database>, conversationId: string, seq: number): Promise<void> {
+    const row = await repo.findConversation(trx, conversationId);
+    if (row)
+      await notifications.queueMessageNotices(trx, [
+        { conversationId, seq, userIds: patientRecipients(row) },
+      ]);
+  }
+
+  /**
+   * Messages sent by their authors in existing conversations, many at once (see platform/db/group-commit):
+   * the messages, then for patients the absence auto-reply, for the practice the patients' notices.
+   */
+  const sendMany: Combine<Send, MessageRow> = async (trx, sends) => {
+    const rows = await appendMessages(
+      trx,
+      sends.map((send) => send.append),
+    );
+    for (const send of sends)
+      if (send.side === 'patient')
+        await autoReplyIfAbsent(
+          trx,
+          send.append.message.conversationId,
+          send.settings,
+          send.timeZone,
+          send.append.audit,
+        );
     await notifications.queueMessageNotices(
       trx,
-      conversationId,
-      seq,
-      await patientRecipients(trx, conversationId),
+      sends.flatMap((send, index) =>
+        send.side === 'practice'
+          ? [
+              {
+                conversationId: send.append.message.conversationId,
+                seq: rows[index]!.seq,
+                userIds: send.recipients,
+              },
+            ]
+          : [],
+      ),
     );
-  }
+    return rows;
+  };
 
   async function publish(
     row: {
@@ -476,13 +562,11 @@ export function createConversationsService(deps: ConversationsDeps) {
         if (!mayReplyInCategory(viewer.role, row.category)) throw new AppError('MISSIVE_PRACTITIONERS_ONLY');
       }
       const attachmentIds = await checkAttachments(auth.user.id, body.attachmentIds);
-      const audit = { practiceId: row.practice_id, patientProfileId: row.patient_profile_id };
       let message: MessageRow;
       try {
-        message = await writes.run(async (trx) => {
-          const appended = await appendMessage(
-            trx,
-            {
+        message = await writes.runCombined(sendMany, {
+          append: {
+            message: {
               conversationId,
               senderUserId: auth.user.id,
               side: viewer.side,
@@ -493,8 +577,8 @@ export function createConversationsService(deps: ConversationsDeps) {
               attachmentIds,
             },
             actor,
-            audit,
-            (fresh, now) => {
+            audit: { practiceId: row.practice_id, patientProfileId: row.patient_profile_id },
+            more: (fresh, now) => {
               const changes: Partial<ConversationRow> = {
                 status: statusAfterMessage(fresh.status, viewer.side),
               };
@@ -514,11 +598,11 @@ export function createConversationsService(deps: ConversationsDeps) {
               }
               return changes;
             },
-          );
-          if (viewer.side === 'patient')
-            await autoReplyIfAbsent(trx, conversationId, s, row.time_zone, audit);
-          else await noticePatients(trx, conversationId, appended.seq);
-          return appended;
+          },
+          side: viewer.side,
+          settings: s,
+          timeZone: row.time_zone,
+          recipients: viewer.side === 'practice' ? patientRecipients(row) : [],
         });
       } catch (error) {
         if (isUniqueViolation(error)) {

@@ -233,7 +233,12 @@ export function createInboxService(deps: InboxDeps) {
     async markRead(auth: AuthContext, conversationId: string, seq: number) {
       const { row, viewer } = await access.requireConversation(auth, conversationId);
       const upTo = Math.min(seq, row.last_seq);
-      await repo.upsertMarker(db, row.id, auth.user.id, viewer.side, upTo, clock.now(), store.dialect);
+      await repo.upsertMarkers(
+        db,
+        [{ conversationId: row.id, userId: auth.user.id, side: viewer.side, seq: upTo }],
+        clock.now(),
+        store.dialect,
+      );
       // The other side's "read" tick updates live.
       await publish(row, 'read.updated', row.change_cursor);
       return { readSeq: upTo, unreadTotal: await unreadTotal(auth) };

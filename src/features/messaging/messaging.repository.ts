@@ -68,15 +68,6 @@ export async function deleteTemplate(db: Db, id: string) {
 
 // ----- Conversations -----
 
-/** Locks a conversation row until the end of the transaction (PostgreSQL; SQLite serialises writers anyway). */
-export async function lockConversation(db: Db, id: string, dialect: Dialect): Promise<boolean> {
-  const row = await forUpdate(
-    db.selectFrom('conversations').select('id').where('id', '=', id),
-    dialect,
-  ).executeTakeFirst();
-  return row !== undefined;
-}
-
 /** A conversation with the names the API shows. */
 export function findConversation(db: Db, id: string) {
   return summaries(db).where('conversations.id', '=', id).executeTakeFirst();
@@ -221,6 +212,75 @@ export async function updateConversation(db: Db, id: string, changes: Partial<Co
   await db.updateTable('conversations').set(changes).where('id', '=', id).execute();
 }
 
+/** The SQL types of the columns updateConversations writes with one statement for many rows. */
+const CONVERSATION_COLUMN_TYPES: Partial<Record<keyof ConversationRow, 'text' | 'integer' | 'bigint'>> = {
+  status: 'text',
+  assignee_user_id: 'text',
+  category: 'text',
+  closed_reason: 'text',
+  patient_may_reply: 'integer',
+  last_seq: 'integer',
+  emergency_flagged_at: 'bigint',
+  last_message_at: 'bigint',
+  awaiting_reply_since: 'bigint',
+  due_at: 'bigint',
+  closed_at: 'bigint',
+  change_cursor: 'bigint',
+};
+
+/**
+ * Updates many conversations, each with its own values: one statement for the rows that change the same
+ * columns (the new values joined from a VALUES list), one update per row otherwise.
+ */
+export async function updateConversations(db: Db, changes: ReadonlyMap<string, Partial<ConversationRow>>) {
+  const groups = new Map<string, [string, Partial<ConversationRow>][]>();
+  for (const [id, set] of changes) {
+    const key = Object.keys(set).sort().join(',');
+    const group = groups.get(key);
+    if (group) group.push([id, set]);
+    else groups.set(key, [[id, set]]);
+  }
+  for (const [key, rows] of groups) {
+    const columns = key.split(',') as (keyof ConversationRow)[];
+    if (rows.length === 1 || columns.some((column) => !CONVERSATION_COLUMN_TYPES[column])) {
+      for (const [id, set] of rows) await updateConversation(db, id, set);
+      continue;
+    }
+    for (let i = 0; i < rows.length; i += 500) {
+      const values = rows
+        .slice(i, i + 500)
+        .map(
+          ([id, set]) =>
+            sql`(${id}, ${sql.join(
+              columns.map(
+                (column) => sql`cast(${set[column]} as ${sql.raw(CONVERSATION_COLUMN_TYPES[column]!)})`,
+              ),
+            )})`,
+        );
+      await sql`with v (id, ${sql.join(columns.map((column) => sql.ref(column)))}) as (values ${sql.join(values)})
+        update conversations
+        set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`v.${column}`)}`))}
+        from v where conversations.id = v.id`.execute(db);
+    }
+  }
+}
+
+/**
+ * The sequence and state of conversations about to receive messages, read once; on PostgreSQL the rows
+ * are locked until the end of the transaction, in id order so that two writers cannot wait on each other.
+ */
+export async function lockConversationStates(db: Db, ids: readonly string[], dialect: Dialect) {
+  const rows = await forUpdate(
+    db
+      .selectFrom('conversations')
+      .select(['id', 'last_seq', 'status', 'awaiting_reply_since'])
+      .where('id', 'in', [...ids])
+      .orderBy('id'),
+    dialect,
+  ).execute();
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
 /** Conversations still open for a profile with a practitioner (the overload limit). */
 export async function countOpenConversations(
   db: Db,
@@ -260,8 +320,13 @@ export function idleConversations(db: Db, before: number, limit: number) {
 
 // ----- Messages -----
 
-export async function insertMessage(db: Db, row: MessageRow) {
-  await db.insertInto('messages').values(row).execute();
+export async function insertMessages(db: Db, rows: readonly MessageRow[]) {
+  // 12 columns a row: 500 rows stay far below both stores' bound-parameter limits.
+  for (let i = 0; i < rows.length; i += 500)
+    await db
+      .insertInto('messages')
+      .values(rows.slice(i, i + 500))
+      .execute();
 }
 
 export function findMessageByClientId(db: Db, senderUserId: string, clientMessageId: string) {
@@ -346,26 +411,36 @@ export async function unreadCounts(
 
 // ----- Read markers -----
 
-export async function upsertMarker(
-  db: Db,
-  conversationId: string,
-  userId: string,
-  side: 'patient' | 'practice',
-  seq: number,
-  now: number,
-  dialect: Dialect,
-) {
+export interface MarkerUpdate {
+  conversationId: string;
+  userId: string;
+  side: 'patient' | 'practice';
+  seq: number;
+}
+
+/** Moves read markers forward (never back) to a sequence, for one reader or many at once. */
+export async function upsertMarkers(db: Db, updates: readonly MarkerUpdate[], now: number, dialect: Dialect) {
+  // One row per reader and conversation: a statement may not update the same row twice.
+  const latest = new Map<string, MarkerUpdate>();
+  for (const update of updates) {
+    const key = `${update.conversationId} ${update.userId}`;
+    const known = latest.get(key);
+    if (!known || known.seq < update.seq) latest.set(key, update);
+  }
+  if (latest.size === 0) return;
   const greatest = dialect === 'postgres' ? 'greatest' : 'max';
   await db
     .insertInto('read_markers')
-    .values({
-      conversation_id: conversationId,
-      user_id: userId,
-      side,
-      delivered_seq: seq,
-      read_seq: seq,
-      updated_at: now,
-    })
+    .values(
+      [...latest.values()].map((update) => ({
+        conversation_id: update.conversationId,
+        user_id: update.userId,
+        side: update.side,
+        delivered_seq: update.seq,
+        read_seq: update.seq,
+        updated_at: now,
+      })),
+    )
     .onConflict((oc) =>
       oc.columns(['conversation_id', 'user_id']).doUpdateSet({
         read_seq: sql`${sql.raw(greatest)}(read_markers.read_seq, excluded.read_seq)`,

@@ -125,22 +125,20 @@ export function createNotificationsService(deps: {
       return preferencesOf(auth.user.id);
     },
 
-    /** Queues the notice for each recipient inside the message's transaction, due after the configured delay. */
+    /**
+     * Queues, inside the messages' transaction, the notice of each message for each of its recipients
+     * (due after the configured delay), and the push notice for those who chose push.
+     */
     async queueMessageNotices(
       trx: Kysely<Database>,
-      conversationId: string,
-      seq: number,
-      userIds: string[],
+      messages: readonly { conversationId: string; seq: number; userIds: readonly string[] }[],
     ): Promise<void> {
-      for (const userId of new Set(userIds)) {
-        await outbox.enqueueLater(
-          trx,
-          'notify.message',
-          { userId, conversationId, seq } satisfies MessageNotice,
-          config.notifications.delayMs,
-        );
-      }
-      await push.queueNotices(trx, conversationId, seq, userIds);
+      const notices = messages.flatMap(({ conversationId, seq, userIds }) =>
+        [...new Set(userIds)].map((userId) => ({ userId, conversationId, seq })),
+      );
+      if (notices.length === 0) return;
+      await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
+      await push.queueNotices(trx, notices);
     },
 
     /** The same notices for many new conversations at once (a campaign's fan-out), in the caller's transaction. */

@@ -262,28 +262,22 @@ export function createPushService(deps: {
     },
 
     /** Queues the push notices with the message, in its transaction, due after the same delay as the mails. */
-    async queueNotices(
-      trx: Kysely<Database>,
-      conversationId: string,
-      seq: number,
-      userIds: string[],
-    ): Promise<void> {
-      if (userIds.length === 0) return;
+    async queueNotices(trx: Kysely<Database>, notices: readonly PushNotice[]): Promise<void> {
+      if (notices.length === 0) return;
       // Only for those who chose push; the rest of the rules are checked when the notice is due.
       const chosen = await trx
         .selectFrom('notification_preferences')
         .select('user_id')
-        .where('user_id', 'in', [...new Set(userIds)])
+        .where('user_id', 'in', [...new Set(notices.map((notice) => notice.userId))])
         .where('push', '=', 1)
         .execute();
-      for (const { user_id: userId } of chosen) {
-        await outbox.enqueueLater(
-          trx,
-          'notify.push',
-          { userId, conversationId, seq } satisfies PushNotice,
-          config.notifications.delayMs,
-        );
-      }
+      const pushed = new Set(chosen.map((row) => row.user_id));
+      await outbox.enqueueMany(
+        trx,
+        'notify.push',
+        notices.filter((notice) => pushed.has(notice.userId)),
+        config.notifications.delayMs,
+      );
     },
   };
 }

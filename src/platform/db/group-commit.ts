@@ -4,8 +4,16 @@ import type { Database } from './schema';
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
 
+/**
+ * The same kind of work for many callers, done at once: one set of multi-row statements instead of one
+ * set per caller. Returns one result per input, in the inputs' order. It must behave exactly as calling
+ * it once per input, in order, would.
+ */
+export type Combine<I, T> = (trx: Kysely<Database>, inputs: readonly I[]) => Promise<T[]>;
+
 interface Pending {
-  work: Work<unknown>;
+  combine: Combine<unknown, unknown>;
+  input: unknown;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -13,17 +21,33 @@ interface Pending {
 export interface GroupCommit {
   /**
    * Runs `work` in a transaction, possibly shared with other writers that arrived meanwhile, and
-   * resolves once that transaction is committed. Each piece of work runs inside its own savepoint: if it
-   * throws, only its own changes are rolled back and only its caller sees the error.
+   * resolves once that transaction is committed. If it throws, only its own changes are rolled back and
+   * only its caller sees the error.
    */
   run<T>(work: Work<T>): Promise<T>;
+  /** `run` for work that `combine` does for many callers at once, with the others queued with it. */
+  runCombined<I, T>(combine: Combine<I, T>, input: I): Promise<T>;
 }
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Plain work: one after the other, in the shared transaction. */
+const oneByOne: Combine<Work<unknown>, unknown> = async (trx, works) => {
+  const values: unknown[] = [];
+  for (const work of works) values.push(await work(trx));
+  return values;
+};
 
 /**
  * Group commit: concurrent writers share one transaction, so one durable commit (one fsync on SQLite,
  * one WAL flush on PostgreSQL) acknowledges many of them. Nothing waits on a timer: a batch starts at the
  * next turn of the event loop, and while a commit is in progress the writers that arrive queue up and go
  * together into the next one, so a lone writer pays one commit and a busy server one commit per batch.
+ *
+ * Within a batch, the work of one kind goes together, inside a savepoint: one call of its `combine`
+ * (plain work runs one after the other). When that fails, the savepoint is rolled back and each piece
+ * runs again in its own savepoint, so that a refused piece rolls back alone and only its caller sees
+ * the error.
  *
  * Work must confine its effects to the transaction (anything done after commit belongs to the caller),
  * and must be safe to run again: when the shared commit itself fails, every piece runs again alone.
@@ -35,26 +59,63 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
 
   async function alone(item: Pending): Promise<void> {
     try {
-      item.resolve(await db.transaction().execute(item.work));
+      const [value] = await db.transaction().execute((trx) => item.combine(trx, [item.input]));
+      item.resolve(value);
     } catch (error) {
       item.reject(error);
     }
   }
 
+  /** Runs a group of pieces inside a savepoint: all of it happens, or none of it. */
+  async function inSavepoint(trx: Kysely<Database>, group: readonly Pending[]): Promise<unknown[]> {
+    await sql`savepoint group_commit_item`.execute(trx);
+    try {
+      const values = await group[0]!.combine(
+        trx,
+        group.map((item) => item.input),
+      );
+      if (values.length !== group.length)
+        throw new Error(`combined work returned ${values.length} results for ${group.length} inputs`);
+      await sql`release savepoint group_commit_item`.execute(trx);
+      return values;
+    } catch (error) {
+      await sql`rollback to savepoint group_commit_item`.execute(trx);
+      await sql`release savepoint group_commit_item`.execute(trx);
+      throw error;
+    }
+  }
+
   async function together(batch: Pending[]): Promise<void> {
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes = new Map<Pending, Outcome>();
+    const groups = new Map<Combine<unknown, unknown>, Pending[]>();
+    for (const item of batch) {
+      const group = groups.get(item.combine);
+      if (group) group.push(item);
+      else groups.set(item.combine, [item]);
+    }
     try {
       await db.transaction().execute(async (trx) => {
-        for (const item of batch) {
-          await sql`savepoint group_commit_item`.execute(trx);
+        outcomes.clear();
+        for (const group of groups.values()) {
           try {
-            const value = await item.work(trx);
-            await sql`release savepoint group_commit_item`.execute(trx);
-            outcomes.push({ ok: true, value });
+            const values = await inSavepoint(trx, group);
+            for (const [index, item] of group.entries())
+              outcomes.set(item, { ok: true, value: values[index] });
+            continue;
           } catch (error) {
-            await sql`rollback to savepoint group_commit_item`.execute(trx);
-            await sql`release savepoint group_commit_item`.execute(trx);
-            outcomes.push({ ok: false, error });
+            if (group.length === 1) {
+              outcomes.set(group[0]!, { ok: false, error });
+              continue;
+            }
+          }
+          // One piece spoiled the group: each runs again on its own.
+          for (const item of group) {
+            try {
+              const [value] = await inSavepoint(trx, [item]);
+              outcomes.set(item, { ok: true, value });
+            } catch (error) {
+              outcomes.set(item, { ok: false, error });
+            }
           }
         }
       });
@@ -64,14 +125,14 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
       return;
     }
     const retries: Pending[] = [];
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
+    for (const item of batch) {
+      const outcome = outcomes.get(item)!;
       if (outcome.ok) item.resolve(outcome.value);
       // A lock cycle with a concurrent transaction: the shared transaction held locks the piece could not
       // wait for. Alone, after the commit released them, it can.
       else if (isTransientConflict(outcome.error)) retries.push(item);
       else item.reject(outcome.error);
-    });
+    }
     for (const item of retries) await alone(item);
   }
 
@@ -87,17 +148,24 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
     }
   }
 
+  function enqueue<T>(combine: Combine<unknown, unknown>, input: unknown): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ combine, input, resolve: resolve as (value: unknown) => void, reject });
+      if (!draining) {
+        draining = true;
+        // Start after the requests already received in this turn of the event loop have queued too: an
+        // SQLite commit blocks the thread while it syncs, so a batch started at once would hold one writer.
+        setImmediate(() => void drain());
+      }
+    });
+  }
+
   return {
     run<T>(work: Work<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        if (!draining) {
-          draining = true;
-          // Start after the requests already received in this turn of the event loop have queued too: an
-          // SQLite commit blocks the thread while it syncs, so a batch started at once would hold one writer.
-          setImmediate(() => void drain());
-        }
-      });
+      return enqueue(oneByOne as Combine<unknown, unknown>, work);
+    },
+    runCombined<I, T>(combine: Combine<I, T>, input: I): Promise<T> {
+      return enqueue(combine as Combine<unknown, unknown>, input);
     },
   };
 }
