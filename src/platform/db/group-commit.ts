@@ -139,6 +139,9 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
   async function drain(): Promise<void> {
     try {
       while (queue.length > 0) {
+        // Let the requests that arrived during the last commit (an SQLite commit blocks the thread while
+        // it syncs) reach the queue first, so that they share the next commit instead of trailing it alone.
+        await new Promise((resolve) => setImmediate(resolve));
         const batch = queue.splice(0, maxBatch);
         if (batch.length === 1) await alone(batch[0]!);
         else await together(batch);
@@ -153,9 +156,7 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
       queue.push({ combine, input, resolve: resolve as (value: unknown) => void, reject });
       if (!draining) {
         draining = true;
-        // Start after the requests already received in this turn of the event loop have queued too: an
-        // SQLite commit blocks the thread while it syncs, so a batch started at once would hold one writer.
-        setImmediate(() => void drain());
+        void drain();
       }
     });
   }

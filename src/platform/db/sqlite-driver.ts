@@ -1,3 +1,4 @@
+import { fdatasync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -55,6 +56,46 @@ export class FairMutex implements WriterLock {
   }
 }
 
+/**
+ * Makes what is committed durable, sharing one sync among the callers that wait together: a caller waits
+ * for a sync that started after its call, never for one already running (it may predate its commit).
+ */
+export function coalescedSync(syncOnce: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const sync = (): Promise<void> => {
+    if (!running) {
+      running = syncOnce().finally(() => {
+        running = undefined;
+      });
+      return running;
+    }
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return sync();
+      });
+    return queued;
+  };
+  return sync;
+}
+
+/**
+ * Flushes an SQLite write-ahead log file to disk (fdatasync) on libuv's thread pool, so that the event
+ * loop keeps serving requests meanwhile. The file is opened on first use: SQLite creates it with the database.
+ */
+export function writeAheadLogSync(walPath: string): () => Promise<void> {
+  let fd: number | undefined;
+  return coalescedSync(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        fd ??= openSync(walPath, 'r');
+        fdatasync(fd, (error) => (error ? reject(error) : resolve()));
+      }),
+  );
+}
+
 /** Prepared statements kept per connection: the same few statements run on every request. */
 function statementCache(connection: Database.Database) {
   const statements = new Map<string, Database.Statement>();
@@ -94,6 +135,7 @@ class SplitSqliteDriver implements Driver {
     private readonly writer: Database.Database,
     private readonly reader: Database.Database,
     lock: WriterLock,
+    private readonly durable: () => Promise<void>,
   ) {
     this.#writer = lock;
     this.#write = statementCache(writer);
@@ -103,7 +145,7 @@ class SplitSqliteDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new RoutedConnection(this.#writer, this.#write, this.#read);
+    return new RoutedConnection(this.#writer, this.#write, this.#read, this.durable);
   }
 
   async beginTransaction(connection: RoutedConnection): Promise<void> {
@@ -113,6 +155,9 @@ class SplitSqliteDriver implements Driver {
 
   async commitTransaction(connection: RoutedConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'));
+    // The next writer may start while the log reaches the disk; this caller hears of its commit after.
+    connection.releaseWriter();
+    await this.durable();
   }
 
   async rollbackTransaction(connection: RoutedConnection): Promise<void> {
@@ -136,6 +181,7 @@ class RoutedConnection implements DatabaseConnection {
     private readonly mutex: WriterLock,
     private readonly write: Prepare,
     private readonly read: Prepare,
+    private readonly durable: () => Promise<void>,
   ) {}
 
   async holdWriter(): Promise<void> {
@@ -154,11 +200,14 @@ class RoutedConnection implements DatabaseConnection {
     if (this.#holdsWriter) return execute<R>(this.write, query);
     if (SelectQueryNode.is(query.query)) return execute<R>(this.read, query);
     await this.mutex.lock();
+    let result: QueryResult<R>;
     try {
-      return execute<R>(this.write, query);
+      result = execute<R>(this.write, query);
     } finally {
       this.mutex.unlock();
     }
+    await this.durable();
+    return result;
   }
 
   async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
@@ -170,16 +219,18 @@ class RoutedConnection implements DatabaseConnection {
 
 /**
  * A Kysely dialect over a writer and a reader connection to the same SQLite file (they may be one); writes
- * take `lock` in turn.
+ * take `lock` in turn, and a commit (or a write outside a transaction) resolves once `durable` has made it
+ * durable.
  */
 export function splitSqliteDialect(
   writer: Database.Database,
   reader: Database.Database,
   lock: WriterLock,
+  durable: () => Promise<void>,
 ): KyselyDialect {
   return {
     createAdapter: () => new SqliteAdapter(),
-    createDriver: () => new SplitSqliteDriver(writer, reader, lock),
+    createDriver: () => new SplitSqliteDriver(writer, reader, lock, durable),
     createIntrospector: (db: Kysely<unknown>) => new SqliteIntrospector(db),
     createQueryCompiler: () => new SqliteQueryCompiler(),
   };

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Database as Schema } from './schema';
-import { FairMutex, splitSqliteDialect, type WriterLock } from './sqlite-driver';
+import { FairMutex, splitSqliteDialect, type WriterLock, writeAheadLogSync } from './sqlite-driver';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -54,18 +54,23 @@ export function openStore(options: StoreOptions): Store {
 
 function openSqlite(path: string, writerLock: WriterLock): Store {
   const connection = new Database(path);
-  // WAL with synchronous=FULL: a committed message survives a power cut, readers never block the writer.
+  const inMemory = path === ':memory:';
+  // Write-ahead log: readers never block the writer. A committed message must survive a power cut: every
+  // commit is acknowledged only once the log is on disk. SQLite would sync it itself (synchronous=FULL),
+  // blocking the event loop for the whole sync; the driver has it synced on the thread pool instead, and
+  // SQLite keeps the syncs that protect the file's integrity at checkpoints (synchronous=NORMAL).
   connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = FULL');
+  connection.pragma(`synchronous = ${inMemory ? 'FULL' : 'NORMAL'}`);
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   // A second connection for plain reads (see sqlite-driver); an in-memory database has only one.
-  const reader = path === ':memory:' ? connection : new Database(path);
+  const reader = inMemory ? connection : new Database(path);
   if (reader !== connection) {
     reader.pragma('busy_timeout = 5000');
     reader.pragma('query_only = ON');
   }
-  const db = new Kysely<Schema>({ dialect: splitSqliteDialect(connection, reader, writerLock) });
+  const durable = inMemory ? async () => {} : writeAheadLogSync(`${path}-wal`);
+  const db = new Kysely<Schema>({ dialect: splitSqliteDialect(connection, reader, writerLock, durable) });
   return {
     db,
     dialect: 'sqlite',
