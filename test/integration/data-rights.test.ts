@@ -6,7 +6,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
 import { SYSTEM_ACTOR } from '../../src/features/audit/audit.service';
-import { createTermsService } from '../../src/features/terms/terms.service';
+import { createTermsService, VERSIONS_TTL_MS } from '../../src/features/terms/terms.service';
 import { createTermsTexts } from '../../src/features/terms/terms-texts';
 import { fhirSchemaErrors } from '../helpers/fhir-schema';
 import { tokenFrom } from '../helpers/smtp-sink';
@@ -174,6 +174,8 @@ describe.each(storesUnderTest())('terms, data export and account closure on %s',
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    // Published by another process: the server applies it once its copy of the versions in force expires.
+    t.clock.advance(VERSIONS_TTL_MS);
     const reply = () =>
       client.post(`/api/v1/conversations/${conversationId}/messages`, {
         clientMessageId: cid(),

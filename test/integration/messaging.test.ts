@@ -676,7 +676,12 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     ]);
     expect(results.slice(0, 11).map((r) => r.statusCode)).toEqual(Array(11).fill(201));
     // The retry of the same client id, in flight with its original, gets the original back, not a copy.
-    expect(results.slice(11).map((r) => r.statusCode).sort()).toEqual([200, 201]);
+    expect(
+      results
+        .slice(11)
+        .map((r) => r.statusCode)
+        .sort(),
+    ).toEqual([200, 201]);
     expect(results[11]!.json().id).toBe(results[12]!.json().id);
 
     const thread = async (id: string) =>

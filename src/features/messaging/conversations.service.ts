@@ -97,8 +97,16 @@ export function createConversationsService(deps: ConversationsDeps) {
     deps;
   const db = store.db;
 
-  const startOfDay = (timeZone: string) =>
-    DateTime.fromMillis(clock.now(), { zone: timeZone }).startOf('day').toMillis();
+  // The local day of each practice's time zone, computed once a day rather than on every patient message.
+  const days = new Map<string, { start: number; end: number }>();
+  const startOfDay = (timeZone: string) => {
+    const now = clock.now();
+    const known = days.get(timeZone);
+    if (known && now >= known.start && now < known.end) return known.start;
+    const day = DateTime.fromMillis(now, { zone: timeZone }).startOf('day');
+    days.set(timeZone, { start: day.toMillis(), end: day.plus({ days: 1 }).toMillis() });
+    return day.toMillis();
+  };
 
   /**
    * Appends messages inside the caller's transaction, with the same statements for one or many: next
@@ -616,10 +624,14 @@ export function createConversationsService(deps: ConversationsDeps) {
         throw error;
       }
       await publish(row, 'message.created', message.change_cursor);
-      return {
-        message: (await access.toMessages([await repo.findMessage(db, message.id)]))[0]!,
-        created: true,
+      // The answer is made from what was just written and who wrote it, without reading it back.
+      const written: repo.MessageWithSender = {
+        ...message,
+        sender_first_name: auth.user.first_name,
+        sender_last_name: auth.user.last_name,
+        sender_kind: viewer.side === 'practice' ? viewer.role : auth.user.kind,
       };
+      return { message: (await access.toMessages([written]))[0]!, created: true };
     },
 
     appendMessage,

@@ -22,6 +22,9 @@ export interface TermsDeps {
 
 const KINDS: TermsKind[] = ['patient', 'practitioner', 'privacy'];
 
+/** How long the versions in force are trusted before they are read again. */
+export const VERSIONS_TTL_MS = 5_000;
+
 /** Which terms an account is asked to accept: patients the messaging terms, practice staff the practitioner terms. */
 function acceptableKindOf(user: AuthContext['user']): AcceptableTermsKind | null {
   if (user.kind === 'patient') return 'patient';
@@ -36,15 +39,29 @@ export function createTermsService(deps: TermsDeps) {
   const db = store.db;
   const texts = deps.texts ?? createTermsTexts();
 
+  // Every signed-in patient request checks the terms: the versions in force are kept for a few seconds
+  // (a version published by another process, such as the command line, applies within VERSIONS_TTL_MS;
+  // one published here at once), and an acceptance of a version, which is never withdrawn, once seen.
+  let versions: { readAt: number; byKind: Map<string, number> } | undefined;
+  const acceptances = new Set<string>();
+
   async function currentVersion(kind: TermsKind): Promise<number> {
-    const rows = await repo.currentVersions(db);
-    const row = rows.find((r) => r.kind === kind);
-    return Number(row?.version ?? 1);
+    if (!versions || clock.now() - versions.readAt >= VERSIONS_TTL_MS) {
+      const readAt = clock.now();
+      const rows = await repo.currentVersions(db);
+      versions = { readAt, byKind: new Map(rows.map((r) => [r.kind, Number(r.version)])) };
+    }
+    return versions.byKind.get(kind) ?? 1;
   }
 
   async function hasAcceptedCurrent(userId: string, kind: AcceptableTermsKind): Promise<boolean> {
     const version = await currentVersion(kind);
-    return Boolean(await repo.hasAccepted(db, userId, kind, version));
+    const key = `${userId} ${kind} ${version}`;
+    if (acceptances.has(key)) return true;
+    if (!(await repo.hasAccepted(db, userId, kind, version))) return false;
+    if (acceptances.size >= 100_000) acceptances.clear();
+    acceptances.add(key);
+    return true;
   }
 
   return {
@@ -159,6 +176,7 @@ export function createTermsService(deps: TermsDeps) {
           now,
         );
       });
+      versions = undefined;
       return { kind, version };
     },
   };
