@@ -37,7 +37,7 @@ import { type PatientsService, profileFacts } from '../patients/patients.service
 import type { PracticesService } from '../practices/practices.service';
 import { bodyAad, type ConversationAccess, patientMaySee, subjectAad } from './conversation-access';
 import * as repo from './messaging.repository';
-import type { MessagingSettingsService } from './settings.service';
+import { type MessagingSettingsService, settingsFromStored } from './settings.service';
 
 export interface ConversationsDeps {
   store: Store;
@@ -544,18 +544,22 @@ export function createConversationsService(deps: ConversationsDeps) {
       actor: Actor,
     ): Promise<{ message: Message; created: boolean }> {
       const { row, viewer } = await access.requireConversation(auth, conversationId);
-      const replay = await repo.findMessageByClientId(db, auth.user.id, body.clientMessageId);
-      if (replay) {
+      const context = await repo.sendContext(db, {
+        senderUserId: auth.user.id,
+        clientMessageId: body.clientMessageId,
+        practitionerId: row.practitioner_user_id,
+        practiceId: row.practice_id,
+        countSince: viewer.side === 'patient' ? startOfDay(row.time_zone) : null,
+      });
+      if (context.replayId) {
+        const replay = await repo.findMessage(db, context.replayId);
         if (replay.conversation_id !== conversationId) throw new AppError('MISSIVE_CLIENT_ID_REUSED');
-        return {
-          message: (await access.toMessages([await repo.findMessage(db, replay.id)]))[0]!,
-          created: false,
-        };
+        return { message: (await access.toMessages([replay]))[0]!, created: false };
       }
-      const s = await settings.settingsOf(row.practitioner_user_id, row.practice_id);
+      const s = settingsFromStored(context.settings);
       let emergencyKind: string | null = null;
       if (viewer.side === 'patient') {
-        const messagesToday = await repo.countMessagesSince(db, auth.user.id, startOfDay(row.time_zone));
+        const messagesToday = context.sentToday;
         const refusal = refusalToReply({
           status: row.status,
           patientMayReply: row.patient_may_reply === 1,

@@ -329,6 +329,52 @@ export async function insertMessages(db: Db, rows: readonly MessageRow[]) {
       .execute();
 }
 
+/**
+ * What a send needs to know besides the conversation, in one round trip: the message a retry of the same
+ * client id already created, the practitioner's settings as stored, and (for a patient) how many messages
+ * the sender wrote since the start of the practice's day.
+ */
+export async function sendContext(
+  db: Db,
+  query: {
+    senderUserId: string;
+    clientMessageId: string;
+    practitionerId: string;
+    practiceId: string;
+    countSince: number | null;
+  },
+) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('messages')
+        .select('id')
+        .where('sender_user_id', '=', query.senderUserId)
+        .where('client_message_id', '=', query.clientMessageId)
+        .as('replay_id'),
+      eb
+        .selectFrom('messaging_settings')
+        .select('settings')
+        .where('practitioner_user_id', '=', query.practitionerId)
+        .where('practice_id', '=', query.practiceId)
+        .as('settings'),
+      query.countSince === null
+        ? sql<number>`0`.as('sent_today')
+        : eb
+            .selectFrom('messages')
+            .select((count) => count.fn.countAll<number>().as('n'))
+            .where('sender_user_id', '=', query.senderUserId)
+            .where('created_at', '>=', query.countSince)
+            .as('sent_today'),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    replayId: row.replay_id ?? null,
+    settings: row.settings ?? null,
+    sentToday: Number(row.sent_today ?? 0),
+  };
+}
+
 export function findMessageByClientId(db: Db, senderUserId: string, clientMessageId: string) {
   return db
     .selectFrom('messages')

@@ -17,6 +17,13 @@ export interface MessagingSettingsDeps {
   terms: TermsService;
 }
 
+/** A practitioner's settings as stored (absent: the defaults, messaging closed). */
+export function settingsFromStored(stored: string | null): MessagingSettings {
+  return stored
+    ? { ...DEFAULT_SETTINGS, ...(JSON.parse(stored) as Partial<MessagingSettings>) }
+    : DEFAULT_SETTINGS;
+}
+
 export type MessagingSettingsService = ReturnType<typeof createMessagingSettingsService>;
 
 /** Each practitioner's messaging controls (closed by default), and reply templates. */
@@ -26,9 +33,7 @@ export function createMessagingSettingsService(deps: MessagingSettingsDeps) {
 
   async function settingsOf(practitionerId: string, practiceId: string): Promise<MessagingSettings> {
     const row = await repo.findSettings(db, practitionerId, practiceId);
-    return row
-      ? { ...DEFAULT_SETTINGS, ...(JSON.parse(row.settings) as Partial<MessagingSettings>) }
-      : DEFAULT_SETTINGS;
+    return settingsFromStored(row?.settings ?? null);
   }
 
   /** Practitioners set their own controls; practice admins may set them for the practice's practitioners. */
