@@ -683,6 +683,11 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
         .sort(),
     ).toEqual([200, 201]);
     expect(results[11]!.json().id).toBe(results[12]!.json().id);
+    // The same client id in another conversation is a client bug, refused rather than answered with the original.
+    const other = (await start(lea, leaProfile, { category: 'administrative', subject: 'Autre' })).json()
+      .conversation;
+    const reused = await send(lea, other.id, 'Envoyé une seule fois', { clientMessageId: retried });
+    expect(reused.json().error.code).toBe('MISSIVE_CLIENT_ID_REUSED');
 
     const thread = async (id: string) =>
       (await doctor.get(`/api/v1/conversations/${id}/messages?limit=50`)).json().messages as {
