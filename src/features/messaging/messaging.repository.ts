@@ -434,25 +434,30 @@ export async function unreadCounts(
   readerSide: 'patient' | 'practice',
 ) {
   if (conversationIds.length === 0) return new Map<string, number>();
+  // One count per conversation, from its read marker (looked up by key) to its end: only the unread part
+  // of each thread is read. Joining the markers to all the messages of the page instead let PostgreSQL
+  // scan every marker of the reader, and read every message of each conversation, read or not.
+  // Sequences start at 1, so no marker counts the whole thread.
   const rows = await db
-    .selectFrom('messages')
+    .selectFrom('conversations')
     .leftJoin('read_markers', (join) =>
       join
-        .onRef('read_markers.conversation_id', '=', 'messages.conversation_id')
+        .onRef('read_markers.conversation_id', '=', 'conversations.id')
         .on('read_markers.user_id', '=', readerId),
     )
-    .select(['messages.conversation_id', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('messages.conversation_id', 'in', conversationIds)
-    .where('messages.sender_side', '<>', readerSide)
-    .where((eb) =>
-      eb.or([
-        eb('read_markers.read_seq', 'is', null),
-        eb('messages.seq', '>', eb.ref('read_markers.read_seq')),
-      ]),
-    )
-    .groupBy('messages.conversation_id')
+    .select((eb) => [
+      'conversations.id as conversation_id',
+      eb
+        .selectFrom('messages')
+        .select((sub) => sub.fn.countAll<number>().as('n'))
+        .whereRef('messages.conversation_id', '=', 'conversations.id')
+        .where('messages.seq', '>', eb.fn.coalesce('read_markers.read_seq', sql.lit(0)))
+        .where('messages.sender_side', '<>', readerSide)
+        .as('n'),
+    ])
+    .where('conversations.id', 'in', conversationIds)
     .execute();
-  return new Map(rows.map((r) => [r.conversation_id, Number(r.n)]));
+  return new Map(rows.filter((r) => Number(r.n) > 0).map((r) => [r.conversation_id, Number(r.n)]));
 }
 
 // ----- Read markers -----
