@@ -127,6 +127,9 @@ export const RenewalSchema = z.object({
 });
 export type Renewal = z.infer<typeof RenewalSchema>;
 
+/** Characters of the last message shown in lists (an ellipsis marks a longer one). */
+export const PREVIEW_LENGTH = 140;
+
 export const ConversationSummarySchema = z.object({
   id: IdSchema,
   practiceId: IdSchema,
@@ -151,6 +154,19 @@ export const ConversationSummarySchema = z.object({
   unread: z.number().int(),
   closedReason: z.enum(['practice', 'idle', 'account_closed']).nullable(),
   changeCursor: z.number().int(),
+  /**
+   * In lists (the practice inbox, a patient's conversations, sync): who wrote the last message, and the
+   * start of its text when it is one a person wrote (null for automatic replies and notices).
+   */
+  lastMessage: z
+    .object({
+      side: z.enum(['patient', 'practice', 'system']),
+      preview: z
+        .string()
+        .max(PREVIEW_LENGTH + 1)
+        .nullable(),
+    })
+    .optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 

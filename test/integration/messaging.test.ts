@@ -707,6 +707,15 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect(summaryB.awaitingReplySince).toBeTypeOf('number');
     expect(summaryB.dueAt).toBeGreaterThan(summaryB.awaitingReplySince);
     expect(summaryB.unread).toBe(5);
+    // Lists show who wrote last and the start of it.
+    const inbox = (await doctor.get(`/api/v1/practices/${practiceId}/inbox?limit=100`)).json();
+    const rowB = inbox.conversations.find((c: { id: string }) => c.id === b.id);
+    expect(rowB.lastMessage).toEqual({
+      side: 'patient',
+      preview: expect.stringMatching(/^Facture, précision \d$/),
+    });
+    const listed = (await marc.get('/api/v1/conversations')).json().conversations;
+    expect(listed.find((c: { id: string }) => c.id === b.id).lastMessage.side).toBe('patient');
     // A sender has read everything up to their own last message.
     expect((await marc.get(`/api/v1/conversations/${b.id}`)).json().conversation.unread).toBe(0);
     expect((await verifyAuditChain(t.runtime.store.db)).ok).toBe(true);

@@ -1,5 +1,10 @@
 import type { PracticeRight } from '../../contracts/accounts';
-import type { ConversationSummary, Message, Renewal } from '../../contracts/messaging';
+import {
+  type ConversationSummary,
+  type Message,
+  PREVIEW_LENGTH,
+  type Renewal,
+} from '../../contracts/messaging';
 import { maySeeProfileItem } from '../../domain/care';
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { RenewalRow } from '../../platform/db/schema';
@@ -17,6 +22,18 @@ export type Viewer =
 
 export const subjectAad = (id: string) => `conversations.subject:${id}`;
 export const bodyAad = (id: string) => `messages.body:${id}`;
+
+/** Messages a person wrote, whose text a list may show the start of. */
+const PREVIEWED_KINDS = new Set(['text', 'renewal_request']);
+
+/** The start of a message on one line, cut at a word where it can be. */
+export function previewOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= PREVIEW_LENGTH) return line;
+  const cut = line.slice(0, PREVIEW_LENGTH);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > PREVIEW_LENGTH * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
 export const attachmentNameAad = (id: string) => `attachments.name:${id}`;
 export const attachmentDataAad = (id: string) => `attachments.data:${id}`;
 
@@ -67,6 +84,44 @@ export function createConversationAccess(deps: {
       row,
       viewer: { side: 'practice', userId: auth.user.id, role: member.role, isAdmin: member.is_admin === 1 },
     };
+  }
+
+  /**
+   * Summaries for a list: unread counts for the reader, and the start of each conversation's last message.
+   * The texts are decrypted for the reader's own screen only.
+   */
+  async function toSummaries(
+    rows: Row[],
+    readerId: string,
+    side: 'patient' | 'practice',
+  ): Promise<ConversationSummary[]> {
+    const ids = rows.map((r) => r.id);
+    const [unread, last] = await Promise.all([
+      repo.unreadCounts(db, ids, readerId, side),
+      repo.lastMessages(db, ids),
+    ]);
+    const previews = new Map(
+      await Promise.all(
+        last.map(
+          async (m) =>
+            [
+              m.conversation_id,
+              {
+                side: m.sender_side,
+                preview: PREVIEWED_KINDS.has(m.kind)
+                  ? previewOf(await keys.decryptText(m.body, bodyAad(m.id)))
+                  : null,
+              },
+            ] as const,
+        ),
+      ),
+    );
+    return Promise.all(
+      rows.map(async (row) => ({
+        ...(await toSummary(row, unread.get(row.id) ?? 0)),
+        lastMessage: previews.get(row.id) ?? { side: 'system' as const, preview: null },
+      })),
+    );
   }
 
   async function toSummary(row: Row, unread: number): Promise<ConversationSummary> {
@@ -165,7 +220,7 @@ export function createConversationAccess(deps: {
     };
   }
 
-  return { requireConversation, toSummary, toMessages, toRenewal };
+  return { requireConversation, toSummary, toSummaries, toMessages, toRenewal };
 }
 
 export type ConversationAccess = ReturnType<typeof createConversationAccess>;

@@ -32,20 +32,6 @@ export function createInboxService(deps: InboxDeps) {
   const { store, writes, clock, practices, patients, access, publish } = deps;
   const db = store.db;
 
-  async function withUnread(
-    rows: repo.ConversationDetails[],
-    readerId: string,
-    side: 'patient' | 'practice',
-  ): Promise<ConversationSummary[]> {
-    const unread = await repo.unreadCounts(
-      db,
-      rows.map((r) => r.id),
-      readerId,
-      side,
-    );
-    return Promise.all(rows.map((row) => access.toSummary(row, unread.get(row.id) ?? 0)));
-  }
-
   async function patientConversations(userId: string) {
     const profiles = await patients.profilesOf(userId);
     const rows = await repo.conversationsOfProfiles(
@@ -109,7 +95,7 @@ export function createInboxService(deps: InboxDeps) {
     },
 
     async listForPatient(auth: AuthContext): Promise<ConversationSummary[]> {
-      return withUnread(await patientConversations(auth.user.id), auth.user.id, 'patient');
+      return access.toSummaries(await patientConversations(auth.user.id), auth.user.id, 'patient');
     },
 
     async practiceInbox(
@@ -141,7 +127,7 @@ export function createInboxService(deps: InboxDeps) {
         query.offset,
         query.limit,
       );
-      return { total, conversations: await withUnread(rows, auth.user.id, 'practice') };
+      return { total, conversations: await access.toSummaries(rows, auth.user.id, 'practice') };
     },
 
     /** Opens a conversation: every opening by practice staff is in the audit trail the patient can read. */

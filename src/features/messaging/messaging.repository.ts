@@ -426,6 +426,27 @@ export function findMessage(db: Db, id: string) {
   return withSender(db).where('messages.id', '=', id).executeTakeFirstOrThrow();
 }
 
+/** The last message of each conversation (its sequence is the conversation's last_seq). */
+export function lastMessages(db: Db, conversationIds: readonly string[]) {
+  if (conversationIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('conversations')
+    .innerJoin('messages', (join) =>
+      join
+        .onRef('messages.conversation_id', '=', 'conversations.id')
+        .onRef('messages.seq', '=', 'conversations.last_seq'),
+    )
+    .select([
+      'messages.id',
+      'messages.conversation_id',
+      'messages.kind',
+      'messages.sender_side',
+      'messages.body',
+    ])
+    .where('conversations.id', 'in', [...conversationIds])
+    .execute();
+}
+
 /** Unread messages for a reader: from the other side, after their read marker. */
 export async function unreadCounts(
   db: Db,

@@ -39,19 +39,11 @@ export function createSyncService(deps: {
       const visible =
         auth.user.kind === 'patient' ? page.filter((row) => patientMaySee(auth.user.id, row)) : page;
       const side = auth.user.kind === 'patient' ? 'patient' : 'practice';
-      const unread = await messaging.unreadCounts(
-        db,
-        visible.map((r) => r.id),
-        auth.user.id,
-        side,
-      );
       // The cursor moves past hidden rows too, so that a confidential conversation never stalls the sync.
       const cursor = page.at(-1)?.change_cursor ?? since;
       return {
         cursor,
-        conversations: await Promise.all(
-          visible.map((row) => access.toSummary(row, unread.get(row.id) ?? 0)),
-        ),
+        conversations: await access.toSummaries(visible, auth.user.id, side),
         hasMore,
       };
     },

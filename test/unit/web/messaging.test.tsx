@@ -558,7 +558,12 @@ describe('patient screens', () => {
       'GET /api/v1/unread': { status: 200, body: { total: 3 } },
       'GET /api/v1/conversations': {
         status: 200,
-        body: { conversations: [summary({ unread: 3 })], total: 1 },
+        body: {
+          conversations: [
+            summary({ unread: 3, lastMessage: { side: 'patient', preview: 'Thank you, doctor.' } }),
+          ],
+          total: 1,
+        },
       },
     });
     const page = await renderApp('/messages');
@@ -566,6 +571,8 @@ describe('patient screens', () => {
     expect(link?.querySelector('.nav-badge')?.textContent).toBe('3');
     expect(link?.textContent).toContain('3 unread');
     expect(page.querySelector('.msg-row__link')?.getAttribute('href')).toBe(`/messages/${CONVERSATION}`);
+    // The patient's own last message is marked as theirs.
+    expect(page.querySelector('.msg-row .last-message')?.textContent).toBe('You: Thank you, doctor.');
   });
 
   const termsAccepted = {
@@ -762,6 +769,7 @@ describe('practice screens', () => {
     emergencyFlagged: true,
     patientName: 'Emma Moreau',
     patientProfileId: CHILD,
+    lastMessage: { side: 'patient', preview: 'Nearly empty.' },
   });
   const base = (me: MeResponse): Record<string, Handler> => ({
     'GET /api/v1/me': { status: 200, body: me },
@@ -819,6 +827,7 @@ describe('practice screens', () => {
     const page = await renderApp(`/practices/${PRACTICE}/inbox/${CONVERSATION}`);
     expect(byText(page, '.site-nav__link', 'Inbox')?.querySelector('.nav-badge')?.textContent).toBe('1');
     expect(page.querySelector('.inbox-row--emergency')?.textContent).toContain('Possible emergency');
+    expect(page.querySelector('.inbox-row .last-message')?.textContent).toBe('Nearly empty.');
     expect(page.querySelector('h1')?.textContent).toBe('Renewal: Ventolin');
     expect(document.title).not.toContain('Ventolin');
     expect(byText(page, 'button', 'Approve')).toBeNull();

@@ -9,6 +9,7 @@ import { PageLoading } from '../../../components/spinner';
 import { useResource } from '../../../lib/use-resource';
 import { type ConversationSummary, messagingApi } from '../api';
 import { categoryShort, formatFull, formatWhen, patientStatus, STATUS_TONE } from '../format';
+import { LastMessage } from '../last-message';
 import { useLive } from '../live';
 import '../messaging.css';
 
@@ -64,6 +65,7 @@ function ConversationList({ conversations }: { conversations: readonly Conversat
                 practitioner: conversation.practitionerName,
               })}
             </span>
+            <LastMessage conversation={conversation} readerSide="patient" />
           </div>
           <div className="msg-row__side">
             <span className="cluster msg-row__badges">

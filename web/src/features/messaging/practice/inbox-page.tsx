@@ -25,6 +25,7 @@ import {
   STATUS_TONE,
   STATUSES,
 } from '../format';
+import { LastMessage } from '../last-message';
 import { onLocalEvent, useLive } from '../live';
 import { SPLIT_VIEW, useMediaQuery } from '../use-media';
 import { PracticeThread } from './practice-thread';
@@ -398,6 +399,7 @@ function InboxList({
                 </span>
               ) : null}
             </Link>
+            <LastMessage conversation={conversation} readerSide="practice" />
             <div className="inbox-row__badges">
               {conversation.emergencyFlagged ? (
                 <Badge tone="danger" dot>
