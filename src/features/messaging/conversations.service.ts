@@ -281,7 +281,9 @@ export function createConversationsService(deps: ConversationsDeps) {
 
   /**
    * Messages sent by their authors in existing conversations, many at once (see platform/db/group-commit):
-   * the messages, then for patients the absence auto-reply, for the practice the patients' notices.
+   * the messages, then for patients the absence auto-reply, for the practice the patients' notices. (Two
+   * messages of one patient in one conversation and one batch during an absence get the auto-reply after
+   * both rather than between them.)
    */
   const sendMany: Combine<Send, MessageRow> = async (trx, sends) => {
     const rows = await appendMessages(

@@ -6,8 +6,8 @@ type Work<T> = (trx: Kysely<Database>) => Promise<T>;
 
 /**
  * The same kind of work for many callers, done at once: one set of multi-row statements instead of one
- * set per caller. Returns one result per input, in the inputs' order. It must behave exactly as calling
- * it once per input, in order, would.
+ * set per caller. Returns one result per input, in the inputs' order. Its effects must be those of calling
+ * it once per input, in order (up to the order of rows written in the same commit).
  */
 export type Combine<I, T> = (trx: Kysely<Database>, inputs: readonly I[]) => Promise<T[]>;
 
