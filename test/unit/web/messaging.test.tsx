@@ -769,7 +769,7 @@ describe('practice screens', () => {
     emergencyFlagged: true,
     patientName: 'Emma Moreau',
     patientProfileId: CHILD,
-    lastMessage: { side: 'patient', preview: 'Nearly empty.' },
+    lastMessage: { side: 'practice', preview: 'We are looking into it.' },
   });
   const base = (me: MeResponse): Record<string, Handler> => ({
     'GET /api/v1/me': { status: 200, body: me },
@@ -827,7 +827,10 @@ describe('practice screens', () => {
     const page = await renderApp(`/practices/${PRACTICE}/inbox/${CONVERSATION}`);
     expect(byText(page, '.site-nav__link', 'Inbox')?.querySelector('.nav-badge')?.textContent).toBe('1');
     expect(page.querySelector('.inbox-row--emergency')?.textContent).toContain('Possible emergency');
-    expect(page.querySelector('.inbox-row .last-message')?.textContent).toBe('Nearly empty.');
+    // The practice's own last message (a colleague's, maybe) is marked as the practice's.
+    expect(page.querySelector('.inbox-row .last-message')?.textContent).toBe(
+      'Practice: We are looking into it.',
+    );
     expect(page.querySelector('h1')?.textContent).toBe('Renewal: Ventolin');
     expect(document.title).not.toContain('Ventolin');
     expect(byText(page, 'button', 'Approve')).toBeNull();

@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { ConversationSummary } from './api';
 
-/** The start of a conversation's last message in a list; "You: …" when the reader's side wrote it. */
+/**
+ * The start of a conversation's last message in a list, marked when the reader's side wrote it: "You: …"
+ * for a patient, "Practice: …" for practice staff (a colleague may have written it).
+ */
 export function LastMessage({
   conversation,
   readerSide,
@@ -14,7 +17,11 @@ export function LastMessage({
   if (!last?.preview) return null;
   return (
     <p className="last-message">
-      {last.side === readerSide ? t('messaging.list.youWrote', { text: last.preview }) : last.preview}
+      {last.side !== readerSide
+        ? last.preview
+        : t(readerSide === 'patient' ? 'messaging.list.youWrote' : 'inbox.practiceWrote', {
+            text: last.preview,
+          })}
     </p>
   );
 }
