@@ -53,7 +53,7 @@ const oneByOne: Combine<Work<unknown>, unknown> = async (trx, works) => {
  * and must be safe to run again: when the shared commit itself fails, every piece runs again alone.
  */
 export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: number } = {}): GroupCommit {
-  const maxBatch = options.maxBatch ?? 64;
+  const maxBatch = options.maxBatch ?? 256;
   const queue: Pending[] = [];
   let draining = false;
 
@@ -139,9 +139,6 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
   async function drain(): Promise<void> {
     try {
       while (queue.length > 0) {
-        // Let the requests that arrived during the last commit (an SQLite commit blocks the thread while
-        // it syncs) reach the queue first, so that they share the next commit instead of trailing it alone.
-        await new Promise((resolve) => setImmediate(resolve));
         const batch = queue.splice(0, maxBatch);
         if (batch.length === 1) await alone(batch[0]!);
         else await together(batch);
@@ -156,7 +153,8 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
       queue.push({ combine, input, resolve: resolve as (value: unknown) => void, reject });
       if (!draining) {
         draining = true;
-        void drain();
+        // Start after the requests already received in this turn of the event loop have queued too.
+        setImmediate(() => void drain());
       }
     });
   }
