@@ -137,7 +137,7 @@ export function createNotificationsService(deps: {
         [...new Set(userIds)].map((userId) => ({ userId, conversationId, seq })),
       );
       if (notices.length === 0) return;
-      await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
+      await this.queueMessageNoticesMany(trx, notices);
       await push.queueNotices(trx, notices);
     },
 

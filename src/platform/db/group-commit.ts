@@ -95,7 +95,6 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
     }
     try {
       await db.transaction().execute(async (trx) => {
-        outcomes.clear();
         for (const group of groups.values()) {
           try {
             const values = await inSavepoint(trx, group);
