@@ -155,6 +155,7 @@ export function createServices(deps: ServiceDeps) {
     publish: conversations.publish,
   });
   return {
+    writes,
     accounts,
     sessions,
     practices,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executeTogether } from '../../src/platform/db/dialect';
 import { type Combine, createGroupCommit } from '../../src/platform/db/group-commit';
 import { storesUnderTest } from '../helpers/stores';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -66,6 +67,7 @@ describe.each(storesUnderTest())('group commit on %s', (kind) => {
     const first = await Promise.all(['c-1', 'c-2', 'c-3'].map((id) => writes.runCombined(insertAll, id)));
     expect(first).toEqual(['stored c-1', 'stored c-2', 'stored c-3']);
     expect(calls).toEqual([3]);
+    expect(writes.stats()).toEqual({ transactions: 1, pieces: 3, reruns: 0 });
 
     calls.length = 0;
     const plain = writes.run(async (trx) => {
@@ -90,6 +92,66 @@ describe.each(storesUnderTest())('group commit on %s', (kind) => {
       .orderBy(sql`id`)
       .execute();
     expect(kept.map((r) => r.id)).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-5', 'c-plain']);
+    // One shared transaction (two kinds of work, each in a savepoint), the spoilt group run again piece by piece.
+    expect(writes.stats()).toEqual({ transactions: 2, pieces: 7, reruns: 3 });
+
+    // Work of one kind only has no savepoint: a refusal rolls the shared transaction back and each
+    // input runs again in its own transaction.
+    calls.length = 0;
+    const third = await Promise.allSettled(
+      ['c-6', 'c-1', 'c-7'].map((id) => writes.runCombined(insertAll, id)),
+    );
+    expect(calls).toEqual([3, 1, 1, 1]);
+    expect(third.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(writes.stats()).toEqual({ transactions: 6, pieces: 10, reruns: 6 });
+    expect(await count()).toBeGreaterThanOrEqual(8);
+    const after = await t.runtime.store.db
+      .selectFrom('gc_probe' as never)
+      .select(sql<string>`id`.as('id'))
+      .where(sql<boolean>`id in ('c-6', 'c-7')`)
+      .execute();
+    expect(after).toHaveLength(2);
+  });
+
+  it('runs data-changing statements together, foreign keys and nested with clauses included, all or nothing', async () => {
+    const db = t.runtime.store.db;
+    await sql`create table gc_parent (id text primary key, n integer not null)`.execute(db);
+    await sql`create table gc_child (id text primary key, parent_id text not null references gc_parent (id))`.execute(
+      db,
+    );
+    await sql`insert into gc_parent (id, n) values ('p-0', 0), ('p-1', 1)`.execute(db);
+    const statements = (suffix: string) => [
+      sql`insert into gc_parent (id, n) values (${`p-${suffix}`}, ${10})`,
+      // The child's parent is written by another statement of the same set.
+      sql`insert into gc_child (id, parent_id) values (${`k-${suffix}`}, ${`p-${suffix}`})`,
+      sql`with v (id, n) as (values (${'p-0'}, cast(${20} as integer)), (${'p-1'}, cast(${21} as integer))) update gc_parent set n = v.n from v where gc_parent.id = v.id`,
+    ];
+    const dialect = t.runtime.store.dialect;
+    await db.transaction().execute((trx) => executeTogether(trx, dialect, statements('a')));
+    const parents = await db
+      .selectFrom('gc_parent' as never)
+      .select([sql<string>`id`.as('id'), sql<number>`n`.as('n')])
+      .orderBy(sql`id`)
+      .execute();
+    expect(parents.map((p) => [p.id, Number(p.n)])).toEqual([
+      ['p-0', 20],
+      ['p-1', 21],
+      ['p-a', 10],
+    ]);
+    // A failing statement (the parent exists already) leaves nothing of the set behind.
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await executeTogether(trx, dialect, [
+          sql`insert into gc_child (id, parent_id) values ('k-b', 'p-a')`,
+          ...statements('a'),
+        ]);
+      }),
+    ).rejects.toThrow();
+    const children = await db
+      .selectFrom('gc_child' as never)
+      .select(sql<string>`id`.as('id'))
+      .execute();
+    expect(children.map((c) => c.id)).toEqual(['k-a']);
   });
 
   it('runs a lone writer at once, and a writer that arrives during a commit in the next one', async () => {

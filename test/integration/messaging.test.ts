@@ -653,6 +653,43 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect((await paul.get(`/api/v1/conversations/${conversation.id}/access-log`)).statusCode).toBe(404);
   });
 
+  it('writes concurrent sends of several conversations in shared transactions, with nothing run twice', async () => {
+    await setSettings({});
+    const zoe = await signUpPatient(t, 'zoe@example.org', { firstName: 'Zoé' });
+    const zoeProfile = await selfProfile(zoe);
+    const noah = await signUpPatient(t, 'noah@example.org', { firstName: 'Noah' });
+    const noahProfile = await selfProfile(noah);
+    await consulted(zoeProfile, t.clock.now() - 10 * DAY);
+    await consulted(noahProfile, t.clock.now() - 10 * DAY);
+    const a = (await start(zoe, zoeProfile, { category: 'administrative', subject: 'Attestation' })).json()
+      .conversation;
+    const b = (await start(noah, noahProfile, { category: 'administrative', subject: 'Ordonnance' })).json()
+      .conversation;
+    const before = t.services.writes.stats();
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) => send(zoe, a.id, `Attestation, détail ${i}`)),
+      ...Array.from({ length: 4 }, (_, i) => send(noah, b.id, `Ordonnance, détail ${i}`)),
+      send(doctor, a.id, 'Je vous prépare l’attestation.'),
+      send(doctor, b.id, 'Je regarde votre ordonnance.'),
+    ]);
+    expect(results.map((r) => r.statusCode)).toEqual(Array(10).fill(201));
+    const after = t.services.writes.stats();
+    // Sends queued together are written with one set of statements: none had to run again alone.
+    expect(after.pieces - before.pieces).toBe(10);
+    expect(after.reruns - before.reruns).toBe(0);
+    expect(after.transactions - before.transactions).toBeLessThan(10);
+    const seqs = async (id: string) =>
+      (
+        (await doctor.get(`/api/v1/conversations/${id}/messages?limit=50`)).json().messages as {
+          seq: number;
+        }[]
+      )
+        .map((m) => m.seq)
+        .sort((x, y) => x - y);
+    expect(await seqs(a.id)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await seqs(b.id)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('writes concurrent sends of several conversations together, and answers a retry racing its original once', async () => {
     await setSettings({});
     const lea = await signUpPatient(t, 'lea@example.org', { firstName: 'Léa' });

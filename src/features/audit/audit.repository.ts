@@ -1,26 +1,32 @@
 import type { Kysely } from 'kysely';
-import { forUpdate } from '../../platform/db/dialect';
+import type { Statement } from '../../platform/db/dialect';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
-import type { Dialect } from '../../platform/db/store';
 
-export function lockHead(db: Kysely<Database>, dialect: Dialect) {
-  return forUpdate(
-    db.selectFrom('audit_head').select(['seq', 'hash']).where('id', '=', 1),
-    dialect,
-  ).executeTakeFirstOrThrow();
+/**
+ * Takes the chain's head for `count` new entries: the row stays locked (on SQLite the writer is already
+ * exclusive) until the transaction ends, so entries are numbered in commit order. Returns the sequence and
+ * hash of the entry the new ones follow; appendStatements then writes them and the head's new hash.
+ */
+export async function reserveHead(db: Kysely<Database>, count: number) {
+  const head = await db
+    .updateTable('audit_head')
+    .set((eb) => ({ seq: eb('seq', '+', count) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  return { seq: Number(head.seq) - count, hash: head.hash };
 }
 
-/** Inserts consecutive entries and moves the head to the last one. */
-export async function appendEntries(db: Kysely<Database>, rows: readonly AuditLogRow[]): Promise<void> {
+/** The statements that insert consecutive entries and move the head's hash to the last one. */
+export function appendStatements(db: Kysely<Database>, rows: readonly AuditLogRow[]): Statement[] {
   const last = rows.at(-1);
-  if (!last) return;
+  if (!last) return [];
+  const statements: Statement[] = [];
   // 16 columns a row: 500 rows stay far below both stores' bound-parameter limits.
   for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + 500))
-      .execute();
-  await db.updateTable('audit_head').set({ seq: last.seq, hash: last.hash }).where('id', '=', 1).execute();
+    statements.push(db.insertInto('audit_log').values(rows.slice(i, i + 500)));
+  statements.push(db.updateTable('audit_head').set({ hash: last.hash }).where('id', '=', 1));
+  return statements;
 }
 
 export function readChunk(db: Kysely<Database>, afterSeq: number, limit: number) {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { executeTogether, type Statement } from '../../platform/db/dialect';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
 import type { Dialect } from '../../platform/db/store';
 import { uuidv7 } from '../../platform/ids';
-import { appendEntries, lockHead, readAnchor, readChunk, readHead } from './audit.repository';
+import { appendStatements, readAnchor, readChunk, readHead, reserveHead } from './audit.repository';
 
 /** Who did something, from where. Built once per request by the HTTP layer. */
 export interface Actor {
@@ -63,22 +64,6 @@ export async function appendAudit(
   return seq!;
 }
 
-/** appendAuditEntries for entries of one actor (bulk work such as a campaign's fan-out). */
-export function appendAuditMany(
-  trx: Kysely<Database>,
-  dialect: Dialect,
-  actor: Actor,
-  entries: readonly AuditEntry[],
-  at: number,
-): Promise<number[]> {
-  return appendAuditEntries(
-    trx,
-    dialect,
-    entries.map((entry) => ({ actor, entry })),
-    at,
-  );
-}
-
 /**
  * Appends many entries with one head lock and multi-row inserts, chained exactly as if appended one by
  * one. Returns their sequence numbers, in order. The chain's sequence is allocated under the head lock,
@@ -90,8 +75,24 @@ export async function appendAuditEntries(
   entries: readonly { actor: Actor; entry: AuditEntry }[],
   at: number,
 ): Promise<number[]> {
-  if (entries.length === 0) return [];
-  const head = await lockHead(trx, dialect);
+  const { seqs, statements } = await chainAuditEntries(trx, entries, at);
+  await executeTogether(trx, dialect, statements);
+  return seqs;
+}
+
+/**
+ * appendAuditEntries for a caller that writes rows carrying the new sequences (as change cursors): takes
+ * the head and returns the sequences with the statements that write the entries, for the caller to run
+ * together with its own (see executeTogether). The head stays locked from here to the commit, so it is
+ * best taken last, with everything else of the transaction already written.
+ */
+export async function chainAuditEntries(
+  trx: Kysely<Database>,
+  entries: readonly { actor: Actor; entry: AuditEntry }[],
+  at: number,
+): Promise<{ seqs: number[]; statements: Statement[] }> {
+  if (entries.length === 0) return { seqs: [], statements: [] };
+  const head = await reserveHead(trx, entries.length);
   const rows: AuditLogRow[] = [];
   let previous = head.hash;
   entries.forEach(({ actor, entry }, index) => {
@@ -114,8 +115,7 @@ export async function appendAuditEntries(
     previous = entryHash(row);
     rows.push({ ...row, hash: previous });
   });
-  await appendEntries(trx, rows);
-  return rows.map((row) => row.seq);
+  return { seqs: rows.map((row) => row.seq), statements: appendStatements(trx, rows) };
 }
 
 export type AuditVerification =

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Statement } from '../../platform/db/dialect';
 import type {
   CampaignAttachmentRow,
   CampaignRow,
@@ -248,8 +249,11 @@ export async function claimRecipients(db: Db, campaignId: string, profileIds: re
   return rows.map((row) => row.patient_profile_id);
 }
 
-/** Writes a batch of deliveries: conversations, their first message, the author's read marker, the recipient rows. */
-export async function insertDeliveries(
+/**
+ * The statements that write a batch of deliveries (see executeTogether): conversations, their first
+ * message, the author's read marker, the recipient rows.
+ */
+export function deliveryInserts(
   db: Db,
   batch: {
     campaignId: string;
@@ -258,18 +262,15 @@ export async function insertDeliveries(
     conversations: readonly ConversationRow[];
     messages: readonly MessageRow[];
   },
-) {
+): Statement[] {
+  const statements: Statement[] = [];
   // At most 20 columns a row: 500 rows stay far below both stores' bound-parameter limits.
   for (let i = 0; i < batch.conversations.length; i += 500) {
     const conversations = batch.conversations.slice(i, i + 500);
-    await db.insertInto('conversations').values(conversations).execute();
-    await db
-      .insertInto('messages')
-      .values(batch.messages.slice(i, i + 500))
-      .execute();
-    await db
-      .insertInto('read_markers')
-      .values(
+    statements.push(
+      db.insertInto('conversations').values(conversations),
+      db.insertInto('messages').values(batch.messages.slice(i, i + 500)),
+      db.insertInto('read_markers').values(
         conversations.map((c) => ({
           conversation_id: c.id,
           user_id: batch.authorUserId,
@@ -278,18 +279,16 @@ export async function insertDeliveries(
           read_seq: 1,
           updated_at: batch.now,
         })),
-      )
-      .execute();
-    await db
-      .insertInto('campaign_recipients')
-      .values(
+      ),
+      db.insertInto('campaign_recipients').values(
         conversations.map((c) => ({
           campaign_id: batch.campaignId,
           patient_profile_id: c.patient_profile_id,
           conversation_id: c.id,
           delivered_at: batch.now,
         })),
-      )
-      .execute();
+      ),
+    );
   }
+  return statements;
 }

@@ -17,6 +17,7 @@ import { maySeeProfileItem } from '../../domain/care';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
+import { executeTogether } from '../../platform/db/dialect';
 import type {
   CampaignAttachmentRow,
   CampaignRow,
@@ -27,7 +28,7 @@ import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
-import { type Actor, appendAudit, appendAuditMany, SYSTEM_ACTOR } from '../audit/audit.service';
+import { type Actor, appendAudit, chainAuditEntries, SYSTEM_ACTOR } from '../audit/audit.service';
 import {
   attachmentDataAad,
   attachmentNameAad,
@@ -287,20 +288,27 @@ export function createCampaignsService(deps: {
           .execute();
       const items = claimed.flatMap((profileId) => prepared.get(profileId) ?? []);
       if (items.length === 0) return;
-      const cursors = await appendAuditMany(
+      // Notices made ahead serve when the batch took every prepared recipient (another instance took none).
+      if (items.length === prepared.size) await insertNotices(trx);
+      else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
+      // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
+      const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
+      const chain = await chainAuditEntries(
         trx,
-        store.dialect,
-        { ...SYSTEM_ACTOR, userId: author, role: 'staff' },
         items.map((item) => ({
-          action: 'message.text',
-          targetType: 'message',
-          targetId: item.messageId,
-          practiceId: campaign.practice_id,
-          patientProfileId: item.profileId,
-          details: { conversationId: item.conversationId, seq: 1, campaignId: campaign.id },
+          actor,
+          entry: {
+            action: 'message.text',
+            targetType: 'message',
+            targetId: item.messageId,
+            practiceId: campaign.practice_id,
+            patientProfileId: item.profileId,
+            details: { conversationId: item.conversationId, seq: 1, campaignId: campaign.id },
+          },
         })),
         now,
       );
+      const cursors = chain.seqs;
       const conversationRows: ConversationRow[] = items.map((item, index) => ({
         id: item.conversationId,
         practice_id: campaign.practice_id,
@@ -337,16 +345,16 @@ export function createCampaignsService(deps: {
         change_cursor: cursors[index]!,
         created_at: now,
       }));
-      await repo.insertDeliveries(trx, {
-        campaignId: campaign.id,
-        authorUserId: author,
-        now,
-        conversations: conversationRows,
-        messages: messageRows,
-      });
-      // Notices made ahead serve when the batch took every prepared recipient (another instance took none).
-      if (items.length === prepared.size) await insertNotices(trx);
-      else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
+      await executeTogether(trx, store.dialect, [
+        ...chain.statements,
+        ...repo.deliveryInserts(trx, {
+          campaignId: campaign.id,
+          authorUserId: author,
+          now,
+          conversations: conversationRows,
+          messages: messageRows,
+        }),
+      ]);
       delivered.push(
         ...items.map((item, index) => ({
           conversationId: item.conversationId,

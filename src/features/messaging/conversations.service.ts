@@ -23,14 +23,14 @@ import { checkEmergency } from '../../domain/safety/detector';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
-import { isUniqueViolation } from '../../platform/db/dialect';
+import { executeTogether, isUniqueViolation } from '../../platform/db/dialect';
 import type { Combine, GroupCommit } from '../../platform/db/group-commit';
 import type { ConversationRow, Database, MessageRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import { uuidv7 } from '../../platform/ids';
 import type { AuthContext } from '../accounts/sessions.service';
-import { type Actor, appendAuditEntries } from '../audit/audit.service';
+import { type Actor, chainAuditEntries } from '../audit/audit.service';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { CareService } from '../patients/care.service';
 import { type PatientsService, profileFacts } from '../patients/patients.service';
@@ -112,8 +112,15 @@ export function createConversationsService(deps: ConversationsDeps) {
    * Appends messages inside the caller's transaction, with the same statements for one or many: next
    * gap-free sequence number in each conversation (the rows are locked), encrypted bodies, attachments
    * claimed, the audit entries whose sequences become the change cursors, the senders' read markers.
+   * `beforeChain` writes what needs only the new sequence numbers (notices): everything that does not
+   * carry a change cursor is written before the audit chain's head is taken, which is then held from
+   * one statement to the commit (see chainAuditEntries).
    */
-  async function appendMessages(trx: Kysely<Database>, appends: readonly Append[]): Promise<MessageRow[]> {
+  async function appendMessages(
+    trx: Kysely<Database>,
+    appends: readonly Append[],
+    beforeChain?: (planned: readonly { conversationId: string; seq: number }[]) => Promise<void>,
+  ): Promise<MessageRow[]> {
     if (appends.length === 0) return [];
     // Each row is locked (PostgreSQL) and read once: sequence and state come from the same version.
     const states = await repo.lockConversationStates(
@@ -129,11 +136,28 @@ export function createConversationsService(deps: ConversationsDeps) {
       const changes = more ? more(current, now) : {};
       const seq = current.last_seq + 1;
       Object.assign(current, changes, { last_seq: seq });
-      return { id: uuidv7(), seq, changes };
+      const id = uuidv7();
+      return { id, seq, changes, body: keys.encrypt(m.body, bodyAad(id)) };
     });
-    const cursors = await appendAuditEntries(
+    const markers: repo.MarkerUpdate[] = [];
+    appends.forEach(({ message: m }, index) => {
+      if (m.senderUserId && m.side !== 'system')
+        markers.push({
+          conversationId: m.conversationId,
+          userId: m.senderUserId,
+          side: m.side,
+          seq: planned[index]!.seq,
+        });
+    });
+    await repo.upsertMarkers(trx, markers, now, store.dialect);
+    await beforeChain?.(
+      appends.map(({ message: m }, index) => ({
+        conversationId: m.conversationId,
+        seq: planned[index]!.seq,
+      })),
+    );
+    const chain = await chainAuditEntries(
       trx,
-      store.dialect,
       appends.map(({ message: m, actor, audit }, index) => ({
         actor,
         entry: {
@@ -148,7 +172,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       now,
     );
     const rows = appends.map(({ message: m }, index): MessageRow => {
-      const { id, seq } = planned[index]!;
+      const { id, seq, body } = planned[index]!;
       return {
         id,
         conversation_id: m.conversationId,
@@ -157,20 +181,16 @@ export function createConversationsService(deps: ConversationsDeps) {
         sender_user_id: m.senderUserId,
         sender_side: m.side,
         kind: m.kind,
-        body: keys.encrypt(m.body, bodyAad(id)),
+        body,
         emergency_kind: m.emergencyKind ?? null,
         attachment_count: m.attachmentIds?.length ?? 0,
-        change_cursor: cursors[index]!,
+        change_cursor: chain.seqs[index]!,
         created_at: now,
       };
     });
-    await repo.insertMessages(trx, rows);
     const updates = new Map<string, Partial<ConversationRow>>();
-    const markers: repo.MarkerUpdate[] = [];
-    const attachments: [ids: string[], conversationId: string, messageId: string][] = [];
     appends.forEach(({ message: m }, index) => {
       const row = rows[index]!;
-      if (m.attachmentIds?.length) attachments.push([m.attachmentIds, m.conversationId, row.id]);
       updates.set(m.conversationId, {
         ...updates.get(m.conversationId),
         ...planned[index]!.changes,
@@ -178,18 +198,16 @@ export function createConversationsService(deps: ConversationsDeps) {
         last_message_at: now,
         change_cursor: row.change_cursor,
       });
-      if (m.senderUserId && m.side !== 'system')
-        markers.push({
-          conversationId: m.conversationId,
-          userId: m.senderUserId,
-          side: m.side,
-          seq: row.seq,
-        });
     });
-    for (const [ids, conversationId, messageId] of attachments)
-      await repo.attachToMessage(trx, ids, conversationId, messageId);
-    await repo.updateConversations(trx, updates);
-    await repo.upsertMarkers(trx, markers, now, store.dialect);
+    await executeTogether(trx, store.dialect, [
+      ...chain.statements,
+      ...repo.messageInserts(trx, rows),
+      ...repo.conversationUpdates(trx, updates),
+    ]);
+    // Attachments point at their message: claimed once it is written.
+    for (const [index, { message: m }] of appends.entries())
+      if (m.attachmentIds?.length)
+        await repo.attachToMessage(trx, m.attachmentIds, m.conversationId, rows[index]!.id);
     return rows;
   }
 
@@ -281,7 +299,7 @@ export function createConversationsService(deps: ConversationsDeps) {
 
   /**
    * Messages sent by their authors in existing conversations, many at once (see platform/db/group-commit):
-   * the messages, then for patients the absence auto-reply, for the practice the patients' notices. (Two
+   * the messages with, for the practice, the patients' notices, then for patients the absence auto-reply. (Two
    * messages of one patient in one conversation and one batch during an absence get the auto-reply after
    * both rather than between them.)
    */
@@ -289,6 +307,13 @@ export function createConversationsService(deps: ConversationsDeps) {
     const rows = await appendMessages(
       trx,
       sends.map((send) => send.append),
+      (planned) =>
+        notifications.queueMessageNotices(
+          trx,
+          sends.flatMap((send, index) =>
+            send.side === 'practice' ? [{ ...planned[index]!, userIds: send.recipients }] : [],
+          ),
+        ),
     );
     for (const send of sends)
       if (send.side === 'patient')
@@ -299,20 +324,6 @@ export function createConversationsService(deps: ConversationsDeps) {
           send.timeZone,
           send.append.audit,
         );
-    await notifications.queueMessageNotices(
-      trx,
-      sends.flatMap((send, index) =>
-        send.side === 'practice'
-          ? [
-              {
-                conversationId: send.append.message.conversationId,
-                seq: rows[index]!.seq,
-                userIds: send.recipients,
-              },
-            ]
-          : [],
-      ),
-    );
     return rows;
   };
 

@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import { forUpdate } from '../../platform/db/dialect';
+import { forUpdate, type Statement } from '../../platform/db/dialect';
 import type {
   AttachmentRow,
   ConversationRow,
@@ -232,7 +232,11 @@ const CONVERSATION_COLUMN_TYPES: Partial<Record<keyof ConversationRow, 'text' | 
  * Updates many conversations, each with its own values: one statement for the rows that change the same
  * columns (the new values joined from a VALUES list), one update per row otherwise.
  */
-export async function updateConversations(db: Db, changes: ReadonlyMap<string, Partial<ConversationRow>>) {
+/** The statements of updateConversations (see executeTogether): one per set of changed columns. */
+export function conversationUpdates(
+  db: Db,
+  changes: ReadonlyMap<string, Partial<ConversationRow>>,
+): Statement[] {
   const groups = new Map<string, [string, Partial<ConversationRow>][]>();
   for (const [id, set] of changes) {
     const key = Object.keys(set).sort().join(',');
@@ -240,10 +244,12 @@ export async function updateConversations(db: Db, changes: ReadonlyMap<string, P
     if (group) group.push([id, set]);
     else groups.set(key, [[id, set]]);
   }
+  const statements: Statement[] = [];
   for (const [key, rows] of groups) {
     const columns = key.split(',') as (keyof ConversationRow)[];
     if (rows.length === 1 || columns.some((column) => !CONVERSATION_COLUMN_TYPES[column])) {
-      for (const [id, set] of rows) await updateConversation(db, id, set);
+      for (const [id, set] of rows)
+        statements.push(db.updateTable('conversations').set(set).where('id', '=', id));
       continue;
     }
     for (let i = 0; i < rows.length; i += 500) {
@@ -257,12 +263,13 @@ export async function updateConversations(db: Db, changes: ReadonlyMap<string, P
               ),
             )})`,
         );
-      await sql`with v (id, ${sql.join(columns.map((column) => sql.ref(column)))}) as (values ${sql.join(values)})
+      statements.push(sql`with v (id, ${sql.join(columns.map((column) => sql.ref(column)))}) as (values ${sql.join(values)})
         update conversations
         set ${sql.join(columns.map((column) => sql`${sql.ref(column)} = ${sql.ref(`v.${column}`)}`))}
-        from v where conversations.id = v.id`.execute(db);
+        from v where conversations.id = v.id`);
     }
   }
+  return statements;
 }
 
 /**
@@ -320,13 +327,13 @@ export function idleConversations(db: Db, before: number, limit: number) {
 
 // ----- Messages -----
 
-export async function insertMessages(db: Db, rows: readonly MessageRow[]) {
+/** The statements that insert messages (see executeTogether). */
+export function messageInserts(db: Db, rows: readonly MessageRow[]): Statement[] {
+  const statements: Statement[] = [];
   // 12 columns a row: 500 rows stay far below both stores' bound-parameter limits.
   for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insertInto('messages')
-      .values(rows.slice(i, i + 500))
-      .execute();
+    statements.push(db.insertInto('messages').values(rows.slice(i, i + 500)));
+  return statements;
 }
 
 /**
