@@ -51,7 +51,8 @@ export function createServices(deps: ServiceDeps) {
   const practices = createPracticesService({ store, clock, accounts });
   const practitioners = createPractitionersService({ store, clock, accounts, practices });
   // Writers that may come in bursts share commits (see platform/db/group-commit).
-  const writes = createGroupCommit(store.db);
+  // On SQLite every write transaction takes the writer lock already (in the driver).
+  const writes = createGroupCommit(store.db, store.dialect === 'postgres' ? { turn: store.writerLock } : {});
   const presence = createPresence({ store, clock, writes });
   const push = createPushService({ store, keys, clock, config, outbox, presence });
   const notifications = createNotificationsService({

@@ -25,7 +25,7 @@ export interface BackgroundRunner {
 
 /**
  * The main-process side of the background worker (worker.ts): starts it, hands it this process's outbox
- * draining, lends it the embedded store's writer lock turn by turn, and publishes its events on this
+ * draining, lends it the store's writer lock turn by turn, and publishes its events on this
  * process's bus. A worker that dies is started again (a batch it left half-done was rolled back with its
  * transaction); meanwhile this process drains the outbox and checkpoints itself.
  */
@@ -53,18 +53,16 @@ export function startBackgroundRunner(deps: {
     started.on('message', (message: FromBackgroundWorker) => {
       switch (message.type) {
         case 'lock':
-          if (!store.writerLock) started.postMessage({ type: 'granted' } satisfies ToBackgroundWorker);
-          else
-            void store.writerLock.lock({ background: true }).then(() => {
-              if (!alive) return store.writerLock!.unlock();
-              held++;
-              started.postMessage({ type: 'granted' } satisfies ToBackgroundWorker);
-            });
+          void store.writerLock.lock({ background: true }).then(() => {
+            if (!alive) return store.writerLock.unlock();
+            held++;
+            started.postMessage({ type: 'granted' } satisfies ToBackgroundWorker);
+          });
           break;
         case 'unlock':
           if (held > 0) {
             held--;
-            store.writerLock?.unlock();
+            store.writerLock.unlock();
           }
           break;
         case 'events':
@@ -86,7 +84,7 @@ export function startBackgroundRunner(deps: {
     store.setAutoCheckpoint(false);
     started.on('exit', (code) => {
       alive = false;
-      for (; held > 0; held--) store.writerLock?.unlock();
+      for (; held > 0; held--) store.writerLock.unlock();
       if (worker === started) worker = undefined;
       current?.settle(new Error(`background worker exited (${code})`));
       if (closing) return;

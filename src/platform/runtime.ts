@@ -55,8 +55,7 @@ export interface RuntimeOptions {
   outboxIntervalMs?: number;
   keyRefreshMs?: number;
   /**
-   * The server's background worker thread (src/background): it borrows the main process's SQLite writer
-   * lock, hands its events to the main process's bus, leaves migrations to the main process, needs few
+   * The server's background worker thread (src/background): it borrows the main process's writer lock, hands its events to the main process's bus, leaves migrations to the main process, needs few
    * connections and drains the outbox at a share of its time.
    */
   worker?: { writerLock: WriterLock; bus: EventBus; pgPoolSize: number; outboxBusyShare: number };
@@ -79,7 +78,7 @@ export async function openRuntime(
     sqlitePath: join(config.dataDir, 'missive.sqlite'),
     pgSchema: options.pgSchema,
     pgPoolSize: worker?.pgPoolSize ?? config.databasePoolSize,
-    ...(worker ? { sqliteWriterLock: worker.writerLock } : {}),
+    ...(worker ? { writerLock: worker.writerLock } : {}),
   });
   try {
     if (!worker) {

@@ -274,95 +274,103 @@ export function createCampaignsService(deps: {
     const insertNotices = notifications.prepareMessageNotices(noticesOf(prepared.values()));
     const delivered: { conversationId: string; userIds: string[]; cursor: number }[] = [];
     let taken = 0;
-    await db.transaction().execute(async (trx) => {
-      // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
-      // this transaction took is delivered here, and a crash rolls the whole batch back.
-      const claimed = await repo.claimRecipients(trx, campaign.id, pending);
-      taken = claimed.length;
-      const dropped = claimed.filter((profileId) => !prepared.has(profileId)).length;
-      if (dropped > 0)
-        await trx
-          .updateTable('campaigns')
-          .set((eb) => ({ total_recipients: eb('total_recipients', '-', dropped) }))
-          .where('id', '=', campaign.id)
-          .execute();
-      const items = claimed.flatMap((profileId) => prepared.get(profileId) ?? []);
-      if (items.length === 0) return;
-      // Notices made ahead serve when the batch took every prepared recipient (another instance took none).
-      if (items.length === prepared.size) await insertNotices(trx);
-      else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
-      // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
-      const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
-      const chain = await chainAuditEntries(
-        trx,
-        items.map((item) => ({
-          actor,
-          entry: {
-            action: 'message.text',
-            targetType: 'message',
-            targetId: item.messageId,
-            practiceId: campaign.practice_id,
-            patientProfileId: item.profileId,
-            details: { conversationId: item.conversationId, seq: 1, campaignId: campaign.id },
-          },
-        })),
-        now,
-      );
-      const cursors = chain.seqs;
-      const conversationRows: ConversationRow[] = items.map((item, index) => ({
-        id: item.conversationId,
-        practice_id: campaign.practice_id,
-        practitioner_user_id: author,
-        patient_profile_id: item.profileId,
-        created_by_user_id: author,
-        origin: 'campaign',
-        category: 'administrative',
-        subject: item.subject,
-        status: mayReply ? 'waiting_patient' : 'closed',
-        assignee_user_id: null,
-        patient_may_reply: campaign.patients_may_reply,
-        emergency_flagged_at: null,
-        last_seq: 1,
-        last_message_at: now,
-        awaiting_reply_since: null,
-        due_at: null,
-        closed_at: mayReply ? null : now,
-        closed_reason: mayReply ? null : 'practice',
-        change_cursor: cursors[index]!,
-        created_at: now,
-      }));
-      const messageRows: MessageRow[] = items.map((item, index) => ({
-        id: item.messageId,
-        conversation_id: item.conversationId,
-        seq: 1,
-        client_message_id: null,
-        sender_user_id: author,
-        sender_side: 'practice',
-        kind: 'text',
-        body: item.body,
-        emergency_kind: null,
-        attachment_count: 0,
-        change_cursor: cursors[index]!,
-        created_at: now,
-      }));
-      await executeTogether(trx, store.dialect, [
-        ...chain.statements,
-        ...repo.deliveryInserts(trx, {
-          campaignId: campaign.id,
-          authorUserId: author,
+    // A background writer: on PostgreSQL interactive batches waiting for the audit chain's head go first
+    // (on SQLite the driver takes the same lock for every write transaction).
+    const turn = store.dialect === 'postgres' ? store.writerLock : undefined;
+    await turn?.lock({ background: true });
+    try {
+      await db.transaction().execute(async (trx) => {
+        // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
+        // this transaction took is delivered here, and a crash rolls the whole batch back.
+        const claimed = await repo.claimRecipients(trx, campaign.id, pending);
+        taken = claimed.length;
+        const dropped = claimed.filter((profileId) => !prepared.has(profileId)).length;
+        if (dropped > 0)
+          await trx
+            .updateTable('campaigns')
+            .set((eb) => ({ total_recipients: eb('total_recipients', '-', dropped) }))
+            .where('id', '=', campaign.id)
+            .execute();
+        const items = claimed.flatMap((profileId) => prepared.get(profileId) ?? []);
+        if (items.length === 0) return;
+        // Notices made ahead serve when the batch took every prepared recipient (another instance took none).
+        if (items.length === prepared.size) await insertNotices(trx);
+        else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
+        // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
+        const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
+        const chain = await chainAuditEntries(
+          trx,
+          items.map((item) => ({
+            actor,
+            entry: {
+              action: 'message.text',
+              targetType: 'message',
+              targetId: item.messageId,
+              practiceId: campaign.practice_id,
+              patientProfileId: item.profileId,
+              details: { conversationId: item.conversationId, seq: 1, campaignId: campaign.id },
+            },
+          })),
           now,
-          conversations: conversationRows,
-          messages: messageRows,
-        }),
-      ]);
-      delivered.push(
-        ...items.map((item, index) => ({
-          conversationId: item.conversationId,
-          userIds: item.userIds,
-          cursor: cursors[index]!,
-        })),
-      );
-    });
+        );
+        const cursors = chain.seqs;
+        const conversationRows: ConversationRow[] = items.map((item, index) => ({
+          id: item.conversationId,
+          practice_id: campaign.practice_id,
+          practitioner_user_id: author,
+          patient_profile_id: item.profileId,
+          created_by_user_id: author,
+          origin: 'campaign',
+          category: 'administrative',
+          subject: item.subject,
+          status: mayReply ? 'waiting_patient' : 'closed',
+          assignee_user_id: null,
+          patient_may_reply: campaign.patients_may_reply,
+          emergency_flagged_at: null,
+          last_seq: 1,
+          last_message_at: now,
+          awaiting_reply_since: null,
+          due_at: null,
+          closed_at: mayReply ? null : now,
+          closed_reason: mayReply ? null : 'practice',
+          change_cursor: cursors[index]!,
+          created_at: now,
+        }));
+        const messageRows: MessageRow[] = items.map((item, index) => ({
+          id: item.messageId,
+          conversation_id: item.conversationId,
+          seq: 1,
+          client_message_id: null,
+          sender_user_id: author,
+          sender_side: 'practice',
+          kind: 'text',
+          body: item.body,
+          emergency_kind: null,
+          attachment_count: 0,
+          change_cursor: cursors[index]!,
+          created_at: now,
+        }));
+        await executeTogether(trx, store.dialect, [
+          ...chain.statements,
+          ...repo.deliveryInserts(trx, {
+            campaignId: campaign.id,
+            authorUserId: author,
+            now,
+            conversations: conversationRows,
+            messages: messageRows,
+          }),
+        ]);
+        delivered.push(
+          ...items.map((item, index) => ({
+            conversationId: item.conversationId,
+            userIds: item.userIds,
+            cursor: cursors[index]!,
+          })),
+        );
+      });
+    } finally {
+      turn?.unlock();
+    }
     for (const d of delivered)
       await bus.publish({
         type: 'conversation.created',

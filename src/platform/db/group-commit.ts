@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { isTransientConflict } from './dialect';
 import type { Database } from './schema';
+import type { WriterLock } from './sqlite-driver';
 
 type Work<T> = (trx: Kysely<Database>) => Promise<T>;
 
@@ -59,8 +60,26 @@ const oneByOne: Combine<Work<unknown>, unknown> = async (trx, works) => {
  * Work must confine its effects to the transaction (anything done after commit belongs to the caller),
  * and must be safe to run again: when the shared commit itself fails, every piece runs again alone.
  */
-export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: number } = {}): GroupCommit {
+export function createGroupCommit(
+  db: Kysely<Database>,
+  options: {
+    maxBatch?: number;
+    /** Taken around each transaction (PostgreSQL: turns with a campaign's batches, see Store.writerLock). */
+    turn?: WriterLock | undefined;
+  } = {},
+): GroupCommit {
   const maxBatch = options.maxBatch ?? 256;
+  const { turn } = options;
+
+  /** A transaction in this writer's turn. */
+  async function transaction<T>(work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    await turn?.lock();
+    try {
+      return await db.transaction().execute(work);
+    } finally {
+      turn?.unlock();
+    }
+  }
   const queue: Pending[] = [];
   let draining = false;
   const counts = { transactions: 0, pieces: 0, reruns: 0 };
@@ -68,7 +87,7 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
   async function alone(item: Pending): Promise<void> {
     counts.transactions++;
     try {
-      const [value] = await db.transaction().execute((trx) => item.combine(trx, [item.input]));
+      const [value] = await transaction((trx) => item.combine(trx, [item.input]));
       item.resolve(value);
     } catch (error) {
       item.reject(error);
@@ -104,7 +123,7 @@ export function createGroupCommit(db: Kysely<Database>, options: { maxBatch?: nu
     }
     counts.transactions++;
     try {
-      await db.transaction().execute(async (trx) => {
+      await transaction(async (trx) => {
         if (groups.size === 1) {
           // One kind of work: no savepoint (two round trips fewer). If it fails, the transaction rolls
           // back and each piece runs alone below, as it would after a failed commit.

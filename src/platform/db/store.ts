@@ -13,8 +13,15 @@ export interface Store {
   readonly binaryType: 'blob' | 'bytea';
   /** PostgreSQL schema the store lives in (undefined on SQLite). */
   readonly schema: string | undefined;
-  /** On SQLite, the lock every write of this process takes in turn (lent to a worker thread that writes). */
-  readonly writerLock: WriterLock | undefined;
+  /**
+   * Turns between this process's writers, lent to a worker thread that writes (its writes come as
+   * background ones, which let waiting interactive ones go first). On SQLite every write transaction takes
+   * it (one writer at a time). On PostgreSQL it is taken around the transactions that take the audit
+   * chain's head in bulk — batches of the group commit, batches of a campaign's fan-out — which the head
+   * serialises anyway: the lock decides who goes next, so that interactive sends are not queued behind a
+   * series of campaign batches.
+   */
+  readonly writerLock: WriterLock;
   /**
    * On SQLite, whether this process's commits copy the write-ahead log back into the database file once it
    * has grown (SQLite's automatic checkpoint, on by default). A process that hands the checkpoints to a
@@ -40,16 +47,16 @@ export interface StoreOptions {
   pgSchema?: string | undefined;
   pgPoolSize?: number;
   /**
-   * On SQLite, take this lock for writes instead of a lock of this store's own: a worker thread passes
-   * the lock it borrows from the process that owns the database.
+   * Take this writer lock instead of one of this store's own: a worker thread passes the lock it borrows
+   * from its process.
    */
-  sqliteWriterLock?: WriterLock;
+  writerLock?: WriterLock;
 }
 
 export function openStore(options: StoreOptions): Store {
   return options.databaseUrl
     ? openPostgres(options.databaseUrl, options)
-    : openSqlite(options.sqlitePath, options.sqliteWriterLock ?? new FairMutex());
+    : openSqlite(options.sqlitePath, options.writerLock ?? new FairMutex());
 }
 
 function openSqlite(path: string, writerLock: WriterLock): Store {
@@ -120,7 +127,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
     dialect: 'postgres',
     binaryType: 'bytea',
     schema: options.pgSchema ?? 'public',
-    writerLock: undefined,
+    writerLock: options.writerLock ?? new FairMutex(),
     async ping() {
       await sql`select 1`.execute(db);
     },
