@@ -40,7 +40,7 @@ export interface TestApp {
 export async function createTestApp(
   kind: StoreKind,
   env: Record<string, string> = {},
-  options: { logDestination?: DestinationStream; webRoot?: string } = {},
+  options: { logDestination?: DestinationStream; webRoot?: string; heartbeatMs?: number } = {},
 ): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'missive-test-'));
   const smtp = await startSmtpSink();
@@ -92,6 +92,7 @@ export async function createTestApp(
     ...runtime,
     services,
     webRoot: options.webRoot,
+    ...(options.heartbeatMs ? { heartbeatMs: options.heartbeatMs } : {}),
     ...(rateCounter ? { rateCounter } : {}),
   });
   await app.ready();

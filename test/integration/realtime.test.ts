@@ -34,6 +34,50 @@ interface Live {
   closed: Promise<{ code: number; reason: string }>;
 }
 
+/** A WebSocket connected as a browser tab of `client` would, once its `ready` frame arrived. */
+function openLive(baseUrl: string, client: TestClient | null, origin = PUBLIC_URL): Promise<Live> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/ws`, {
+      headers: { origin, ...(client?.cookieHeader ? { cookie: client.cookieHeader } : {}) },
+    });
+    const frames: Live['frames'] = [];
+    const waiters = new Set<() => void>();
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      socket.on('close', (code, reason) => r({ code, reason: String(reason) })),
+    );
+    socket.on('message', (data) => {
+      frames.push(JSON.parse(String(data)));
+      for (const wake of waiters) wake();
+    });
+    socket.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    socket.on('error', reject);
+    const live: Live = {
+      socket,
+      frames,
+      closed,
+      next(predicate, timeoutMs = 3_000) {
+        return new Promise((res, rej) => {
+          const check = () => {
+            const found = frames.find(predicate);
+            if (found) {
+              waiters.delete(check);
+              clearTimeout(timer);
+              res(found);
+            }
+          };
+          const timer = setTimeout(() => {
+            waiters.delete(check);
+            rej(new Error('no matching frame in time'));
+          }, timeoutMs);
+          waiters.add(check);
+          check();
+        });
+      },
+    };
+    socket.on('open', () => live.next((f) => f.type === 'ready').then(() => resolve(live), reject));
+  });
+}
+
 describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => {
   let t: TestApp;
   let baseUrl: string;
@@ -46,48 +90,7 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
   let jeanneProfile: string;
   let conversationId: string;
 
-  function connect(client: TestClient | null, origin = PUBLIC_URL): Promise<Live> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/ws`, {
-        headers: { origin, ...(client?.cookieHeader ? { cookie: client.cookieHeader } : {}) },
-      });
-      const frames: Live['frames'] = [];
-      const waiters = new Set<() => void>();
-      const closed = new Promise<{ code: number; reason: string }>((r) =>
-        socket.on('close', (code, reason) => r({ code, reason: String(reason) })),
-      );
-      socket.on('message', (data) => {
-        frames.push(JSON.parse(String(data)));
-        for (const wake of waiters) wake();
-      });
-      socket.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-      socket.on('error', reject);
-      const live: Live = {
-        socket,
-        frames,
-        closed,
-        next(predicate, timeoutMs = 3_000) {
-          return new Promise((res, rej) => {
-            const check = () => {
-              const found = frames.find(predicate);
-              if (found) {
-                waiters.delete(check);
-                clearTimeout(timer);
-                res(found);
-              }
-            };
-            const timer = setTimeout(() => {
-              waiters.delete(check);
-              rej(new Error('no matching frame in time'));
-            }, timeoutMs);
-            waiters.add(check);
-            check();
-          });
-        },
-      };
-      socket.on('open', () => live.next((f) => f.type === 'ready').then(() => resolve(live), reject));
-    });
-  }
+  const connect = (client: TestClient | null, origin = PUBLIC_URL) => openLive(baseUrl, client, origin);
 
   beforeAll(async () => {
     t = await createTestApp(kind);
@@ -232,5 +235,47 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
     ).toEqual([conversationId]);
     const stranger = await signUpPatient(t, 'stranger@example.org', { firstName: 'Max' });
     expect((await stranger.get('/api/v1/sync?since=0')).json().conversations).toEqual([]);
+  });
+});
+
+describe.each(storesUnderTest())('live connections whose session ends on %s', (kind) => {
+  let t: TestApp;
+  let baseUrl: string;
+  const HEARTBEAT_MS = 150;
+
+  beforeAll(async () => {
+    t = await createTestApp(kind, {}, { heartbeatMs: HEARTBEAT_MS });
+    baseUrl = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('closes a socket at its next heartbeat once its session is signed out or idle, and keeps the others', async () => {
+    const ana = await signUpPatient(t, 'ana@example.org', { firstName: 'Ana' });
+    const ben = await signUpPatient(t, 'ben@example.org', { firstName: 'Ben' });
+    const cleo = await signUpPatient(t, 'cleo@example.org', { firstName: 'Cléo' });
+    const anaLive = await openLive(baseUrl, ana);
+    const benLive = await openLive(baseUrl, ben);
+    const cleoLive = await openLive(baseUrl, cleo);
+    const benClosed = { value: false };
+    void benLive.closed.then(() => {
+      benClosed.value = true;
+    });
+
+    // Signed out elsewhere (another tab): the socket of that session ends with the session-ended code.
+    expect((await ana.post('/api/v1/auth/logout', {})).statusCode).toBeLessThan(300);
+    const anaEnd = await anaLive.closed;
+    expect(anaEnd.code).toBe(4401);
+    // The others went through the same heartbeats and stay open.
+    await new Promise((r) => setTimeout(r, 3 * HEARTBEAT_MS));
+    expect(benClosed.value).toBe(false);
+    expect(cleoLive.socket.readyState).toBe(cleoLive.socket.OPEN);
+
+    // Idle past the patient timeout: every such socket is closed at its next heartbeat.
+    t.clock.advance(t.config.session.patientIdleTimeoutMs + 1_000);
+    const ends = await Promise.all([benLive.closed, cleoLive.closed]);
+    expect(ends.map((end) => end.code)).toEqual([4401, 4401]);
+    expect((await ben.get('/api/v1/me')).statusCode).toBe(401);
   });
 });

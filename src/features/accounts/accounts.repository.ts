@@ -94,6 +94,23 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
+export async function deleteSessions(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length > 0)
+    await db
+      .deleteFrom('sessions')
+      .where('id', 'in', [...ids])
+      .execute();
+}
+
+export async function touchSessions(db: Db, ids: readonly string[], at: number): Promise<void> {
+  if (ids.length > 0)
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: at })
+      .where('id', 'in', [...ids])
+      .execute();
+}
+
 export async function deleteUserSessions(db: Db, userId: string, exceptId?: string): Promise<void> {
   let query = db.deleteFrom('sessions').where('user_id', '=', userId);
   if (exceptId) query = query.where('id', '!=', exceptId);

@@ -30,6 +30,44 @@ export interface AuthContext {
   mfa: MfaState;
 }
 
+/** Sessions with their users, by session id (the hash of the cookie token). */
+function sessionRows(db: Store['db'], ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .selectAll('users')
+    .select([
+      'sessions.id as s_id',
+      'sessions.created_at as s_created_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.idle_timeout_ms',
+      'sessions.mfa_verified_at',
+    ])
+    .where('sessions.id', 'in', [...ids])
+    .execute();
+}
+
+type SessionWithUser = Awaited<ReturnType<typeof sessionRows>>[number];
+
+/** Whether a session is still live, and whether its last activity is worth writing down. */
+function sessionState(row: SessionWithUser, now: number): 'expired' | 'touch' | 'live' {
+  const times = {
+    createdAt: row.s_created_at,
+    lastSeenAt: row.last_seen_at,
+    expiresAt: row.expires_at,
+    idleTimeoutMs: row.idle_timeout_ms,
+  };
+  if (sessionExpiry(times, now) !== 'active') return 'expired';
+  return shouldTouchSession(times, now) ? 'touch' : 'live';
+}
+
+function contextOf(row: SessionWithUser): AuthContext {
+  const { s_id, s_created_at, last_seen_at, expires_at, idle_timeout_ms, mfa_verified_at, ...user } = row;
+  return { sessionId: s_id, user, mfa: mfaState(user, { mfa_verified_at }) };
+}
+
 export function mfaState(
   user: Pick<UserRow, 'kind' | 'totp_enrolled_at'>,
   session: Pick<SessionRow, 'mfa_verified_at'>,
@@ -165,34 +203,45 @@ export function createSessionsService(deps: SessionsDeps) {
     /** Resolves a cookie token to a live session, expiring idle or old ones. */
     async authenticate(token: string): Promise<AuthContext | null> {
       const id = hashToken(token);
-      const row = await db
-        .selectFrom('sessions')
-        .innerJoin('users', 'users.id', 'sessions.user_id')
-        .selectAll('users')
-        .select([
-          'sessions.created_at as s_created_at',
-          'sessions.last_seen_at',
-          'sessions.expires_at',
-          'sessions.idle_timeout_ms',
-          'sessions.mfa_verified_at',
-        ])
-        .where('sessions.id', '=', id)
-        .executeTakeFirst();
+      const [row] = await sessionRows(db, [id]);
       if (!row) return null;
       const now = clock.now();
-      const times = {
-        createdAt: row.s_created_at,
-        lastSeenAt: row.last_seen_at,
-        expiresAt: row.expires_at,
-        idleTimeoutMs: row.idle_timeout_ms,
-      };
-      if (sessionExpiry(times, now) !== 'active') {
+      const state = sessionState(row, now);
+      if (state === 'expired') {
         await repo.deleteSession(db, id);
         return null;
       }
-      if (shouldTouchSession(times, now)) await repo.updateSession(db, id, { last_seen_at: now });
-      const { s_created_at, last_seen_at, expires_at, idle_timeout_ms, mfa_verified_at, ...user } = row;
-      return { sessionId: id, user, mfa: mfaState(user, { mfa_verified_at }) };
+      if (state === 'touch') await repo.updateSession(db, id, { last_seen_at: now });
+      return contextOf(row);
+    },
+
+    /**
+     * authenticate for many tokens at once (the heartbeats of live connections): one query for the
+     * sessions, one for those to expire, one for those to touch. Returns each token's context, or null.
+     */
+    async authenticateMany(tokens: readonly string[]): Promise<Map<string, AuthContext | null>> {
+      const ids = new Map(tokens.map((token) => [hashToken(token), token]));
+      const now = clock.now();
+      const found = new Map<string, AuthContext | null>();
+      const expired: string[] = [];
+      const touched: string[] = [];
+      const all = [...ids.keys()];
+      // One bound parameter a session: far below both stores' limits.
+      for (let i = 0; i < all.length; i += 1_000)
+        for (const row of await sessionRows(db, all.slice(i, i + 1_000))) {
+          const state = sessionState(row, now);
+          if (state === 'expired') {
+            expired.push(row.s_id);
+            continue;
+          }
+          if (state === 'touch') touched.push(row.s_id);
+          found.set(row.s_id, contextOf(row));
+        }
+      for (let i = 0; i < expired.length; i += 1_000)
+        await repo.deleteSessions(db, expired.slice(i, i + 1_000));
+      for (let i = 0; i < touched.length; i += 1_000)
+        await repo.touchSessions(db, touched.slice(i, i + 1_000), now);
+      return new Map([...ids].map(([id, token]) => [token, found.get(id) ?? null]));
     },
 
     async logout(sessionId: string, actor: Actor): Promise<void> {
