@@ -216,8 +216,9 @@ export function createSessionsService(deps: SessionsDeps) {
     },
 
     /**
-     * authenticate for many tokens at once (the heartbeats of live connections): one query for the
-     * sessions, one for those to expire, one for those to touch. Returns each token's context, or null.
+     * authenticate for many tokens at once (the heartbeats of live connections): per thousand sessions,
+     * one query to read them, one to delete the expired, one to touch the active. Returns each token's
+     * context, or null.
      */
     async authenticateMany(tokens: readonly string[]): Promise<Map<string, AuthContext | null>> {
       const ids = new Map(tokens.map((token) => [hashToken(token), token]));
