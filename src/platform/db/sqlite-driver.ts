@@ -14,9 +14,10 @@ import {
 } from 'kysely';
 
 /**
- * Who may write to the database file. One process holds a FairMutex; a worker thread writing to the same
- * file asks the process's mutex for its turn (see features/campaigns/fanout-runner), so that writes are
- * queued, never left to SQLite's busy wait, which would block the event loop.
+ * Who may write next. One process holds a FairMutex; its background worker thread asks the process's mutex
+ * for its turn (src/background/runner.ts). On SQLite every write transaction takes it, so that writes are
+ * queued, never left to SQLite's busy wait, which would block the event loop; on PostgreSQL the writers
+ * that take the audit chain's head in bulk take it (see Store.writerLock).
  */
 export interface WriterLock {
   /** `background`: bulk work (a campaign's fan-out) that should let waiting interactive writes go first. */
