@@ -653,18 +653,27 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect((await paul.get(`/api/v1/conversations/${conversation.id}/access-log`)).statusCode).toBe(404);
   });
 
-  it('writes concurrent sends of several conversations in shared transactions, with nothing run twice', async () => {
+  type Patient = { email: string; firstName: string; subject: string };
+  type Opened = [client: TestClient, conversation: { id: string }, profileId: string];
+  /** Default settings, and two patients who consulted ten days ago, each with a new administrative conversation. */
+  async function twoConversations(...patients: [Patient, Patient]): Promise<[Opened, Opened]> {
     await setSettings({});
-    const zoe = await signUpPatient(t, 'zoe@example.org', { firstName: 'Zoé' });
-    const zoeProfile = await selfProfile(zoe);
-    const noah = await signUpPatient(t, 'noah@example.org', { firstName: 'Noah' });
-    const noahProfile = await selfProfile(noah);
-    await consulted(zoeProfile, t.clock.now() - 10 * DAY);
-    await consulted(noahProfile, t.clock.now() - 10 * DAY);
-    const a = (await start(zoe, zoeProfile, { category: 'administrative', subject: 'Attestation' })).json()
-      .conversation;
-    const b = (await start(noah, noahProfile, { category: 'administrative', subject: 'Ordonnance' })).json()
-      .conversation;
+    const open = async ({ email, firstName, subject }: Patient): Promise<Opened> => {
+      const client = await signUpPatient(t, email, { firstName });
+      const profile = await selfProfile(client);
+      await consulted(profile, t.clock.now() - 10 * DAY);
+      const conversation = (await start(client, profile, { category: 'administrative', subject })).json()
+        .conversation;
+      return [client, conversation, profile];
+    };
+    return [await open(patients[0]), await open(patients[1])];
+  }
+
+  it('writes concurrent sends of several conversations in shared transactions, with nothing run twice', async () => {
+    const [[zoe, a], [noah, b]] = await twoConversations(
+      { email: 'zoe@example.org', firstName: 'Zoé', subject: 'Attestation' },
+      { email: 'noah@example.org', firstName: 'Noah', subject: 'Ordonnance' },
+    );
     const before = t.services.writes.stats();
     const results = await Promise.all([
       ...Array.from({ length: 4 }, (_, i) => send(zoe, a.id, `Attestation, détail ${i}`)),
@@ -691,17 +700,10 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
   });
 
   it('writes concurrent sends of several conversations together, and answers a retry racing its original once', async () => {
-    await setSettings({});
-    const lea = await signUpPatient(t, 'lea@example.org', { firstName: 'Léa' });
-    const leaProfile = await selfProfile(lea);
-    const marc = await signUpPatient(t, 'marc@example.org', { firstName: 'Marc' });
-    const marcProfile = await selfProfile(marc);
-    await consulted(leaProfile, t.clock.now() - 10 * DAY);
-    await consulted(marcProfile, t.clock.now() - 10 * DAY);
-    const a = (await start(lea, leaProfile, { category: 'administrative', subject: 'Certificat' })).json()
-      .conversation;
-    const b = (await start(marc, marcProfile, { category: 'administrative', subject: 'Facture' })).json()
-      .conversation;
+    const [[lea, a, leaProfile], [marc, b]] = await twoConversations(
+      { email: 'lea@example.org', firstName: 'Léa', subject: 'Certificat' },
+      { email: 'marc@example.org', firstName: 'Marc', subject: 'Facture' },
+    );
     await send(doctor, b.id, 'Je regarde votre facture.');
     const retried = cid();
     const results = await Promise.all([

@@ -223,7 +223,7 @@ export function createSessionsService(deps: SessionsDeps) {
     async authenticateMany(tokens: readonly string[]): Promise<Map<string, AuthContext | null>> {
       const ids = new Map(tokens.map((token) => [hashToken(token), token]));
       const now = clock.now();
-      const found = new Map<string, AuthContext | null>();
+      const found = new Map<string, AuthContext>();
       const expired: string[] = [];
       const touched: string[] = [];
       const all = [...ids.keys()];
