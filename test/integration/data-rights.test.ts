@@ -308,6 +308,7 @@ describe.each(storesUnderTest())('terms, data export and account closure on %s',
       .selectFrom('audit_log')
       .select('action')
       .where('target_id', '=', exportId)
+      .orderBy('seq')
       .execute();
     expect(audit.map((a) => a.action)).toEqual(['data_export.requested', 'data_export.downloaded']);
 
