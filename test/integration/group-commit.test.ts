@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeTogether } from '../../src/platform/db/dialect';
+import { executeTogether, insertRows } from '../../src/platform/db/dialect';
 import { type Combine, createGroupCommit } from '../../src/platform/db/group-commit';
 import { storesUnderTest } from '../helpers/stores';
 import { createTestApp, type TestApp } from '../helpers/test-app';
@@ -152,6 +152,46 @@ describe.each(storesUnderTest())('group commit on %s', (kind) => {
       .select(sql<string>`id`.as('id'))
       .execute();
     expect(children.map((c) => c.id)).toEqual(['k-a']);
+  });
+
+  it('inserts many rows with their values intact, binary and text, above the bound-parameter limit', async () => {
+    const { db, dialect } = t.runtime.store;
+    const at = Date.UTC(2026, 10, 26, 9, 30);
+    // 4,000 rows of 9 columns: more parameters than one SQLite statement may carry.
+    const rows = Array.from({ length: 4_000 }, (_, i) => ({
+      id: `ir-${String(i).padStart(5, '0')}`,
+      topic: i === 1 ? `quote ' and "double", back\\slash, accent é, emoji 🩺` : 'probe',
+      payload: Uint8Array.from([0, 255, i % 256, 92, 120]),
+      attempts: i,
+      available_at: at + i,
+      locked_until: null,
+      last_error: i % 2 === 0 ? null : '{"json":"as text"}',
+      created_at: at,
+      // Done already: the outbox never picks them up.
+      done_at: at,
+    }));
+    const statements = insertRows(dialect, 'outbox', rows);
+    expect(statements.length).toBe(dialect === 'postgres' ? 1 : 2);
+    await db.transaction().execute((trx) => executeTogether(trx, dialect, statements));
+    const stored = await db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', 'like', 'ir-%')
+      .orderBy('id')
+      .execute();
+    expect(stored).toHaveLength(4_000);
+    for (const index of [0, 1, 2, 3_999]) {
+      const row = stored[index]!;
+      expect({
+        ...row,
+        payload: [...row.payload],
+        attempts: Number(row.attempts),
+        available_at: Number(row.available_at),
+        created_at: Number(row.created_at),
+        done_at: Number(row.done_at),
+      }).toEqual({ ...rows[index]!, payload: [...rows[index]!.payload] });
+    }
+    expect(insertRows(dialect, 'outbox', [])).toEqual([]);
   });
 
   it('runs a lone writer at once, and a writer that arrives during a commit in the next one', async () => {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { Statement } from '../../platform/db/dialect';
+import { insertRows, type Statement } from '../../platform/db/dialect';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
+import type { Dialect } from '../../platform/db/store';
 
 /**
  * Takes the chain's head for `count` new entries: the row stays locked (on SQLite the writer is already
@@ -18,15 +19,17 @@ export async function reserveHead(db: Kysely<Database>, count: number) {
 }
 
 /** The statements that insert consecutive entries and move the head's hash to the last one. */
-export function appendStatements(db: Kysely<Database>, rows: readonly AuditLogRow[]): Statement[] {
+export function appendStatements(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  rows: readonly AuditLogRow[],
+): Statement[] {
   const last = rows.at(-1);
   if (!last) return [];
-  const statements: Statement[] = [];
-  // 16 columns a row: 500 rows stay far below both stores' bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 500)
-    statements.push(db.insertInto('audit_log').values(rows.slice(i, i + 500)));
-  statements.push(db.updateTable('audit_head').set({ hash: last.hash }).where('id', '=', 1));
-  return statements;
+  return [
+    ...insertRows(dialect, 'audit_log', rows),
+    db.updateTable('audit_head').set({ hash: last.hash }).where('id', '=', 1),
+  ];
 }
 
 export function readChunk(db: Kysely<Database>, afterSeq: number, limit: number) {

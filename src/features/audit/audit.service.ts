@@ -75,7 +75,7 @@ export async function appendAuditEntries(
   entries: readonly { actor: Actor; entry: AuditEntry }[],
   at: number,
 ): Promise<number[]> {
-  const { seqs, statements } = await chainAuditEntries(trx, entries, at);
+  const { seqs, statements } = await chainAuditEntries(trx, dialect, entries, at);
   await executeTogether(trx, dialect, statements);
   return seqs;
 }
@@ -88,6 +88,7 @@ export async function appendAuditEntries(
  */
 export async function chainAuditEntries(
   trx: Kysely<Database>,
+  dialect: Dialect,
   entries: readonly { actor: Actor; entry: AuditEntry }[],
   at: number,
 ): Promise<{ seqs: number[]; statements: Statement[] }> {
@@ -115,7 +116,7 @@ export async function chainAuditEntries(
     previous = entryHash(row);
     rows.push({ ...row, hash: previous });
   });
-  return { seqs: rows.map((row) => row.seq), statements: appendStatements(trx, rows) };
+  return { seqs: rows.map((row) => row.seq), statements: appendStatements(trx, dialect, rows) };
 }
 
 export type AuditVerification =

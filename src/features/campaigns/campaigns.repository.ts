@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Statement } from '../../platform/db/dialect';
+import { insertRows, type Statement } from '../../platform/db/dialect';
 import type {
   CampaignAttachmentRow,
   CampaignRow,
@@ -7,6 +7,7 @@ import type {
   Database,
   MessageRow,
 } from '../../platform/db/schema';
+import type { Dialect } from '../../platform/db/store';
 
 type Db = Kysely<Database>;
 
@@ -254,7 +255,7 @@ export async function claimRecipients(db: Db, campaignId: string, profileIds: re
  * message, the author's read marker, the recipient rows.
  */
 export function deliveryInserts(
-  db: Db,
+  dialect: Dialect,
   batch: {
     campaignId: string;
     authorUserId: string;
@@ -263,32 +264,31 @@ export function deliveryInserts(
     messages: readonly MessageRow[];
   },
 ): Statement[] {
-  const statements: Statement[] = [];
-  // At most 20 columns a row: 500 rows stay far below both stores' bound-parameter limits.
-  for (let i = 0; i < batch.conversations.length; i += 500) {
-    const conversations = batch.conversations.slice(i, i + 500);
-    statements.push(
-      db.insertInto('conversations').values(conversations),
-      db.insertInto('messages').values(batch.messages.slice(i, i + 500)),
-      db.insertInto('read_markers').values(
-        conversations.map((c) => ({
-          conversation_id: c.id,
-          user_id: batch.authorUserId,
-          side: 'practice' as const,
-          delivered_seq: 1,
-          read_seq: 1,
-          updated_at: batch.now,
-        })),
-      ),
-      db.insertInto('campaign_recipients').values(
-        conversations.map((c) => ({
-          campaign_id: batch.campaignId,
-          patient_profile_id: c.patient_profile_id,
-          conversation_id: c.id,
-          delivered_at: batch.now,
-        })),
-      ),
-    );
-  }
-  return statements;
+  const { conversations } = batch;
+  return [
+    ...insertRows(dialect, 'conversations', conversations),
+    ...insertRows(dialect, 'messages', batch.messages),
+    ...insertRows(
+      dialect,
+      'read_markers',
+      conversations.map((c) => ({
+        conversation_id: c.id,
+        user_id: batch.authorUserId,
+        side: 'practice' as const,
+        delivered_seq: 1,
+        read_seq: 1,
+        updated_at: batch.now,
+      })),
+    ),
+    ...insertRows(
+      dialect,
+      'campaign_recipients',
+      conversations.map((c) => ({
+        campaign_id: batch.campaignId,
+        patient_profile_id: c.patient_profile_id,
+        conversation_id: c.id,
+        delivered_at: batch.now,
+      })),
+    ),
+  ];
 }

@@ -300,6 +300,7 @@ export function createCampaignsService(deps: {
         const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
         const chain = await chainAuditEntries(
           trx,
+          store.dialect,
           items.map((item) => ({
             actor,
             entry: {
@@ -352,7 +353,7 @@ export function createCampaignsService(deps: {
         }));
         await executeTogether(trx, store.dialect, [
           ...chain.statements,
-          ...repo.deliveryInserts(trx, {
+          ...repo.deliveryInserts(store.dialect, {
             campaignId: campaign.id,
             authorUserId: author,
             now,

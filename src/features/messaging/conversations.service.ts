@@ -158,6 +158,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     );
     const chain = await chainAuditEntries(
       trx,
+      store.dialect,
       appends.map(({ message: m, actor, audit }, index) => ({
         actor,
         entry: {
@@ -201,7 +202,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     });
     await executeTogether(trx, store.dialect, [
       ...chain.statements,
-      ...repo.messageInserts(trx, rows),
+      ...repo.messageInserts(store.dialect, rows),
       ...repo.conversationUpdates(trx, updates),
     ]);
     // Attachments point at their message: claimed once it is written.

@@ -1,5 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
-import { forUpdate, type Statement } from '../../platform/db/dialect';
+import { forUpdate, insertRows, type Statement } from '../../platform/db/dialect';
 import type {
   AttachmentRow,
   ConversationRow,
@@ -328,12 +328,8 @@ export function idleConversations(db: Db, before: number, limit: number) {
 // ----- Messages -----
 
 /** The statements that insert messages (see executeTogether). */
-export function messageInserts(db: Db, rows: readonly MessageRow[]): Statement[] {
-  const statements: Statement[] = [];
-  // 12 columns a row: 500 rows stay far below both stores' bound-parameter limits.
-  for (let i = 0; i < rows.length; i += 500)
-    statements.push(db.insertInto('messages').values(rows.slice(i, i + 500)));
-  return statements;
+export function messageInserts(dialect: Dialect, rows: readonly MessageRow[]): Statement[] {
+  return insertRows(dialect, 'messages', rows);
 }
 
 /**

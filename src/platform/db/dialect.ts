@@ -1,4 +1,11 @@
-import { type Kysely, type OperationNodeSource, type SelectQueryBuilder, sql } from 'kysely';
+import {
+  type Kysely,
+  type OperationNodeSource,
+  RawNode,
+  type SelectQueryBuilder,
+  sql,
+  ValueNode,
+} from 'kysely';
 import type { Database } from './schema';
 import type { Dialect } from './store';
 
@@ -34,6 +41,69 @@ export function isTransientConflict(error: unknown): boolean {
 
 /** A statement that changes rows (insert, update, delete or raw SQL), built but not yet run. */
 export type Statement = OperationNodeSource;
+
+/** The bound parameters one statement may carry on SQLite (its limit is 32,766). */
+const SQLITE_MAX_PARAMETERS = 30_000;
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A value as PostgreSQL's input functions read it from JSON text: binary as `\x` hex, the rest as is. */
+function jsonValue(value: unknown): unknown {
+  if (value instanceof Uint8Array)
+    return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/**
+ * The statements that insert many rows of one table, all with the same columns (the first row's), built
+ * without the query builder's per-value work: on PostgreSQL one statement whose single parameter is the
+ * rows as JSON (`json_populate_recordset` reads each value with its column's type), so its text, parsing
+ * and planning do not grow with the rows; on SQLite multi-row `values` whose text is the same for batches
+ * of the same size (the driver keeps it prepared). Use for batches made by the application, where the
+ * builder's checks add nothing.
+ */
+export function insertRows<T extends keyof Database & string>(
+  dialect: Dialect,
+  table: T,
+  rows: readonly Database[T][],
+): Statement[] {
+  const records = rows as unknown as readonly Record<string, unknown>[];
+  const first = records[0];
+  if (!first) return [];
+  const columns = Object.keys(first);
+  const list = columns.map(quoted).join(', ');
+  if (dialect === 'postgres') {
+    const json = JSON.stringify(
+      records.map((row) => {
+        const out: Record<string, unknown> = {};
+        for (const column of columns) out[column] = jsonValue(row[column]);
+        return out;
+      }),
+    );
+    return [
+      sql`insert into ${sql.raw(`${quoted(table)} (${list}) select ${list} from json_populate_recordset(null::${quoted(table)}, `)}${json}::json)`,
+    ];
+  }
+  const perStatement = Math.max(1, Math.floor(SQLITE_MAX_PARAMETERS / columns.length));
+  const statements: Statement[] = [];
+  for (let start = 0; start < records.length; start += perStatement) {
+    const chunk = records.slice(start, start + perStatement);
+    // Fragments around the parameters: the text before the first, separators, the text after the last.
+    const fragments: string[] = [`insert into ${quoted(table)} (${list}) values (`];
+    const parameters: ValueNode[] = [];
+    chunk.forEach((r, index) => {
+      if (index > 0) fragments.push('), (');
+      columns.forEach((column, c) => {
+        if (c > 0) fragments.push(', ');
+        parameters.push(ValueNode.create(r[column]));
+      });
+    });
+    fragments.push(')');
+    statements.push({ toOperationNode: () => RawNode.create(fragments, parameters) });
+  }
+  return statements;
+}
 
 /**
  * Runs data-changing statements in order, inside the caller's transaction. On PostgreSQL they go as one

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock';
 import type { Keyring } from '../crypto/keyring';
+import { executeTogether, insertRows } from '../db/dialect';
 import type { Database, OutboxRow } from '../db/schema';
 import type { Store } from '../db/store';
 import { uuidv7 } from '../ids';
@@ -197,12 +198,7 @@ export function createOutbox(deps: {
       return { rows: payloads.map((p) => ({ ...row(topic, p, now), available_at: now + delayMs })) };
     },
     async insertPrepared(trx, { rows }) {
-      // 9 columns a row: 500 rows stay far below both stores' bound-parameter limits.
-      for (let i = 0; i < rows.length; i += 500)
-        await trx
-          .insertInto('outbox')
-          .values(rows.slice(i, i + 500))
-          .execute();
+      await executeTogether(trx, store.dialect, insertRows(store.dialect, 'outbox', rows));
     },
     wake() {
       if (delegated) return delegated();
