@@ -178,3 +178,48 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
     ]);
   });
 });
+
+describe.runIf(storesUnderTest().includes('postgres'))('statements kept prepared on postgres', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('postgres');
+    await sql`create table prep_probe (id text primary key, n integer not null)`.execute(t.runtime.store.db);
+    await sql`insert into prep_probe (id, n) values ('a', 1), ('b', 2)`.execute(t.runtime.store.db);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const byId = (db: TestApp['runtime']['store']['db'], id: string) =>
+    db
+      .selectFrom('prep_probe' as never)
+      .selectAll()
+      .where(sql<boolean>`id = ${id}`)
+      .execute();
+
+  it('prepares a statement with parameters once per connection and runs it again by name', async () => {
+    await t.runtime.store.db.connection().execute(async (db) => {
+      expect(await byId(db, 'a')).toEqual([{ id: 'a', n: 1 }]);
+      expect(await byId(db, 'b')).toEqual([{ id: 'b', n: 2 }]);
+      const kept = await sql<{
+        name: string;
+      }>`select name from pg_prepared_statements where statement like ${'%prep_probe%'}`.execute(db);
+      expect(kept.rows).toHaveLength(1);
+      expect(kept.rows[0]!.name).toMatch(/^missive_/);
+    });
+  });
+
+  it('prepares a statement again when a migration changed its columns: outside a transaction the caller sees nothing', async () => {
+    await t.runtime.store.db.connection().execute(async (db) => {
+      expect(await byId(db, 'a')).toEqual([{ id: 'a', n: 1 }]);
+      await sql`alter table prep_probe add column note text`.execute(db);
+      expect(await byId(db, 'a')).toEqual([{ id: 'a', n: 1, note: null }]);
+      // Inside a transaction the refusal ends the transaction: that caller fails, the next one succeeds.
+      await sql`alter table prep_probe add column extra integer`.execute(db);
+      await expect(db.transaction().execute((trx) => byId(trx, 'b'))).rejects.toMatchObject({
+        code: '0A000',
+      });
+      expect(await byId(db, 'b')).toEqual([{ id: 'b', n: 2, note: null, extra: null }]);
+    });
+  });
+});

@@ -112,6 +112,63 @@ const pgTypes = {
   },
 };
 
+/** Statements with more parameters than this (lists of ids, say) vary in text and are not kept prepared. */
+const MAX_PREPARED_PARAMETERS = 64;
+/** Distinct statement texts a process keeps prepared, on each connection that runs them. */
+const MAX_PREPARED_STATEMENTS = 400;
+/** PostgreSQL's error when a kept statement's result columns changed under it (a column added by a migration). */
+const CACHED_PLAN_CHANGED = '0A000';
+
+/**
+ * Keeps the statements the server runs over and over prepared on each connection (named statements):
+ * PostgreSQL then parses each once per connection and, after a few runs, reuses its plan, where an unnamed
+ * statement is parsed and planned on every run (a third of a millisecond or more for the conversation
+ * lookup of a send). Only statements with a few parameters are kept, and a bounded number of them.
+ *
+ * If a migration run by another instance changes the columns a kept statement returns, PostgreSQL refuses
+ * to run it; the statement is then prepared again under a new name, at once outside a transaction (the
+ * caller sees nothing), or by the next caller when the refusal ended the caller's transaction.
+ */
+function keepStatementsPrepared(pool: pg.Pool): void {
+  const names = new Map<string, string>();
+  let made = 0;
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (!name && names.size < MAX_PREPARED_STATEMENTS) {
+      name = `missive_${(made++).toString(36)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+    let inTransaction = false;
+    const prepared = async (text: string, values: unknown[], retry: boolean): Promise<unknown> => {
+      const name = nameOf(text);
+      if (!name) return query(text, values);
+      try {
+        return await query({ name, text, values });
+      } catch (error) {
+        if ((error as { code?: string }).code !== CACHED_PLAN_CHANGED) throw error;
+        if (names.get(text) === name) names.delete(text);
+        if (retry && !inTransaction) return prepared(text, values, true);
+        throw error;
+      }
+    };
+    client.query = ((...args: unknown[]) => {
+      const [text, values] = args;
+      if (typeof text === 'string' && args.length === 2 && Array.isArray(values)) {
+        if (values.length > 0 && values.length <= MAX_PREPARED_PARAMETERS)
+          return prepared(text, values, true);
+        // Kysely opens and ends transactions with plain statements on the connection.
+        if (/^(begin|start transaction)\b/i.test(text)) inTransaction = true;
+        else if (/^(commit|rollback)$/i.test(text)) inTransaction = false;
+      }
+      return query(...args);
+    }) as typeof client.query;
+  });
+}
+
 function openPostgres(url: string, options: StoreOptions): Store {
   if (options.pgSchema && !/^[a-z_][a-z0-9_]*$/.test(options.pgSchema))
     throw new Error('Invalid PostgreSQL schema name');
@@ -121,6 +178,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
     types: pgTypes as pg.CustomTypesConfig,
     ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
   });
+  keepStatementsPrepared(pool);
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
