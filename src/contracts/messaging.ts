@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { IdSchema, IsoDateSchema } from './common';
 
+/** The highest daily message cap a practitioner may set for a patient. */
+export const MAX_DAILY_MESSAGE_CAP = 100;
+
 export const CategorySchema = z.enum(['health_question', 'renewal', 'test_results', 'administrative']);
 export type Category = z.infer<typeof CategorySchema>;
 export const ConversationStatusSchema = z.enum(['open', 'in_progress', 'waiting_patient', 'closed']);
@@ -33,7 +36,7 @@ export const MessagingSettingsSchema = z.object({
     administrative: CategorySettingSchema,
   }),
   maxOpenConversations: z.number().int().min(1).max(20),
-  dailyMessageCap: z.number().int().min(1).max(100),
+  dailyMessageCap: z.number().int().min(1).max(MAX_DAILY_MESSAGE_CAP),
   absence: z
     .object({
       from: IsoDateSchema,

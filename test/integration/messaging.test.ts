@@ -476,6 +476,30 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     await setSettings({});
   });
 
+  it("counts a patient's messages of the day up to the highest cap, and refuses the one past it", async () => {
+    await setSettings({ dailyMessageCap: 100 });
+    const lucie = await signUpPatient(t, 'lucie@example.org', {
+      firstName: 'Lucie',
+      birthDate: '1990-02-02',
+    });
+    const lucieProfile = await selfProfile(lucie);
+    await consulted(lucieProfile, t.clock.now() - 10 * DAY);
+    const conversation = (await start(lucie, lucieProfile)).json().conversation;
+    let refusal: string | undefined;
+    for (let i = 0; i < 110 && !refusal; i++) {
+      const answer = await send(lucie, conversation.id, `Précision ${i}`);
+      if (answer.statusCode !== 201) refusal = answer.json().error.code;
+    }
+    expect(refusal).toBe('MISSIVE_DAILY_LIMIT_REACHED');
+    const written = await t.runtime.store.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('conversation_id', '=', conversation.id)
+      .where('sender_side', '=', 'patient')
+      .executeTakeFirstOrThrow();
+    expect(Number(written.n)).toBe(100);
+  });
+
   it('closes and reopens with a notice, and lets the practitioner write first with or without replies', async () => {
     await setSettings({ maxOpenConversations: 20, dailyMessageCap: 100 });
     const conversation = (await start(jeanne, jeanneProfile, { subject: 'Clôture' })).json().conversation;

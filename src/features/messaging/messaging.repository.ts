@@ -1,4 +1,5 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { MAX_DAILY_MESSAGE_CAP } from '../../contracts/messaging';
 import { forUpdate, insertRows, type Statement } from '../../platform/db/dialect';
 import type {
   AttachmentRow,
@@ -335,7 +336,8 @@ export function messageInserts(dialect: Dialect, rows: readonly MessageRow[]): S
 /**
  * What a send needs to know besides the conversation, in one round trip: the message a retry of the same
  * client id already created, the practitioner's settings as stored, and (for a patient) how many messages
- * the sender wrote since the start of the practice's day.
+ * the sender wrote since the start of the practice's day (counted up to the highest cap a practitioner may
+ * set, which is all the limit needs).
  */
 export async function sendContext(
   db: Db,
@@ -364,10 +366,16 @@ export async function sendContext(
       query.countSince === null
         ? sql<number>`0`.as('sent_today')
         : eb
-            .selectFrom('messages')
+            .selectFrom(
+              eb
+                .selectFrom('messages')
+                .select('id')
+                .where('sender_user_id', '=', query.senderUserId)
+                .where('created_at', '>=', query.countSince)
+                .limit(MAX_DAILY_MESSAGE_CAP)
+                .as('today'),
+            )
             .select((count) => count.fn.countAll<number>().as('n'))
-            .where('sender_user_id', '=', query.senderUserId)
-            .where('created_at', '>=', query.countSince)
             .as('sent_today'),
     ])
     .executeTakeFirstOrThrow();
