@@ -275,9 +275,11 @@ export function createCampaignsService(deps: {
     const delivered: { conversationId: string; userIds: string[]; cursor: number }[] = [];
     let taken = 0;
     // A background writer: on PostgreSQL interactive batches waiting for the audit chain's head go first
-    // (on SQLite the driver takes the same lock for every write transaction).
+    // (on SQLite the driver takes the same lock for every write transaction, from its start). Here it is
+    // taken just before the head, so that an interactive batch does not wait for the claim and the
+    // notices; nothing an interactive batch locks is locked before it.
     const turn = store.dialect === 'postgres' ? store.writerLock : undefined;
-    await turn?.lock({ background: true });
+    let holdsTurn = false;
     try {
       await db.transaction().execute(async (trx) => {
         // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
@@ -297,6 +299,10 @@ export function createCampaignsService(deps: {
         if (items.length === prepared.size) await insertNotices(trx);
         else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
         // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
+        if (turn) {
+          await turn.lock({ background: true });
+          holdsTurn = true;
+        }
         const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
         const chain = await chainAuditEntries(
           trx,
@@ -370,7 +376,7 @@ export function createCampaignsService(deps: {
         );
       });
     } finally {
-      turn?.unlock();
+      if (holdsTurn) turn?.unlock();
     }
     for (const d of delivered)
       await bus.publish({
