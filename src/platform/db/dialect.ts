@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   type Kysely,
   type OperationNodeSource,
   RawNode,
@@ -89,20 +90,45 @@ export function insertRows<T extends keyof Database & string>(
   const statements: Statement[] = [];
   for (let start = 0; start < records.length; start += perStatement) {
     const chunk = records.slice(start, start + perStatement);
-    // Fragments around the parameters: the text before the first, separators, the text after the last.
-    const fragments: string[] = [`insert into ${quoted(table)} (${list}) values (`];
-    const parameters: ValueNode[] = [];
-    chunk.forEach((r, index) => {
-      if (index > 0) fragments.push('), (');
-      columns.forEach((column, c) => {
-        if (c > 0) fragments.push(', ');
-        parameters.push(ValueNode.create(r[column]));
-      });
-    });
-    fragments.push(')');
-    statements.push({ toOperationNode: () => RawNode.create(fragments, parameters) });
+    const parameters: unknown[] = [];
+    for (const row of chunk) for (const column of columns) parameters.push(row[column]);
+    statements.push(new CompiledRows(valuesText(table, list, columns.length, chunk.length), parameters));
   }
   return statements;
+}
+
+/** Texts of SQLite multi-row inserts, by table, columns and row count: batches repeat the same few. */
+const valuesTexts = new Map<string, string>();
+
+function valuesText(table: string, list: string, columns: number, rows: number): string {
+  const key = `${table}|${list}|${rows}`;
+  let text = valuesTexts.get(key);
+  if (!text) {
+    const row = `(${new Array(columns).fill('?').join(', ')})`;
+    text = `insert into ${quoted(table)} (${list}) values ${new Array(rows).fill(row).join(', ')}`;
+    if (valuesTexts.size >= 200) valuesTexts.clear();
+    valuesTexts.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * A statement whose SQLite text and parameters are ready: executeTogether runs it as is, without the query
+ * builder's compilation (on SQLite a value costs more to compile than to bind).
+ */
+class CompiledRows implements OperationNodeSource {
+  constructor(
+    readonly text: string,
+    readonly parameters: unknown[],
+  ) {}
+
+  toOperationNode(): RawNode {
+    const fragments = this.text.split('?');
+    return RawNode.create(
+      fragments,
+      this.parameters.map((value) => ValueNode.create(value)),
+    );
+  }
 }
 
 /**
@@ -119,7 +145,10 @@ export async function executeTogether(
 ): Promise<void> {
   if (statements.length === 0) return;
   if (dialect !== 'postgres' || statements.length === 1) {
-    for (const statement of statements) await sql`${statement}`.execute(db);
+    for (const statement of statements)
+      if (statement instanceof CompiledRows)
+        await db.executeQuery(CompiledQuery.raw(statement.text, statement.parameters));
+      else await sql`${statement}`.execute(db);
     return;
   }
   // Every statement is a `with` item (an item may have its own `with`, the main statement may not);
