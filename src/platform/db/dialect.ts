@@ -114,7 +114,7 @@ function valuesText(table: string, list: string, columns: number, rows: number):
 
 /**
  * A statement whose SQLite text and parameters are ready: executeTogether runs it as is, without the query
- * builder's compilation (on SQLite a value costs more to compile than to bind).
+ * builder's compilation (a node per value, visited once more: 5 % of a campaign's fan-out in the profile).
  */
 class CompiledRows implements OperationNodeSource {
   constructor(
