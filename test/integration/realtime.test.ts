@@ -236,6 +236,57 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
     const stranger = await signUpPatient(t, 'stranger@example.org', { firstName: 'Max' });
     expect((await stranger.get('/api/v1/sync?since=0')).json().conversations).toEqual([]);
   });
+
+  it('pushes concurrent replies in several conversations to each patient for their own conversation only', async () => {
+    const paul = await signUpPatient(t, 'paul.realtime@example.org', {
+      firstName: 'Paul',
+      lastName: 'Durand',
+    });
+    const paulProfile = (await paul.get('/api/v1/relatives')).json().profiles[0].id;
+    const profile = (await t.services.patients.findProfile(paulProfile))!;
+    await t.runtime.store.db.transaction().execute((trx) =>
+      t.services.care.recordConsultation(trx, {
+        practiceId,
+        practitionerId: doctorId,
+        profile,
+        at: t.clock.now() - 86_400_000,
+      }),
+    );
+    const paulConversation = (
+      await paul.post('/api/v1/conversations', {
+        practitionerId: doctorId,
+        practiceId,
+        patientProfileId: paulProfile,
+        category: 'administrative',
+        subject: 'Attestation',
+        clientMessageId: cid(),
+        body: 'Bonjour, il me faudrait une attestation.',
+      })
+    ).json().conversation.id as string;
+    const jeanneLive = await connect(jeanne);
+    const paulLive = await connect(paul);
+    const doctorLive = await connect(doctor);
+    const replies = await Promise.all(
+      [conversationId, paulConversation, conversationId, paulConversation].map((id, i) =>
+        doctor.post(`/api/v1/conversations/${id}/messages`, { clientMessageId: cid(), body: `Réponse ${i}` }),
+      ),
+    );
+    expect(replies.map((r) => r.statusCode)).toEqual([201, 201, 201, 201]);
+    await jeanneLive.next(
+      (f) => f.event?.type === 'message.created' && f.event.conversationId === conversationId,
+    );
+    await paulLive.next(
+      (f) => f.event?.type === 'message.created' && f.event.conversationId === paulConversation,
+    );
+    for (const id of [conversationId, paulConversation])
+      await doctorLive.next((f) => f.event?.type === 'message.created' && f.event.conversationId === id);
+    await new Promise((r) => setTimeout(r, 300));
+    const told = (live: typeof jeanneLive) =>
+      new Set(live.frames.filter((f) => f.type === 'event').map((f) => f.event!.conversationId));
+    expect(told(jeanneLive)).toEqual(new Set([conversationId]));
+    expect(told(paulLive)).toEqual(new Set([paulConversation]));
+    for (const live of [jeanneLive, paulLive, doctorLive]) live.socket.close();
+  });
 });
 
 describe.each(storesUnderTest())('live connections whose session ends on %s', (kind) => {
