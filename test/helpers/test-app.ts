@@ -169,6 +169,22 @@ export const patientInput = (email: string, overrides: Record<string, unknown> =
   ...overrides,
 });
 
+/** Records a consultation of a patient's profile with a practitioner, as an attended appointment would. */
+export async function recordConsultation(
+  t: TestApp,
+  consultation: { profileId: string; practiceId: string; practitionerId: string; at: number },
+): Promise<void> {
+  const profile = (await t.services.patients.findProfile(consultation.profileId))!;
+  await t.runtime.store.db.transaction().execute((trx) =>
+    t.services.care.recordConsultation(trx, {
+      practiceId: consultation.practiceId,
+      practitionerId: consultation.practitionerId,
+      profile,
+      at: consultation.at,
+    }),
+  );
+}
+
 /** Signs up, confirms the e-mail through the mailed link and signs in. */
 export async function signUpPatient(
   t: TestApp,

@@ -17,6 +17,7 @@ import {
   activateStaff,
   createTestApp,
   PARIS_PRACTICE,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -44,15 +45,12 @@ describe.each(storesUnderTest())('backup and restore on %s', (kind) => {
     );
     const jeanne = await signUpPatient(t, 'jeanne@example.org');
     const profileId = (await jeanne.get('/api/v1/relatives')).json().profiles[0].id;
-    const profile = (await t.services.patients.findProfile(profileId))!;
-    await t.runtime.store.db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - 86_400_000,
-      }),
-    );
+    await recordConsultation(t, {
+      profileId,
+      practiceId,
+      practitionerId: doctorId,
+      at: t.clock.now() - 86_400_000,
+    });
     const started = await jeanne.post('/api/v1/conversations', {
       practitionerId: doctorId,
       practiceId,

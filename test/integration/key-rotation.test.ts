@@ -23,6 +23,7 @@ import {
   activateStaff,
   createTestApp,
   PARIS_PRACTICE,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -63,15 +64,12 @@ async function seed(t: TestApp): Promise<World> {
   );
   const jeanne = await signUpPatient(t, 'jeanne@example.org');
   const profileId = (await jeanne.get('/api/v1/relatives')).json().profiles[0].id;
-  const profile = (await t.services.patients.findProfile(profileId))!;
-  await t.runtime.store.db.transaction().execute((trx) =>
-    t.services.care.recordConsultation(trx, {
-      practiceId,
-      practitionerId: doctorId,
-      profile,
-      at: t.clock.now() - 86_400_000,
-    }),
-  );
+  await recordConsultation(t, {
+    profileId,
+    practiceId,
+    practitionerId: doctorId,
+    at: t.clock.now() - 86_400_000,
+  });
   const upload = await jeanne.request('POST', '/api/v1/attachments', PDF, {
     'content-type': 'application/pdf',
     'x-file-name': 'bilan.pdf',

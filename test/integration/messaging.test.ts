@@ -10,6 +10,7 @@ import {
   createTestApp,
   GOOD_PASSWORD,
   PARIS_PRACTICE,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -42,12 +43,8 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
       (p) => p.relationship === 'self',
     )!.id;
   /** Records a consultation as an attended appointment would. */
-  const consulted = async (profileId: string, at: number, practitionerId = doctorId) => {
-    const profile = (await t.services.patients.findProfile(profileId))!;
-    await t.runtime.store.db
-      .transaction()
-      .execute((trx) => t.services.care.recordConsultation(trx, { practiceId, practitionerId, profile, at }));
-  };
+  const consulted = (profileId: string, at: number, practitionerId = doctorId) =>
+    recordConsultation(t, { profileId, practiceId, practitionerId, at });
   const settingsPath = () => `/api/v1/practices/${practiceId}/practitioners/${doctorId}/messaging-settings`;
   // Limits are generous unless a test is about them: the suite sends many messages as one patient in one day.
   const setSettings = (changes: Partial<typeof DEFAULT_SETTINGS>) =>

@@ -6,6 +6,7 @@ import {
   activateStaff,
   createTestApp,
   PARIS_PRACTICE,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -62,15 +63,12 @@ describe.each(storesUnderTest())('notifications on %s', (kind) => {
     );
     jeanne = await signUpPatient(t, 'jeanne@example.org');
     jeanneProfile = (await jeanne.get('/api/v1/relatives')).json().profiles[0].id;
-    const profile = (await t.services.patients.findProfile(jeanneProfile))!;
-    await t.runtime.store.db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - 86_400_000,
-      }),
-    );
+    await recordConsultation(t, {
+      profileId: jeanneProfile,
+      practiceId,
+      practitionerId: doctorId,
+      at: t.clock.now() - 86_400_000,
+    });
   });
   afterAll(async () => {
     await t?.close();

@@ -19,6 +19,7 @@ import {
   createTestApp,
   PARIS_PRACTICE,
   PUBLIC_URL,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -95,15 +96,12 @@ describe.each(storesUnderTest())('Web Push on %s', (kind) => {
     jeanne = await signUpPatient(t, 'jeanne@example.org');
     jeanneId = (await jeanne.get('/api/v1/me')).json().user.id;
     jeanneProfile = (await jeanne.get('/api/v1/relatives')).json().profiles[0].id;
-    const profile = (await t.services.patients.findProfile(jeanneProfile))!;
-    await t.runtime.store.db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - 86_400_000,
-      }),
-    );
+    await recordConsultation(t, {
+      profileId: jeanneProfile,
+      practiceId,
+      practitionerId: doctorId,
+      at: t.clock.now() - 86_400_000,
+    });
     paul = await signUpPatient(t, 'paul@example.org', { firstName: 'Paul', locale: 'en' });
     serverKey = (await t.client().get('/api/v1/push/key')).json().publicKey;
   });

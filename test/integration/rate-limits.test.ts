@@ -10,6 +10,7 @@ import {
   GOOD_PASSWORD,
   PARIS_PRACTICE,
   patientInput,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -140,15 +141,12 @@ describe.each(storesUnderTest())('rate limits on %s', (kind) => {
     );
     const patient: TestClient = await signUpPatient(t, 'writer@example.org');
     const profileId = (await patient.get('/api/v1/relatives')).json().profiles[0].id as string;
-    const profile = (await t.services.patients.findProfile(profileId))!;
-    await t.runtime.store.db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - MINUTE,
-      }),
-    );
+    await recordConsultation(t, {
+      profileId,
+      practiceId,
+      practitionerId: doctorId,
+      at: t.clock.now() - MINUTE,
+    });
     // Start at the beginning of a minute window, so that the whole burst falls in one window.
     t.clock.set(Math.ceil(t.clock.now() / MINUTE) * MINUTE);
     const started = await patient.post('/api/v1/conversations', {

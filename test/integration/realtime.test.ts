@@ -10,6 +10,7 @@ import {
   GOOD_PASSWORD,
   PARIS_PRACTICE,
   PUBLIC_URL,
+  recordConsultation,
   registerPractitioner,
   signInAdmin,
   signUpPatient,
@@ -127,15 +128,12 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
     ).json().user.id;
     jeanne = await signUpPatient(t, 'jeanne@example.org');
     jeanneProfile = (await jeanne.get('/api/v1/relatives')).json().profiles[0].id;
-    const profile = (await t.services.patients.findProfile(jeanneProfile))!;
-    await t.runtime.store.db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - 86_400_000,
-      }),
-    );
+    await recordConsultation(t, {
+      profileId: jeanneProfile,
+      practiceId,
+      practitionerId: doctorId,
+      at: t.clock.now() - 86_400_000,
+    });
     const started = await jeanne.post('/api/v1/conversations', {
       practitionerId: doctorId,
       practiceId,
@@ -243,15 +241,12 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
       lastName: 'Durand',
     });
     const paulProfile = (await paul.get('/api/v1/relatives')).json().profiles[0].id;
-    const profile = (await t.services.patients.findProfile(paulProfile))!;
-    await t.runtime.store.db.transaction().execute((trx) =>
-      t.services.care.recordConsultation(trx, {
-        practiceId,
-        practitionerId: doctorId,
-        profile,
-        at: t.clock.now() - 86_400_000,
-      }),
-    );
+    await recordConsultation(t, {
+      profileId: paulProfile,
+      practiceId,
+      practitionerId: doctorId,
+      at: t.clock.now() - 86_400_000,
+    });
     const paulConversation = (
       await paul.post('/api/v1/conversations', {
         practitionerId: doctorId,
