@@ -279,7 +279,7 @@ export function createCampaignsService(deps: {
     // taken just before the head, so that an interactive batch does not wait for the claim and the
     // notices; nothing an interactive batch locks is locked before it.
     const turn = store.dialect === 'postgres' ? store.writerLock : undefined;
-    let holdsTurn = false;
+    let held: typeof turn;
     try {
       await db.transaction().execute(async (trx) => {
         // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
@@ -299,10 +299,8 @@ export function createCampaignsService(deps: {
         if (items.length === prepared.size) await insertNotices(trx);
         else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
         // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
-        if (turn) {
-          await turn.lock({ background: true });
-          holdsTurn = true;
-        }
+        await turn?.lock({ background: true });
+        held = turn;
         const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
         const chain = await chainAuditEntries(
           trx,
@@ -376,7 +374,7 @@ export function createCampaignsService(deps: {
         );
       });
     } finally {
-      if (holdsTurn) turn?.unlock();
+      held?.unlock();
     }
     for (const d of delivered)
       await bus.publish({

@@ -48,11 +48,13 @@ const SQLITE_MAX_PARAMETERS = 30_000;
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** A value as PostgreSQL's input functions read it from JSON text: binary as `\x` hex, the rest as is. */
+/**
+ * A value as PostgreSQL's input functions read it from JSON text: binary as `\x` hex, the rest (text,
+ * numbers, null: the schema has no bigint values) as is.
+ */
 function jsonValue(value: unknown): unknown {
   if (value instanceof Uint8Array)
     return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
-  if (typeof value === 'bigint') return value.toString();
   return value;
 }
 
