@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../src/features/audit/audit.service';
 import { DecryptionError } from '../../src/platform/crypto/keyring';
+import { compiledOnce } from '../../src/platform/db/compiled';
 import { storesUnderTest } from '../helpers/stores';
 import { createTestApp, PUBLIC_URL, patientInput, signUpPatient, type TestApp } from '../helpers/test-app';
 
@@ -176,6 +177,27 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0012-campaign-attachments',
       '0013-campaign-pending',
     ]);
+  });
+
+  it("runs a query compiled once with each call's values, inside and outside a transaction", async () => {
+    const db = t.runtime.store.db;
+    await signUpPatient(t, 'compiled-once@example.org'); // signed up, verified, signed in: audit entries
+    const entries = compiledOnce((q, args: { after: number; limit: number }) =>
+      q.selectFrom('audit_log').select('seq').where('seq', '>', args.after).orderBy('seq').limit(args.limit),
+    );
+    const built = (after: number, limit: number) =>
+      db.selectFrom('audit_log').select('seq').where('seq', '>', after).orderBy('seq').limit(limit).execute();
+    const first = await entries(db, { after: 0, limit: 3 });
+    expect(first).toHaveLength(3);
+    expect(first).toEqual(await built(0, 3));
+    const next = await entries(db, { after: first[1]!.seq, limit: 2 });
+    expect(next).toEqual(await built(first[1]!.seq, 2));
+    expect(next[0]).toEqual(first[2]);
+    const inside = await db.transaction().execute((trx) => entries(trx, { after: first[0]!.seq, limit: 1 }));
+    expect(inside).toEqual([first[1]]);
+    await expect(entries(db, { after: 0 } as { after: number; limit: number })).rejects.toThrow(
+      'No value for limit',
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import { verifyDecoyPassword, verifyPassword } from '../../platform/crypto/passwords';
 import { hashToken, newToken } from '../../platform/crypto/tokens';
+import { compiledOnce } from '../../platform/db/compiled';
 import type { SessionRow, UserRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
@@ -31,8 +32,7 @@ export interface AuthContext {
 }
 
 /** Sessions with their users, by session id (the hash of the cookie token). */
-function sessionRows(db: Store['db'], ids: readonly string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
+function sessionsWithUsers(db: Store['db']) {
   return db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -44,10 +44,20 @@ function sessionRows(db: Store['db'], ids: readonly string[]) {
       'sessions.expires_at',
       'sessions.idle_timeout_ms',
       'sessions.mfa_verified_at',
-    ])
+    ]);
+}
+
+function sessionRows(db: Store['db'], ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  return sessionsWithUsers(db)
     .where('sessions.id', 'in', [...ids])
     .execute();
 }
+
+/** The session of one request: read on every request, so compiled once. */
+const sessionRow = compiledOnce((db, args: { id: string }) =>
+  sessionsWithUsers(db).where('sessions.id', '=', args.id),
+);
 
 type SessionWithUser = Awaited<ReturnType<typeof sessionRows>>[number];
 
@@ -203,7 +213,7 @@ export function createSessionsService(deps: SessionsDeps) {
     /** Resolves a cookie token to a live session, expiring idle or old ones. */
     async authenticate(token: string): Promise<AuthContext | null> {
       const id = hashToken(token);
-      const [row] = await sessionRows(db, [id]);
+      const [row] = await sessionRow(db, { id });
       if (!row) return null;
       const now = clock.now();
       const state = sessionState(row, now);

@@ -159,7 +159,11 @@ export function createConversationAccess(deps: {
     };
   }
 
-  async function toMessages(rows: repo.MessageWithSender[]): Promise<Message[]> {
+  /** `written`: the text of a message just written, by id, which need not be decrypted again. */
+  async function toMessages(
+    rows: repo.MessageWithSender[],
+    written?: { id: string; body: string },
+  ): Promise<Message[]> {
     const attachments = await repo.attachmentsOfMessages(
       db,
       rows.filter((r) => r.attachment_count > 0).map((r) => r.id),
@@ -177,7 +181,7 @@ export function createConversationAccess(deps: {
           role: row.sender_kind,
         },
         kind: row.kind,
-        body: await keys.decryptText(row.body, bodyAad(row.id)),
+        body: row.id === written?.id ? written.body : await keys.decryptText(row.body, bodyAad(row.id)),
         emergencyKind: row.emergency_kind,
         attachments: await Promise.all(
           attachments

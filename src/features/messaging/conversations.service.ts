@@ -649,7 +649,10 @@ export function createConversationsService(deps: ConversationsDeps) {
         sender_last_name: auth.user.last_name,
         sender_kind: viewer.side === 'practice' ? viewer.role : auth.user.kind,
       };
-      return { message: (await access.toMessages([written]))[0]!, created: true };
+      return {
+        message: (await access.toMessages([written], { id: message.id, body: body.body }))[0]!,
+        created: true,
+      };
     },
 
     appendMessage,

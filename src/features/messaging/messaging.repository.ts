@@ -1,5 +1,6 @@
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import { MAX_DAILY_MESSAGE_CAP } from '../../contracts/messaging';
+import { compiledOnce } from '../../platform/db/compiled';
 import { forUpdate, insertRows, type Statement } from '../../platform/db/dialect';
 import type {
   AttachmentRow,
@@ -70,9 +71,14 @@ export async function deleteTemplate(db: Db, id: string) {
 // ----- Conversations -----
 
 /** A conversation with the names the API shows. */
-export function findConversation(db: Db, id: string) {
-  return summaries(db).where('conversations.id', '=', id).executeTakeFirst();
+export async function findConversation(db: Db, id: string) {
+  return (await conversationById(db, { id }))[0];
 }
+
+/** Read on every request about a conversation (its access check), so compiled once. */
+const conversationById = compiledOnce((db, args: { id: string }) =>
+  summaries(db).where('conversations.id', '=', args.id),
+);
 export type ConversationDetails = NonNullable<Awaited<ReturnType<typeof findConversation>>>;
 
 function summaries(db: Db) {
@@ -349,42 +355,59 @@ export async function sendContext(
     countSince: number | null;
   },
 ) {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb
-        .selectFrom('messages')
-        .select('id')
-        .where('sender_user_id', '=', query.senderUserId)
-        .where('client_message_id', '=', query.clientMessageId)
-        .as('replay_id'),
-      eb
-        .selectFrom('messaging_settings')
-        .select('settings')
-        .where('practitioner_user_id', '=', query.practitionerId)
-        .where('practice_id', '=', query.practiceId)
-        .as('settings'),
-      query.countSince === null
-        ? sql<number>`0`.as('sent_today')
-        : eb
-            .selectFrom(
-              eb
-                .selectFrom('messages')
-                .select('id')
-                .where('sender_user_id', '=', query.senderUserId)
-                .where('created_at', '>=', query.countSince)
-                .limit(MAX_DAILY_MESSAGE_CAP)
-                .as('today'),
-            )
-            .select((count) => count.fn.countAll<number>().as('n'))
-            .as('sent_today'),
-    ])
-    .executeTakeFirstOrThrow();
+  const [row] = await (query.countSince === null ? sendContextUncounted : sendContextCounted)(db, {
+    ...query,
+    countSince: query.countSince ?? 0,
+  });
   return {
-    replayId: row.replay_id ?? null,
-    settings: row.settings ?? null,
-    sentToday: Number(row.sent_today ?? 0),
+    replayId: row?.replay_id ?? null,
+    settings: row?.settings ?? null,
+    sentToday: Number(row?.sent_today ?? 0),
   };
 }
+
+type SendContextArgs = {
+  senderUserId: string;
+  clientMessageId: string;
+  practitionerId: string;
+  practiceId: string;
+  countSince: number;
+};
+
+function sendContextQuery(db: Db, args: SendContextArgs, counted: boolean) {
+  return db.selectNoFrom((eb) => [
+    eb
+      .selectFrom('messages')
+      .select('id')
+      .where('sender_user_id', '=', args.senderUserId)
+      .where('client_message_id', '=', args.clientMessageId)
+      .as('replay_id'),
+    eb
+      .selectFrom('messaging_settings')
+      .select('settings')
+      .where('practitioner_user_id', '=', args.practitionerId)
+      .where('practice_id', '=', args.practiceId)
+      .as('settings'),
+    counted
+      ? eb
+          .selectFrom(
+            eb
+              .selectFrom('messages')
+              .select('id')
+              .where('sender_user_id', '=', args.senderUserId)
+              .where('created_at', '>=', args.countSince)
+              .limit(MAX_DAILY_MESSAGE_CAP)
+              .as('today'),
+          )
+          .select((count) => count.fn.countAll<number>().as('n'))
+          .as('sent_today')
+      : sql<number>`0`.as('sent_today'),
+  ]);
+}
+
+// Read on every send, so compiled once: with the day's count, and without it (no daily cap).
+const sendContextCounted = compiledOnce((db, args: SendContextArgs) => sendContextQuery(db, args, true));
+const sendContextUncounted = compiledOnce((db, args: SendContextArgs) => sendContextQuery(db, args, false));
 
 export function findMessageByClientId(db: Db, senderUserId: string, clientMessageId: string) {
   return db
