@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { compiledOnce } from '../../platform/db/compiled';
 import { insertRows, type Statement } from '../../platform/db/dialect';
 import type { AuditLogRow, Database } from '../../platform/db/schema';
 import type { Dialect } from '../../platform/db/store';
@@ -9,14 +10,19 @@ import type { Dialect } from '../../platform/db/store';
  * hash of the entry the new ones follow; appendStatements then writes them and the head's new hash.
  */
 export async function reserveHead(db: Kysely<Database>, count: number) {
-  const head = await db
-    .updateTable('audit_head')
-    .set((eb) => ({ seq: eb('seq', '+', count) }))
-    .where('id', '=', 1)
-    .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow();
+  const [head] = await movedHead(db, { count });
+  if (!head) throw new Error('The audit chain has no head');
   return { seq: Number(head.seq) - count, hash: head.hash };
 }
+
+/** Taken by every write transaction, so compiled once. */
+const movedHead = compiledOnce((db, args: { count: number }) =>
+  db
+    .updateTable('audit_head')
+    .set((eb) => ({ seq: eb('seq', '+', args.count) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash']),
+);
 
 /** The statements that insert consecutive entries and move the head's hash to the last one. */
 export function appendStatements(

@@ -1,4 +1,5 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
+import { compiledOnce } from '../../platform/db/compiled';
 import type {
   Database,
   PracticeInvitationRow,
@@ -40,14 +41,18 @@ export function membershipsOfUser(db: Db, userId: string) {
     .execute();
 }
 
-export function findMember(db: Db, practiceId: string, userId: string) {
-  return db
+export async function findMember(db: Db, practiceId: string, userId: string) {
+  return (await memberOf(db, { practiceId, userId }))[0];
+}
+
+/** Read on every request a practice's staff makes (their rights), so compiled once. */
+const memberOf = compiledOnce((db, args: { practiceId: string; userId: string }) =>
+  db
     .selectFrom('practice_members')
     .selectAll()
-    .where('practice_id', '=', practiceId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-}
+    .where('practice_id', '=', args.practiceId)
+    .where('user_id', '=', args.userId),
+);
 
 export function listMembers(db: Db, practiceId: string) {
   return db

@@ -56,7 +56,8 @@ export interface PreparedOutboxRows {
 /** Associated data of an outbox row's encrypted payload. */
 export const outboxPayloadAad = (id: string) => `outbox.payload:${id}`;
 
-const LEASE_MS = 60_000;
+/** How long a claimed row is left to its claimant; a process killed while holding rows leaves them for this long. */
+export const LEASE_MS = 60_000;
 const MAX_ATTEMPTS = 12;
 const BATCH = 50;
 /** 30 s, 1 min, 2 min … capped at 1 hour. */
