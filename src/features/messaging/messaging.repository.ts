@@ -359,10 +359,11 @@ export async function sendContext(
     ...query,
     countSince: query.countSince ?? 0,
   });
+  if (!row) throw new Error('A select without a table returned no row');
   return {
-    replayId: row?.replay_id ?? null,
-    settings: row?.settings ?? null,
-    sentToday: Number(row?.sent_today ?? 0),
+    replayId: row.replay_id ?? null,
+    settings: row.settings ?? null,
+    sentToday: Number(row.sent_today ?? 0),
   };
 }
 
