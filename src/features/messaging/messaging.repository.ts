@@ -311,13 +311,25 @@ export async function countOpenConversations(
   return Number(row.n);
 }
 
-/** Messages a patient account sent since a time (the daily cap). */
-export async function countMessagesSince(db: Db, userId: string, since: number): Promise<number> {
-  const row = await db
+/**
+ * A patient account's messages since a time, as many as the daily limit can need: no cap a practitioner
+ * may set is above MAX_DAILY_MESSAGE_CAP, so the count stops there however many were sent.
+ */
+function messagesSince(db: Db, userId: string, since: number) {
+  return db
     .selectFrom('messages')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('sender_user_id', '=', userId)
     .where('created_at', '>=', since)
+    .limit(MAX_DAILY_MESSAGE_CAP)
+    .as('today');
+}
+
+/** Messages a patient account sent since a time (the daily cap), counted up to the highest cap. */
+export async function countMessagesSince(db: Db, userId: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom(messagesSince(db, userId, since))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -391,15 +403,7 @@ function sendContextQuery(db: Db, args: SendContextArgs, counted: boolean) {
       .as('settings'),
     counted
       ? eb
-          .selectFrom(
-            eb
-              .selectFrom('messages')
-              .select('id')
-              .where('sender_user_id', '=', args.senderUserId)
-              .where('created_at', '>=', args.countSince)
-              .limit(MAX_DAILY_MESSAGE_CAP)
-              .as('today'),
-          )
+          .selectFrom(messagesSince(db, args.senderUserId, args.countSince))
           .select((count) => count.fn.countAll<number>().as('n'))
           .as('sent_today')
       : sql<number>`0`.as('sent_today'),
