@@ -5,6 +5,7 @@ import { createSessionsService } from './features/accounts/sessions.service';
 import { createAppointmentsService } from './features/appointments/appointments.service';
 import { createSchedulesService } from './features/appointments/schedules.service';
 import { createAuditExportService } from './features/audit/audit-export.service';
+import { createCampaignDeliveries } from './features/campaigns/campaign-deliveries';
 import { createCampaignsService } from './features/campaigns/campaigns.service';
 import { createClosureService } from './features/data-rights/closure.service';
 import { createExportService } from './features/data-rights/export.service';
@@ -92,6 +93,7 @@ export function createServices(deps: ServiceDeps) {
     access,
     notifications,
   });
+  const deliveries = createCampaignDeliveries({ store, keys, clock, writes });
   const inbox = createInboxService({
     store,
     writes,
@@ -99,6 +101,7 @@ export function createServices(deps: ServiceDeps) {
     practices,
     patients,
     access,
+    openDeliveries: deliveries.open,
     publish: conversations.publish,
   });
   const triage = createTriageService({
@@ -112,7 +115,7 @@ export function createServices(deps: ServiceDeps) {
     conversations,
   });
   const attachments = createAttachmentsService({ store, keys, clock, access });
-  const sync = createSyncService({ store, practices, patients, access });
+  const sync = createSyncService({ store, practices, patients, access, openDeliveries: deliveries.open });
   const campaigns = createCampaignsService({
     store,
     keys,
@@ -132,6 +135,7 @@ export function createServices(deps: ServiceDeps) {
     practices,
     patients,
     access,
+    openDeliveries: deliveries.open,
   });
   const auditExport = createAuditExportService({ store, clock, practices });
   const exports = createExportService({

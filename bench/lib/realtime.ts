@@ -69,7 +69,10 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 /** A live-event frame as the server sends it (see src/contracts/realtime.ts). */
 export interface LiveEvent {
   type: string;
-  conversationId: string;
+  /** Set on conversation events. */
+  conversationId?: string;
+  /** Set on `campaign.delivered`. */
+  campaignId?: string;
   cursor: number;
 }
 
@@ -95,7 +98,8 @@ export async function connectSockets(
   baseUrl: string,
   cookieName: string,
   tokens: readonly string[],
-  onEvent: (event: LiveEvent) => void,
+  /** Called with the event and the index of the socket's token. */
+  onEvent: (event: LiveEvent, index: number) => void,
   concurrency = 200,
 ): Promise<SocketPool> {
   const wsUrl = `${baseUrl.replace(/^http/, 'ws')}/api/v1/ws`;
@@ -107,7 +111,7 @@ export async function connectSockets(
   let pings = 0;
   let closing = false;
 
-  const open = (token: string) =>
+  const open = (token: string, index: number) =>
     new Promise<void>((resolve) => {
       const started = performance.now();
       const ws = new WebSocket(wsUrl, {
@@ -135,7 +139,7 @@ export async function connectSockets(
       });
       ws.on('message', (data) => {
         const frame = JSON.parse(String(data)) as { type: string; event?: LiveEvent };
-        if (frame.type === 'event' && frame.event) onEvent(frame.event);
+        if (frame.type === 'event' && frame.event) onEvent(frame.event, index);
         else if (frame.type === 'ready' && !ready) {
           ready = true;
           clearTimeout(timer);
@@ -152,7 +156,10 @@ export async function connectSockets(
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, tokens.length) }, async () => {
-      while (next < tokens.length) await open(tokens[next++]!);
+      while (next < tokens.length) {
+        const index = next++;
+        await open(tokens[index]!, index);
+      }
     }),
   );
   const elapsedMs = performance.now() - started;
@@ -212,7 +219,7 @@ export class DeliveryTracker {
   }
 
   receive(event: LiveEvent): void {
-    if (event.type !== 'message.created') return;
+    if (event.type !== 'message.created' || !event.conversationId) return;
     const started = this.pending.get(event.conversationId)?.shift();
     if (started === undefined) {
       this.unexpected++;

@@ -50,11 +50,13 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
     server = await startServer(fixture.env);
     const base = server.url;
     const senders = await startSenders(base, fixture);
-    // Each listener hears of its own new conversation once: when, by conversation.
-    const pushedAt = new Map<string, number>();
-    const sockets = await connectSockets(base, fixture.cookieName, listenerTokens, (event) => {
-      if (event.type === 'conversation.created' && !pushedAt.has(event.conversationId))
-        pushedAt.set(event.conversationId, performance.now());
+    // Each listener hears of the campaign once: when, and how many times, by listener.
+    const pushedAt = new Map<number, number>();
+    const pushes = new Array<number>(connected).fill(0);
+    const sockets = await connectSockets(base, fixture.cookieName, listenerTokens, (event, index) => {
+      if (event.type !== 'campaign.delivered') return;
+      pushes[index]!++;
+      if (!pushedAt.has(index)) pushedAt.set(index, performance.now());
     });
 
     // Interactive sends without the campaign, then the same load while the campaign fans out.
@@ -127,29 +129,38 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
     const lastPushMs = pushed.length ? Math.max(...pushed) - started : Number.NaN;
     await sockets.close();
 
-    // Exactly once: one campaign conversation per recipient, no more.
-    const duplicates = Number(
-      (
-        await sql<{
-          n: number;
-        }>`select count(*) as n from (select patient_profile_id from conversations where origin = 'campaign' group by patient_profile_id having count(*) > 1) d`.execute(
-          store.db,
-        )
-      ).rows[0]!.n,
+    // Exactly once: one delivery per recipient (the recipient rows' key), one push per connected
+    // recipient, and one conversation per recipient once they list their inbox (the connected ones do,
+    // as their app would on the push).
+    const duplicatePushes = pushes.reduce((sum, n) => sum + Math.max(0, n - 1), 0);
+    let nextListener = 0;
+    let listingErrors = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (nextListener < listenerTokens.length) {
+          const token = listenerTokens[nextListener++]!;
+          const listed = await fetch(`${base}/api/v1/conversations`, {
+            headers: { cookie: `${fixture.cookieName}=${token}` },
+          });
+          if (listed.status !== 200) listingErrors++;
+          await listed.arrayBuffer();
+        }
+      }),
     );
-    const conversations = Number(
-      (
-        await store.db
-          .selectFrom('conversations')
-          .select(sql<number>`count(*)`.as('n'))
-          .where('origin', '=', 'campaign')
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    const listenerProfiles = Array.from({ length: connected }, (_, i) => bulk.profileIds[i * step]!);
+    const opened = await store.db
+      .selectFrom('conversations')
+      .select(['patient_profile_id', sql<number>`count(*)`.as('n')])
+      .where('origin', '=', 'campaign')
+      .where('patient_profile_id', 'in', listenerProfiles)
+      .groupBy('patient_profile_id')
+      .execute();
+    const conversations = opened.length;
+    const duplicates = opened.filter((row) => Number(row.n) > 1).length + duplicatePushes;
     const quietLatency = latencySeries('interactive sends without the campaign', quiet.latencies);
     const duringLatency = latencySeries('interactive sends during the campaign', during.latencies);
     const ratio = duringLatency.p99 / Math.max(0.1, quietLatency.p99);
-    const errors = quiet.errors + during.errors;
+    const errors = quiet.errors + during.errors + listingErrors;
     const abandoned = quiet.abandoned + during.abandoned;
     return {
       scenario: 'campaign',
@@ -162,7 +173,7 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
         'connected recipients pushed': `${pushed.length} / ${connected}`,
         'interactive p99 ms without / during': `${quietLatency.p99} / ${duringLatency.p99}`,
         'p99 ratio': round(ratio, 2),
-        'conversations / duplicates': `${conversations} / ${duplicates}`,
+        'deliveries / conversations of connected after listing / duplicates': `${deliveredAt.length} / ${conversations} of ${connected} / ${duplicates}`,
         errors,
         'interactive sends abandoned (backlog)': abandoned,
       },
@@ -182,9 +193,9 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
         goal('interactive send p99 during the campaign', '≤ 2× without', `${round(ratio, 2)}×`, ratio <= 2),
         goal(
           'exactly once',
-          `${total} conversations, 0 duplicates`,
-          `${conversations}, ${duplicates}`,
-          conversations === total && duplicates === 0,
+          `${total} deliveries, ${connected} conversations of connected, 0 duplicates`,
+          `${deliveredAt.length}, ${conversations}, ${duplicates}`,
+          deliveredAt.length === total && conversations === connected && duplicates === 0,
         ),
         goal('errors', '0', String(errors), errors === 0),
       ],

@@ -19,7 +19,11 @@ export const ServerFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
   z.object({
     type: z.literal('event'),
-    event: z.object({ type: RealtimeEventTypeSchema, conversationId: z.uuid(), cursor: z.number().int() }),
+    event: z.union([
+      z.object({ type: RealtimeEventTypeSchema, conversationId: z.uuid(), cursor: z.number().int() }),
+      /** A campaign's message arrived: it shows in the inbox (as a conversation) once listed or synced. */
+      z.object({ type: z.literal('campaign.delivered'), campaignId: z.uuid(), cursor: z.number().int() }),
+    ]),
   }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrameSchema>;

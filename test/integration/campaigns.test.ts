@@ -138,15 +138,45 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
           await db
             .selectFrom('outbox')
             .select((eb) => eb.fn.countAll().as('n'))
-            .where('topic', '=', 'notify.message')
+            .where('topic', '=', 'notify.campaign')
             .executeTakeFirstOrThrow()
         ).n,
       );
     const noticesBefore = await notices();
     expect(await t.services.campaigns.runDue()).toBe(1);
     expect(await t.services.campaigns.runDue()).toBe(0);
-    // The delivery is in the chained audit trail, for that patient, and the patient is told (later, by mail).
+    // The delivery is in the chained audit trail, with its count, and the patient is told (later, by mail).
     expect((await verifyAuditChain(db)).ok).toBe(true);
+    const batches = await db
+      .selectFrom('audit_log')
+      .select(['target_id', 'details'])
+      .where('action', '=', 'campaign.delivered')
+      .execute();
+    expect(batches.map((b) => [b.target_id, JSON.parse(b.details)])).toEqual([
+      [created.json().id, { recipients: 1 }],
+    ]);
+    expect(await notices()).toBe(noticesBefore + 1);
+    // Delivered: the recipient's row, the message stored once with the campaign.
+    expect(
+      await db
+        .selectFrom('campaign_recipients')
+        .select(['patient_profile_id', 'conversation_id'])
+        .where('campaign_id', '=', created.json().id)
+        .execute(),
+    ).toEqual([{ patient_profile_id: jeanneProfile, conversation_id: null }]);
+    expect(await campaignConversations(jeanneProfile)).toEqual([]);
+    // Listed from several requests at once, it becomes one conversation in her inbox, with its audit entry.
+    const [inbox] = await Promise.all([
+      jeanne.get('/api/v1/conversations'),
+      jeanne.get('/api/v1/unread'),
+      jeanne.get('/api/v1/sync?since=0'),
+    ]);
+    expect(inbox.statusCode, inbox.body).toBe(200);
+    const delivered = await campaignConversations(jeanneProfile);
+    expect(delivered).toEqual([expect.objectContaining({ status: 'closed' })]);
+    expect(inbox.json().conversations).toEqual([
+      expect.objectContaining({ id: delivered[0]!.id, origin: 'campaign' }),
+    ]);
     const trail = await db
       .selectFrom('audit_log')
       .select(['action', 'practice_id'])
@@ -154,9 +184,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
       .where('action', '=', 'message.text')
       .execute();
     expect(trail).toEqual([{ action: 'message.text', practice_id: practiceId }]);
-    expect(await notices()).toBe(noticesBefore + 1);
-    const delivered = await campaignConversations(jeanneProfile);
-    expect(delivered).toEqual([expect.objectContaining({ status: 'closed' })]);
+    expect((await verifyAuditChain(db)).ok).toBe(true);
     const messages = (await jeanne.get(`/api/v1/conversations/${delivered[0]!.id}/messages`)).json().messages;
     expect(messages.map((m: { body: string }) => m.body)).toEqual([
       'La campagne de vaccination antigrippale a commencé : prenez rendez-vous.',
@@ -194,7 +222,8 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
         .execute();
       expect(rows).toHaveLength(1);
     }
-    // Replies were allowed: a patient answers in the conversation the campaign opened.
+    // Replies were allowed: a patient answers in the conversation the campaign opened in his inbox.
+    expect((await paul.get('/api/v1/conversations')).statusCode).toBe(200);
     const paulConversation = (await campaignConversations(paulProfile))[0]!;
     expect(paulConversation.status).toBe('waiting_patient');
     expect(
@@ -377,6 +406,7 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect(staffCopy.rawPayload.equals(PDF)).toBe(true);
 
     expect(await t.services.campaigns.runDue()).toBe(1);
+    await jeanne.get('/api/v1/conversations');
     const rows = await t.runtime.store.db
       .selectFrom('campaign_recipients')
       .select('conversation_id')
@@ -404,13 +434,14 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     expect(
       (await paul.get(`/api/v1/conversations/${conversationId}/campaign-attachment/file`)).statusCode,
     ).toBe(404);
+    await paul.get('/api/v1/conversations');
     const plain = (await campaignConversations(paulProfile))[0]!;
     expect((await paul.get(`/api/v1/conversations/${plain.id}/campaign-attachment`)).json()).toEqual({
       attachment: null,
     });
   });
 
-  it('completes a recipient list cut short by a crash, and drops a patient who opts out while it is sending', async () => {
+  it('resumes a campaign stopped by a crash, and drops a patient who opts out while it is sending', async () => {
     const db = t.runtime.store.db;
     const optOut = (client: TestClient, patientProfileId: string, optedOut: boolean) =>
       client.request('PUT', `/api/v1/practices/${practiceId}/campaign-optout`, {
@@ -421,7 +452,8 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     const created = await create({ title: 'Reprise' });
     expect(created.statusCode, created.body).toBe(201);
     const campaign = created.json();
-    // The process died just after the campaign started: status and total written, one row of three.
+    // The process died just after the campaign started: status and total written, and one recipient row
+    // left pending, as an earlier version wrote the list before delivering.
     await db
       .updateTable('campaigns')
       .set({ status: 'sending', started_at: t.clock.now(), total_recipients: 3 })
@@ -436,37 +468,47 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
         delivered_at: null,
       })
       .execute();
-    // Paul opts out before the restart: the completed list leaves him out and the total follows.
+    // Paul opts out before the restart: the audience computed again leaves him out and the total follows.
     await optOut(paul, paulProfile, true);
     expect(await t.services.campaigns.runDue({ maxBatches: 1, batchSize: 1 })).toBe(1);
     const detail = async () =>
       (await doctor.get(`/api/v1/practices/${practiceId}/campaigns/${campaign.id}`)).json();
     expect(await detail()).toMatchObject({ status: 'sending', totalRecipients: 2, delivered: 1 });
+    const deliveredTo = async () =>
+      (
+        await db
+          .selectFrom('campaign_recipients')
+          .select('patient_profile_id')
+          .where('campaign_id', '=', campaign.id)
+          .where('delivered_at', 'is not', null)
+          .execute()
+      ).map((r) => r.patient_profile_id);
+    const [first] = (await deliveredTo()) as [string];
+    expect([jeanneProfile, childProfile]).toContain(first);
     // The one still waiting opts out while the campaign is sending: never delivered, dropped from the total.
-    const waiting = (
+    const waiting = first === jeanneProfile ? childProfile : jeanneProfile;
+    await optOut(waiting === jeanneProfile ? jeanne : paul, waiting, true);
+    expect(await t.services.campaigns.runDue()).toBe(0);
+    expect(await detail()).toMatchObject({ status: 'sent', totalRecipients: 1, delivered: 1 });
+    expect(await deliveredTo()).toEqual([first]);
+    // No row is left pending, and the one recipient finds it once in their inbox.
+    expect(
       await db
         .selectFrom('campaign_recipients')
         .select('patient_profile_id')
         .where('campaign_id', '=', campaign.id)
-        .where('delivered_at', 'is', null)
-        .execute()
-    ).map((r) => r.patient_profile_id);
-    expect(waiting).toHaveLength(1);
-    const [profile] = waiting as [string];
-    expect([jeanneProfile, childProfile]).toContain(profile);
-    await optOut(profile === jeanneProfile ? jeanne : paul, profile, true);
-    expect(await t.services.campaigns.runDue()).toBe(0);
-    expect(await detail()).toMatchObject({ status: 'sent', totalRecipients: 1, delivered: 1 });
+        .execute(),
+    ).toEqual([{ patient_profile_id: first }]);
+    await (first === jeanneProfile ? jeanne : paul).get('/api/v1/conversations');
     const conversations = await db
       .selectFrom('conversations')
       .innerJoin('campaign_recipients', 'campaign_recipients.conversation_id', 'conversations.id')
       .select('conversations.patient_profile_id')
       .where('campaign_recipients.campaign_id', '=', campaign.id)
       .execute();
-    expect(conversations).toHaveLength(1);
-    expect([paulProfile, profile]).not.toContain(conversations[0]!.patient_profile_id);
+    expect(conversations).toEqual([{ patient_profile_id: first }]);
     await optOut(paul, paulProfile, false);
-    await optOut(profile === jeanneProfile ? jeanne : paul, profile, false);
+    await optOut(waiting === jeanneProfile ? jeanne : paul, waiting, false);
   });
 
   it('honours an opt-out made after scheduling, and cancels a scheduled campaign', async () => {

@@ -176,6 +176,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0011-inbox-order',
       '0012-campaign-attachments',
       '0013-campaign-pending',
+      '0014-campaign-references',
     ]);
   });
 

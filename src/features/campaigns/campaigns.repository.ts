@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { insertRows, type Statement } from '../../platform/db/dialect';
 import type {
   CampaignAttachmentRow,
@@ -230,64 +230,86 @@ export async function optedOutAmong(db: Db, practiceId: string, profileIds: read
 }
 
 /**
- * Takes recipients not yet delivered, for this transaction only: their rows are removed and written
- * back delivered by insertDeliveries. A concurrent claimant of the same rows gets nothing for them.
+ * Delivers the campaign to these profiles: writes each one's recipient row, delivered now, unless it is
+ * there delivered already (by an earlier run, or another instance meanwhile). A row written pending by
+ * an earlier version is delivered here. Returns the profiles this statement delivered to: only they are
+ * notified, so that a recipient is told once. The profiles go as one parameter, so that the statement's
+ * text and plan are the same for every batch.
  */
-export async function claimRecipients(db: Db, campaignId: string, profileIds: readonly string[]) {
+export async function deliverRecipients(
+  db: Db,
+  dialect: Dialect,
+  campaignId: string,
+  profileIds: readonly string[],
+  now: number,
+): Promise<string[]> {
   if (profileIds.length === 0) return [];
-  const sorted = [...profileIds].sort();
+  const source =
+    dialect === 'postgres'
+      ? sql`select ${campaignId}, p, null, ${now}::bigint from unnest(${[...profileIds]}::text[]) as p`
+      : sql`select ${campaignId}, value, null, ${now} from json_each(${JSON.stringify(profileIds)}) where true`;
+  const { rows } = await sql<{ patient_profile_id: string }>`
+    insert into campaign_recipients (campaign_id, patient_profile_id, conversation_id, delivered_at) ${source}
+    on conflict (campaign_id, patient_profile_id) do update set delivered_at = excluded.delivered_at
+    where campaign_recipients.delivered_at is null
+    returning patient_profile_id`.execute(db);
+  return rows.map((row) => row.patient_profile_id);
+}
+
+/** The profiles a campaign has been delivered to (to resume it after a stop). */
+export async function deliveredProfiles(db: Db, campaignId: string) {
   const rows = await db
-    .deleteFrom('campaign_recipients')
+    .selectFrom('campaign_recipients')
+    .select('patient_profile_id')
     .where('campaign_id', '=', campaignId)
-    .where('delivered_at', 'is', null)
-    // The range bounds the index scan to this batch; the list alone leaves PostgreSQL scanning every
-    // pending entry of the campaign (and the dead ones of earlier batches) for each batch.
-    .where('patient_profile_id', '>=', sorted[0]!)
-    .where('patient_profile_id', '<=', sorted.at(-1)!)
-    .where('patient_profile_id', 'in', profileIds)
-    .returning('patient_profile_id')
+    .where('delivered_at', 'is not', null)
     .execute();
   return rows.map((row) => row.patient_profile_id);
 }
 
+/** Campaign messages delivered to these profiles and not yet in a conversation, with the campaign's message. */
+export function unopenedDeliveries(db: Db, profileIds: readonly string[]) {
+  return db
+    .selectFrom('campaign_recipients')
+    .innerJoin('campaigns', 'campaigns.id', 'campaign_recipients.campaign_id')
+    .select([
+      'campaign_recipients.campaign_id',
+      'campaign_recipients.patient_profile_id',
+      'campaign_recipients.delivered_at',
+      'campaigns.practice_id',
+      'campaigns.author_user_id',
+      'campaigns.patients_may_reply',
+      'campaigns.title',
+      'campaigns.body',
+    ])
+    .where('campaign_recipients.patient_profile_id', 'in', profileIds)
+    .where('campaign_recipients.conversation_id', 'is', null)
+    .where('campaign_recipients.delivered_at', 'is not', null)
+    .execute();
+}
+
 /**
- * The statements that write a batch of deliveries (see executeTogether): conversations, their first
- * message, the author's read marker, the recipient rows.
+ * The statements that write the conversations opened from campaign deliveries (see executeTogether):
+ * each conversation, its first message, the author's read marker.
  */
-export function deliveryInserts(
+export function openingInserts(
   dialect: Dialect,
-  batch: {
-    campaignId: string;
-    authorUserId: string;
-    now: number;
-    conversations: readonly ConversationRow[];
-    messages: readonly MessageRow[];
-  },
+  conversations: readonly ConversationRow[],
+  messages: readonly MessageRow[],
 ): Statement[] {
-  const { conversations } = batch;
   return [
     ...insertRows(dialect, 'conversations', conversations),
-    ...insertRows(dialect, 'messages', batch.messages),
+    ...insertRows(dialect, 'messages', messages),
     ...insertRows(
       dialect,
       'read_markers',
       conversations.map((c) => ({
         conversation_id: c.id,
-        user_id: batch.authorUserId,
+        user_id: c.created_by_user_id,
         side: 'practice' as const,
         delivered_seq: 1,
         read_seq: 1,
-        updated_at: batch.now,
-      })),
-    ),
-    ...insertRows(
-      dialect,
-      'campaign_recipients',
-      conversations.map((c) => ({
-        campaign_id: batch.campaignId,
-        patient_profile_id: c.patient_profile_id,
-        conversation_id: c.id,
-        delivered_at: batch.now,
+        updated_at: c.created_at,
       })),
     ),
   ];

@@ -18,12 +18,7 @@ import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
 import { executeTogether } from '../../platform/db/dialect';
-import type {
-  CampaignAttachmentRow,
-  CampaignRow,
-  ConversationRow,
-  MessageRow,
-} from '../../platform/db/schema';
+import type { CampaignAttachmentRow, CampaignRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import { AppError } from '../../platform/http/errors';
 import { uuidv7 } from '../../platform/ids';
@@ -33,33 +28,34 @@ import {
   attachmentDataAad,
   attachmentNameAad,
   type ConversationAccess,
-  bodyAad as messageBodyAad,
-  subjectAad,
 } from '../messaging/conversation-access';
 import { unattachedOf } from '../messaging/messaging.repository';
 import type { NotificationsService } from '../notifications/notifications.service';
 import type { PatientsService } from '../patients/patients.service';
 import { profileFacts } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
+import { campaignBodyAad, campaignTitleAad } from './campaign-deliveries';
 import * as repo from './campaigns.repository';
 
-/** Recipients per transaction: large enough to amortise commits, small enough that interactive writes are not kept waiting. */
-const BATCH = 250;
-/** Recipient rows written per transaction while a campaign's list is fixed. */
-const FIX_CHUNK = 1_000;
+/**
+ * Recipients per transaction: a recipient is one small row and a notice, so a batch is large enough to
+ * amortise commits and still short for an interactive write waiting behind it.
+ */
+const BATCH = 1_000;
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
-export const campaignTitleAad = (id: string) => `campaigns.title:${id}`;
-export const campaignBodyAad = (id: string) => `campaigns.body:${id}`;
+
+export { campaignBodyAad, campaignTitleAad };
 export const campaignFileNameAad = (id: string) => `campaign_attachments.name:${id}`;
 export const campaignFileDataAad = (id: string) => `campaign_attachments.data:${id}`;
 
 export type CampaignsService = ReturnType<typeof createCampaignsService>;
 
 /**
- * Prevention campaigns and practice news. Delivery is a resumable job: recipients are fixed when sending
- * starts, each one is claimed and delivered in one transaction (a conversation with one message), so a
- * crash or a second instance never delivers twice and a restart finishes what was left.
+ * Prevention campaigns and practice news. Delivery is a resumable job: the audience is computed when
+ * sending starts, and each recipient's delivery is one row written once (its primary key is the campaign
+ * and the profile), so a crash or a second instance never delivers twice and a restart finishes what was
+ * left. The message is stored once, with the campaign.
  */
 export function createCampaignsService(deps: {
   store: Store;
@@ -155,236 +151,106 @@ export function createCampaignsService(deps: {
   }
 
   /**
-   * Fixes the recipients of a campaign that has started sending, in short transactions so that the list
-   * of a large practice does not hold the writer. The first pass writes the audience computed when the
-   * campaign started; after a crash (fewer rows than the total), the audience is computed again for the
-   * same date and what is missing is added, opt-outs made meanwhile honoured, and the total becomes what
-   * the list holds. Idempotent: several instances may run it at once.
+   * Delivers the campaign to one batch of its recipients in one transaction: their recipient rows,
+   * a notice for each account that sees them (sent later if unread), and one audit entry for the batch.
+   * The message itself is the campaign's, stored once; each recipient's conversation is written when they
+   * first list their inbox (campaign-deliveries.ts). A recipient who opted out since the audience was
+   * computed is left out, and out of the total. Returns how many recipients this batch delivered to:
+   * those delivered already (by another instance meanwhile) are not delivered, nor told, twice.
    */
-  async function fixRecipients(campaign: CampaignRow, audience?: readonly string[]): Promise<void> {
-    const fixed = async () =>
-      Number(
-        (
-          await db
-            .selectFrom('campaign_recipients')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('campaign_id', '=', campaign.id)
-            .executeTakeFirstOrThrow()
-        ).n,
-      );
-    if (!audience && campaign.total_recipients !== null && (await fixed()) >= campaign.total_recipients)
-      return;
-    const recipients =
-      audience ??
-      (
-        await audienceOf(
-          campaign.practice_id,
-          JSON.parse(campaign.audience) as AudienceDefinition,
-          campaign.started_at ?? clock.now(),
-        )
-      ).recipients;
-    for (let i = 0; i < recipients.length; i += FIX_CHUNK) {
-      await db
-        .insertInto('campaign_recipients')
-        .values(
-          recipients.slice(i, i + FIX_CHUNK).map((profileId) => ({
-            campaign_id: campaign.id,
-            patient_profile_id: profileId,
-            conversation_id: null,
-            delivered_at: null,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['campaign_id', 'patient_profile_id']).doNothing())
-        .execute();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (!audience) {
-      const total = await fixed();
-      await db
-        .updateTable('campaigns')
-        .set({ total_recipients: total })
-        .where('id', '=', campaign.id)
-        .execute();
-    }
-  }
-
-  /**
-   * Delivers one batch of a campaign's remaining recipients in one transaction, with multi-row writes:
-   * each recipient gets a conversation with one message, its audit entry (whose sequence is the change
-   * cursor), the author's read marker and a delayed notice. What does not depend on the transaction
-   * (reads, identifiers, encryption) is prepared before it takes the writer. A recipient who opted out
-   * since the list was fixed is dropped from it. Returns how many recipients this batch took from the
-   * pending list, and how many of them it delivered to.
-   */
-  async function deliverBatch(
-    campaign: CampaignRow,
-    batchSize: number,
-    texts: { title: string; body: string },
-    after: string,
-  ): Promise<{ seen: string | null; taken: number; delivered: number }> {
-    // In profile order from where the last batch stopped: the rows claimed before (removed, written
-    // back delivered) are behind the index seek, where PostgreSQL keeps their dead versions until vacuum.
-    const pending = (
-      await db
-        .selectFrom('campaign_recipients')
-        .select('patient_profile_id')
-        .where('campaign_id', '=', campaign.id)
-        .where('delivered_at', 'is', null)
-        .where('patient_profile_id', '>', after)
-        .orderBy('patient_profile_id')
-        .limit(batchSize)
-        .execute()
-    ).map((p) => p.patient_profile_id);
-    if (pending.length === 0) return { seen: null, taken: 0, delivered: 0 };
-    const profiles = new Map((await repo.deliveryProfiles(db, pending)).map((p) => [p.id, p]));
-    const optedOut = new Set(await repo.optedOutAmong(db, campaign.practice_id, pending));
+  async function deliverBatch(campaign: CampaignRow, profileIds: readonly string[]): Promise<number> {
+    const [profiles, optedOut] = await Promise.all([
+      repo.deliveryProfiles(db, profileIds).then((rows) => new Map(rows.map((p) => [p.id, p]))),
+      repo.optedOutAmong(db, campaign.practice_id, profileIds).then((ids) => new Set(ids)),
+    ]);
     const author = campaign.author_user_id;
-    const mayReply = campaign.patients_may_reply === 1;
     const now = clock.now();
-    const prepared = new Map(
-      pending
-        .filter((profileId) => !optedOut.has(profileId))
-        .map((profileId) => {
-          const profile = profiles.get(profileId);
-          const facts = profile ? profileFacts(profile) : null;
-          const candidates = facts ? [facts.userId, facts.ownerUserId] : [];
-          const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
-            (userId) =>
-              facts && maySeeProfileItem(userId, facts, { createdByUserId: author, createdAt: now }),
-          );
-          const conversationId = uuidv7();
-          const messageId = uuidv7();
-          return [
-            profileId,
-            {
-              profileId,
-              conversationId,
-              messageId,
-              userIds,
-              subject: keys.encrypt(texts.title, subjectAad(conversationId)),
-              body: keys.encrypt(texts.body, messageBodyAad(messageId)),
-            },
-          ] as const;
-        }),
-    );
-    const noticesOf = (items: Iterable<{ conversationId: string; userIds: string[] }>) =>
-      [...items].flatMap((item) =>
-        item.userIds.map((userId) => ({ userId, conversationId: item.conversationId, seq: 1 })),
+    const items = profileIds
+      .filter((profileId) => !optedOut.has(profileId))
+      .map((profileId) => {
+        const profile = profiles.get(profileId);
+        const facts = profile ? profileFacts(profile) : null;
+        const candidates = facts ? [facts.userId, facts.ownerUserId] : [];
+        const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
+          (userId) => facts && maySeeProfileItem(userId, facts, { createdByUserId: author, createdAt: now }),
+        );
+        return { profileId, userIds };
+      });
+    const noticesOf = (list: readonly { profileId: string; userIds: string[] }[]) =>
+      list.flatMap((item) =>
+        item.userIds.map((userId) => ({ userId, campaignId: campaign.id, profileId: item.profileId })),
       );
-    const insertNotices = notifications.prepareMessageNotices(noticesOf(prepared.values()));
-    const delivered: { conversationId: string; userIds: string[]; cursor: number }[] = [];
-    let taken = 0;
+    const insertNotices = notifications.prepareCampaignNotices(noticesOf(items));
+    const dropped = profileIds.length - items.length;
+    let delivered: typeof items = [];
+    let cursor = 0;
     // A background writer: on PostgreSQL interactive batches waiting for the audit chain's head go first
     // (on SQLite the driver takes the same lock for every write transaction, from its start). Here it is
-    // taken just before the head, so that an interactive batch does not wait for the claim and the
-    // notices; nothing an interactive batch locks is locked before it.
+    // taken just before the head, so that an interactive batch does not wait for the recipient rows and
+    // the notices; nothing an interactive batch locks is locked before it.
     const turn = store.dialect === 'postgres' ? store.writerLock : undefined;
     let held: typeof turn;
     try {
       await db.transaction().execute(async (trx) => {
-        // Claim: rows another worker (another instance) delivered first are gone or delivered; only what
-        // this transaction took is delivered here, and a crash rolls the whole batch back.
-        const claimed = await repo.claimRecipients(trx, campaign.id, pending);
-        taken = claimed.length;
-        const dropped = claimed.filter((profileId) => !prepared.has(profileId)).length;
         if (dropped > 0)
           await trx
             .updateTable('campaigns')
             .set((eb) => ({ total_recipients: eb('total_recipients', '-', dropped) }))
             .where('id', '=', campaign.id)
             .execute();
-        const items = claimed.flatMap((profileId) => prepared.get(profileId) ?? []);
         if (items.length === 0) return;
-        // Notices made ahead serve when the batch took every prepared recipient (another instance took none).
-        if (items.length === prepared.size) await insertNotices(trx);
-        else await notifications.queueMessageNoticesMany(trx, noticesOf(items));
+        const written = new Set(
+          await repo.deliverRecipients(
+            trx,
+            store.dialect,
+            campaign.id,
+            items.map((item) => item.profileId),
+            now,
+          ),
+        );
+        delivered = items.filter((item) => written.has(item.profileId));
+        if (delivered.length === 0) return;
+        // Notices made ahead serve when the batch delivered to everyone (no other instance did meanwhile).
+        if (delivered.length === items.length) await insertNotices(trx);
+        else await notifications.prepareCampaignNotices(noticesOf(delivered))(trx);
         // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
         await turn?.lock({ background: true });
         held = turn;
-        const actor = { ...SYSTEM_ACTOR, userId: author, role: 'staff' };
         const chain = await chainAuditEntries(
           trx,
           store.dialect,
-          items.map((item) => ({
-            actor,
-            entry: {
-              action: 'message.text',
-              targetType: 'message',
-              targetId: item.messageId,
-              practiceId: campaign.practice_id,
-              patientProfileId: item.profileId,
-              details: { conversationId: item.conversationId, seq: 1, campaignId: campaign.id },
+          [
+            {
+              actor: { ...SYSTEM_ACTOR, userId: author, role: 'staff' },
+              entry: {
+                action: 'campaign.delivered',
+                targetType: 'campaign',
+                targetId: campaign.id,
+                practiceId: campaign.practice_id,
+                details: { recipients: delivered.length },
+              },
             },
-          })),
+          ],
           now,
         );
-        const cursors = chain.seqs;
-        const conversationRows: ConversationRow[] = items.map((item, index) => ({
-          id: item.conversationId,
-          practice_id: campaign.practice_id,
-          practitioner_user_id: author,
-          patient_profile_id: item.profileId,
-          created_by_user_id: author,
-          origin: 'campaign',
-          category: 'administrative',
-          subject: item.subject,
-          status: mayReply ? 'waiting_patient' : 'closed',
-          assignee_user_id: null,
-          patient_may_reply: campaign.patients_may_reply,
-          emergency_flagged_at: null,
-          last_seq: 1,
-          last_message_at: now,
-          awaiting_reply_since: null,
-          due_at: null,
-          closed_at: mayReply ? null : now,
-          closed_reason: mayReply ? null : 'practice',
-          change_cursor: cursors[index]!,
-          created_at: now,
-        }));
-        const messageRows: MessageRow[] = items.map((item, index) => ({
-          id: item.messageId,
-          conversation_id: item.conversationId,
-          seq: 1,
-          client_message_id: null,
-          sender_user_id: author,
-          sender_side: 'practice',
-          kind: 'text',
-          body: item.body,
-          emergency_kind: null,
-          attachment_count: 0,
-          change_cursor: cursors[index]!,
-          created_at: now,
-        }));
-        await executeTogether(trx, store.dialect, [
-          ...chain.statements,
-          ...repo.deliveryInserts(store.dialect, {
-            campaignId: campaign.id,
-            authorUserId: author,
-            now,
-            conversations: conversationRows,
-            messages: messageRows,
-          }),
-        ]);
-        delivered.push(
-          ...items.map((item, index) => ({
-            conversationId: item.conversationId,
-            userIds: item.userIds,
-            cursor: cursors[index]!,
-          })),
-        );
+        cursor = chain.seqs[0]!;
+        await executeTogether(trx, store.dialect, chain.statements);
       });
     } finally {
       held?.unlock();
     }
-    for (const d of delivered)
-      await bus.publish({
-        type: 'conversation.created',
-        conversationId: d.conversationId,
-        practiceIds: [campaign.practice_id],
-        userIds: d.userIds,
-        cursor: d.cursor,
-      });
-    return { seen: pending.at(-1)!, taken, delivered: delivered.length };
+    // The doorbell for each account: one small event per person (the Redis bus sends an event's whole
+    // payload to each of its topics).
+    for (const item of delivered)
+      for (const userId of item.userIds)
+        await bus.publish({
+          type: 'campaign.delivered',
+          campaignId: campaign.id,
+          practiceIds: [],
+          userIds: [userId],
+          cursor,
+        });
+    return delivered.length;
   }
 
   return {
@@ -675,13 +541,14 @@ export function createCampaignsService(deps: {
       let delivered = 0;
       let batches = 0;
       for (let campaign of await repo.dueCampaigns(db, clock.now())) {
+        let recipients: string[];
         if (campaign.status === 'scheduled') {
           const startedAt = clock.now();
-          const { recipients } = await audienceOf(
+          ({ recipients } = await audienceOf(
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
             startedAt,
-          );
+          ));
           // Claimed by one instance only; from here the campaign can no longer be edited or cancelled.
           const claimed = await db
             .updateTable('campaigns')
@@ -690,53 +557,53 @@ export function createCampaignsService(deps: {
             .where('status', '=', 'scheduled')
             .executeTakeFirst();
           if (claimed.numUpdatedRows !== 1n) continue;
-          campaign = {
-            ...campaign,
-            status: 'sending',
-            started_at: startedAt,
-            total_recipients: recipients.length,
-          };
-          await fixRecipients(campaign, recipients);
+          campaign = { ...campaign, status: 'sending', started_at: startedAt };
         } else {
-          await fixRecipients(campaign);
+          // Resuming (after a stop, or beside another instance): the audience again for the same date,
+          // opt-outs made meanwhile honoured, less those it was delivered to.
+          const audience = await audienceOf(
+            campaign.practice_id,
+            JSON.parse(campaign.audience) as AudienceDefinition,
+            campaign.started_at ?? clock.now(),
+          );
+          const done = new Set(await repo.deliveredProfiles(db, campaign.id));
+          recipients = audience.recipients.filter((profileId) => !done.has(profileId));
+          await db
+            .updateTable('campaigns')
+            .set({ total_recipients: done.size + recipients.length })
+            .where('id', '=', campaign.id)
+            .execute();
         }
-        const texts = {
-          title: await keys.decryptText(campaign.title, campaignTitleAad(campaign.id)),
-          body: await keys.decryptText(campaign.body, campaignBodyAad(campaign.id)),
-        };
-        // One pass in profile order, then one more from the start for rows another instance left behind.
-        let after = '';
-        let restarted = false;
-        for (;;) {
+        for (let start = 0; start < recipients.length; start += batchSize) {
           if (batches >= maxBatches || options.signal?.aborted) return delivered;
-          const batch = await deliverBatch(campaign, batchSize, texts, after);
+          delivered += await deliverBatch(campaign, recipients.slice(start, start + batchSize));
           batches++;
-          delivered += batch.delivered;
-          if (batch.seen === null) {
-            if (after === '' || restarted) break;
-            restarted = true;
-            after = '';
-            continue;
-          }
-          after = batch.seen;
           // Let the requests that arrived meanwhile run: on the embedded store every statement completes
           // synchronously, so without a turn of the event loop a large fan-out would hold up every request.
           await new Promise((resolve) => setImmediate(resolve));
         }
-        const remaining = await db
-          .selectFrom('campaign_recipients')
-          .select('patient_profile_id')
+        // Rows left pending by an earlier version for recipients no longer in the audience go; the total is
+        // then exactly those delivered to.
+        await db
+          .deleteFrom('campaign_recipients')
           .where('campaign_id', '=', campaign.id)
           .where('delivered_at', 'is', null)
-          .limit(1)
-          .executeTakeFirst();
-        if (!remaining)
-          await db
-            .updateTable('campaigns')
-            .set({ status: 'sent', completed_at: clock.now() })
-            .where('id', '=', campaign.id)
-            .where('status', '=', 'sending')
-            .execute();
+          .execute();
+        const count = Number(
+          (
+            await db
+              .selectFrom('campaign_recipients')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .where('campaign_id', '=', campaign.id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+        await db
+          .updateTable('campaigns')
+          .set({ status: 'sent', completed_at: clock.now(), total_recipients: count })
+          .where('id', '=', campaign.id)
+          .where('status', '=', 'sending')
+          .execute();
       }
       return delivered;
     },

@@ -17,8 +17,10 @@ export function createFhirScopes(deps: {
   store: Store;
   practices: PracticesService;
   patients: PatientsService;
+  /** Writes the conversations of campaign messages delivered to these profiles (see campaign-deliveries). */
+  openDeliveries: (profileIds: readonly string[]) => Promise<void>;
 }) {
-  const { store, practices, patients } = deps;
+  const { store, practices, patients, openDeliveries } = deps;
   const db = store.db;
 
   async function practicesWith(auth: AuthContext, right: PracticeRight | 'admin'): Promise<string[]> {
@@ -39,11 +41,9 @@ export function createFhirScopes(deps: {
 
   async function conversationScope(auth: AuthContext): Promise<repo.ConversationScope> {
     if (auth.user.kind !== 'patient') return { practiceIds: await practicesWith(auth, 'messaging') };
-    const profiles = await ownProfiles(auth);
-    const rows = await repo.conversationsOfProfiles(
-      db,
-      profiles.map((p) => p.id),
-    );
+    const profileIds = (await ownProfiles(auth)).map((p) => p.id);
+    await openDeliveries(profileIds);
+    const rows = await repo.conversationsOfProfiles(db, profileIds);
     return {
       conversationIds: rows
         .filter((row) =>

@@ -52,8 +52,10 @@ export function createFhirService(deps: {
   practices: PracticesService;
   patients: PatientsService;
   access: ConversationAccess;
+  /** Writes the conversations of campaign messages delivered to these profiles (see campaign-deliveries). */
+  openDeliveries: (profileIds: readonly string[]) => Promise<void>;
 }) {
-  const { store, clock, baseUrl, access } = deps;
+  const { store, clock, baseUrl, access, openDeliveries } = deps;
   const db = store.db;
   const scopes = createFhirScopes(deps);
   const { finders, findPatients, findRelatedPersons, findPractitioners } = createFhirFinders({
@@ -259,6 +261,8 @@ export function createFhirService(deps: {
     async buildPatientRecordBundle(auth: AuthContext, profileId: string, actor: Actor) {
       const patient = await gather(auth, 'Patient', { ids: [profileId] });
       if (patient.length === 0) throw new AppError('MISSIVE_NOT_FOUND');
+      // The campaign messages delivered to them are part of the record, as conversations.
+      await openDeliveries([profileId]);
       const byPatient = { patientProfileId: profileId };
       const sets = await Promise.all(
         (

@@ -17,6 +17,8 @@ export interface InboxDeps {
   practices: PracticesService;
   patients: PatientsService;
   access: ConversationAccess;
+  /** Writes the conversations of campaign messages delivered to these profiles, before they are listed. */
+  openDeliveries: (profileIds: readonly string[]) => Promise<void>;
   /** Rings the bell after a change (the conversations service's publisher). */
   publish: (
     row: { id: string; practice_id: string; patient_profile_id: string },
@@ -29,15 +31,13 @@ export type InboxService = ReturnType<typeof createInboxService>;
 
 /** Reading: the patient's conversations, the practice inbox, a thread and its messages, read markers. */
 export function createInboxService(deps: InboxDeps) {
-  const { store, writes, clock, practices, patients, access, publish } = deps;
+  const { store, writes, clock, practices, patients, access, openDeliveries, publish } = deps;
   const db = store.db;
 
   async function patientConversations(userId: string) {
-    const profiles = await patients.profilesOf(userId);
-    const rows = await repo.conversationsOfProfiles(
-      db,
-      profiles.map((p) => p.id),
-    );
+    const profileIds = (await patients.profilesOf(userId)).map((p) => p.id);
+    await openDeliveries(profileIds);
+    const rows = await repo.conversationsOfProfiles(db, profileIds);
     return rows.filter((row) => patientMaySee(userId, row));
   }
 

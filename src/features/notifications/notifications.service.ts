@@ -25,6 +25,13 @@ export interface MessageNotice {
   seq: number;
 }
 
+/** A campaign message delivered to a profile, for one account that sees it. */
+export interface CampaignNotice {
+  userId: string;
+  campaignId: string;
+  profileId: string;
+}
+
 export type NotificationsService = ReturnType<typeof createNotificationsService>;
 
 /**
@@ -96,7 +103,40 @@ export function createNotificationsService(deps: {
       .execute();
   }
 
+  /** The same notice for a campaign's message, unless the person has read it meanwhile. */
+  async function deliverCampaignNotice(payload: unknown): Promise<void> {
+    const { userId, campaignId, profileId } = payload as CampaignNotice;
+    if (!(await preferencesOf(userId)).email) return;
+    const delivery = await db
+      .selectFrom('campaign_recipients')
+      .innerJoin('campaigns', 'campaigns.id', 'campaign_recipients.campaign_id')
+      .innerJoin('practices', 'practices.id', 'campaigns.practice_id')
+      .leftJoin('read_markers', (join) =>
+        join
+          .onRef('read_markers.conversation_id', '=', 'campaign_recipients.conversation_id')
+          .on('read_markers.user_id', '=', userId),
+      )
+      .select(['practices.name', 'read_markers.read_seq'])
+      .where('campaign_recipients.campaign_id', '=', campaignId)
+      .where('campaign_recipients.patient_profile_id', '=', profileId)
+      .executeTakeFirst();
+    // Gone (the profile was erased) or already read.
+    if (!delivery || (delivery.read_seq ?? 0) >= 1) return;
+    const user = await db
+      .selectFrom('users')
+      .select(['email', 'locale'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!user) return;
+    await accounts.sendMailNow(user.email, user.locale, {
+      kind: 'new_message',
+      practiceName: delivery.name,
+      link: accounts.link('/messages'),
+    });
+  }
+
   outbox.register('notify.message', deliverMessageNotice);
+  outbox.register('notify.campaign', deliverCampaignNotice);
 
   return {
     preferencesOf,
@@ -141,14 +181,17 @@ export function createNotificationsService(deps: {
       await push.queueNotices(trx, notices);
     },
 
-    /** The same notices for many new conversations at once (a campaign's fan-out), in the caller's transaction. */
+    /** The same notices for many new conversations at once (bulk work), in the caller's transaction. */
     async queueMessageNoticesMany(trx: Kysely<Database>, notices: readonly MessageNotice[]): Promise<void> {
       await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
     },
 
-    /** queueMessageNoticesMany with the notices made ahead: call the result inside the transaction. */
-    prepareMessageNotices(notices: readonly MessageNotice[]): (trx: Kysely<Database>) => Promise<void> {
-      const prepared = outbox.prepareMany('notify.message', notices, config.notifications.delayMs);
+    /**
+     * The notices of a batch of campaign deliveries, made ahead (identifiers, encrypted payloads): call
+     * the result inside the transaction that delivers them.
+     */
+    prepareCampaignNotices(notices: readonly CampaignNotice[]): (trx: Kysely<Database>) => Promise<void> {
+      const prepared = outbox.prepareMany('notify.campaign', notices, config.notifications.delayMs);
       return (trx) => outbox.insertPrepared(trx, prepared);
     },
 

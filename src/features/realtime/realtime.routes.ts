@@ -108,6 +108,14 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
       const presenceId = presence.open(auth.user.id, leaseMs).catch(() => null);
 
       const onEvent = (event: BusEvent) => {
+        // Published to the topics of the accounts that see the recipient profile, checked at delivery.
+        if (event.type === 'campaign.delivered' && event.campaignId) {
+          send({
+            type: 'event',
+            event: { type: 'campaign.delivered', campaignId: event.campaignId, cursor: event.cursor },
+          });
+          return;
+        }
         if (!event.conversationId) return;
         const conversationId = event.conversationId;
         // One event may arrive through the user topic and a practice topic: push it once.

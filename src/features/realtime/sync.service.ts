@@ -17,13 +17,18 @@ export function createSyncService(deps: {
   practices: PracticesService;
   patients: PatientsService;
   access: ConversationAccess;
+  /** Writes the conversations of campaign messages delivered to these profiles, before they are read. */
+  openDeliveries: (profileIds: readonly string[]) => Promise<void>;
 }) {
-  const { store, practices, patients, access } = deps;
+  const { store, practices, patients, access, openDeliveries } = deps;
   const db = store.db;
 
   async function scopeOf(auth: AuthContext) {
-    if (auth.user.kind === 'patient')
-      return { profileIds: (await patients.profilesOf(auth.user.id)).map((p) => p.id), practiceIds: [] };
+    if (auth.user.kind === 'patient') {
+      const profileIds = (await patients.profilesOf(auth.user.id)).map((p) => p.id);
+      await openDeliveries(profileIds);
+      return { profileIds, practiceIds: [] };
+    }
     const memberships = await practices.membershipsOf(auth.user.id);
     return {
       profileIds: [],

@@ -6,6 +6,8 @@
 export interface BusEvent {
   type: string;
   conversationId?: string;
+  /** A campaign's message delivered to the users of `userIds` (whose inbox shows it once they list it). */
+  campaignId?: string;
   cursor: number;
   /** Users who may be concerned (patients and relatives managing them). */
   userIds?: string[];

@@ -11,6 +11,7 @@ import * as termsAndRights from './migrations/0009-terms-and-rights';
 import * as inboxOrder from './migrations/0011-inbox-order';
 import * as campaignAttachments from './migrations/0012-campaign-attachments';
 import * as campaignPending from './migrations/0013-campaign-pending';
+import * as campaignReferences from './migrations/0014-campaign-references';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -33,6 +34,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0011-inbox-order': inboxOrder,
   '0012-campaign-attachments': campaignAttachments,
   '0013-campaign-pending': campaignPending,
+  '0014-campaign-references': campaignReferences,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -55,9 +55,20 @@ describe('live updates', () => {
       type: 'event',
       event: { type: 'read.updated', conversationId: CONVERSATION, cursor: 11 },
     });
+    // A campaign's message: the lists fetch it (it becomes a conversation when listed), threads do not.
+    socket?.receive({
+      type: 'event',
+      event: { type: 'campaign.delivered', campaignId: '0190c7a0-0000-7000-8000-0000000000ca', cursor: 12 },
+    });
     vi.advanceTimersByTime(POLL_INTERVAL_MS);
     expect(thread.map((event) => event.type)).toEqual(['poll', 'read.updated']);
-    expect(list.map((event) => event.type)).toEqual(['poll', 'message.created', 'read.updated']);
+    expect(list.map((event) => event.type)).toEqual([
+      'poll',
+      'message.created',
+      'read.updated',
+      'conversation.created',
+    ]);
+    expect(list.at(-1)?.conversationId).toBeNull();
 
     // The connection drops: polling again, then a new socket that asks everyone to catch up.
     socket?.drop();

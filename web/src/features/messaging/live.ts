@@ -98,8 +98,9 @@ function isOnline(): boolean {
   return typeof navigator === 'undefined' || navigator.onLine !== false;
 }
 
-function dispatch(event: LiveEvent): void {
+function dispatch(event: LiveEvent, options: { listsOnly?: boolean } = {}): void {
   for (const watcher of [...watchers]) {
+    if (watcher.conversationId && options.listsOnly) continue;
     if (watcher.conversationId && event.conversationId && watcher.conversationId !== event.conversationId)
       continue;
     try {
@@ -162,6 +163,10 @@ function connect(): void {
       if (everConnected) dispatch({ type: 'resync', conversationId: null });
       everConnected = true;
       updateState();
+    } else if (frame.type === 'event' && frame.event?.type === 'campaign.delivered') {
+      // A practice's campaign message arrived: it becomes a conversation once the list is fetched, so only
+      // the screens that list conversations have anything to fetch.
+      dispatch({ type: 'conversation.created', conversationId: null }, { listsOnly: true });
     } else if (frame.type === 'event' && frame.event && SOCKET_EVENTS.has(String(frame.event.type))) {
       dispatch({
         type: frame.event.type as LiveEventType,
