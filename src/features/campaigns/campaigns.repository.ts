@@ -24,6 +24,9 @@ export async function audienceCandidates(db: Db, practiceId: string) {
     birth_date: string;
     sex: 'female' | 'male' | 'other' | null;
     relationship: 'self' | 'child' | 'dependent';
+    owner_user_id: string;
+    user_id: string | null;
+    own_account_since: number | null;
     tags: string;
     last_consultation_at: number;
     opted_out_at: number | null;
@@ -38,6 +41,9 @@ export async function audienceCandidates(db: Db, practiceId: string) {
         'patient_profiles.birth_date',
         'patient_profiles.sex',
         'patient_profiles.relationship',
+        'patient_profiles.owner_user_id',
+        'patient_profiles.user_id',
+        'patient_profiles.own_account_since',
         'practice_patients.tags',
         eb
           .selectFrom('care_relationships')
@@ -217,15 +223,6 @@ function among(dialect: Dialect, column: string, ids: readonly string[]) {
   return dialect === 'postgres'
     ? sql<boolean>`${sql.ref(column)} = any(${[...ids]}::text[])`
     : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
-}
-
-/** The accounts behind recipient profiles: who sees a delivered campaign message and is told of it. */
-export function deliveryProfiles(db: Db, dialect: Dialect, profileIds: readonly string[]) {
-  return db
-    .selectFrom('patient_profiles')
-    .select(['id', 'owner_user_id', 'user_id', 'own_account_since'])
-    .where(among(dialect, 'id', profileIds))
-    .execute();
 }
 
 /** Which of these profiles opted out of the practice's campaigns. */

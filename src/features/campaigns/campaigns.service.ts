@@ -13,7 +13,7 @@ import {
   readPatientList,
   selectAudience,
 } from '../../domain/campaigns';
-import { maySeeProfileItem } from '../../domain/care';
+import { maySeeProfileItem, type ProfileFacts } from '../../domain/care';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
@@ -89,7 +89,9 @@ export function createCampaignsService(deps: {
         ? null
         : DateTime.fromMillis(sendAt).minus({ months: audience.lastConsultationMonths }).toMillis();
     const rows = await repo.audienceCandidates(db, practiceId);
-    return selectAudience(
+    // Who sees each profile (its own account, the relative managing it), for the fan-out's notices.
+    const facts = new Map(rows.map((r) => [r.profile_id, profileFacts(r)]));
+    const selected = selectAudience(
       rows.map((r) => ({
         profileId: r.profile_id,
         birthDate: r.birth_date,
@@ -103,6 +105,7 @@ export function createCampaignsService(deps: {
       sendDate,
       windowStart,
     );
+    return { ...selected, facts };
   }
 
   /** An upload of the author's not yet joined to anything, as the campaign's file. */
@@ -163,25 +166,25 @@ export function createCampaignsService(deps: {
 
   /**
    * What a batch of recipients needs before its transaction: the accounts that see each profile (told by
-   * a notice and a live event), opt-outs made since the audience was computed, the notices made ready.
+   * a notice and a live event; `facts` as read with the audience), opt-outs made since the audience was
+   * computed, the notices made ready.
    */
-  async function prepareBatch(campaign: CampaignRow, profileIds: readonly string[]) {
-    const [profiles, optedOut] = await Promise.all([
-      repo
-        .deliveryProfiles(db, store.dialect, profileIds)
-        .then((rows) => new Map(rows.map((p) => [p.id, p]))),
-      repo.optedOutAmong(db, store.dialect, campaign.practice_id, profileIds).then((ids) => new Set(ids)),
-    ]);
+  async function prepareBatch(
+    campaign: CampaignRow,
+    profileIds: readonly string[],
+    facts: ReadonlyMap<string, ProfileFacts>,
+  ) {
+    const optedOut = new Set(await repo.optedOutAmong(db, store.dialect, campaign.practice_id, profileIds));
     const author = campaign.author_user_id;
     const now = clock.now();
     const items = profileIds
       .filter((profileId) => !optedOut.has(profileId))
       .map((profileId) => {
-        const profile = profiles.get(profileId);
-        const facts = profile ? profileFacts(profile) : null;
-        const candidates = facts ? [facts.userId, facts.ownerUserId] : [];
+        const profile = facts.get(profileId);
+        const candidates = profile ? [profile.userId, profile.ownerUserId] : [];
         const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
-          (userId) => facts && maySeeProfileItem(userId, facts, { createdByUserId: author, createdAt: now }),
+          (userId) =>
+            profile && maySeeProfileItem(userId, profile, { createdByUserId: author, createdAt: now }),
         );
         return { profileId, userIds };
       });
@@ -571,9 +574,10 @@ export function createCampaignsService(deps: {
       let batches = 0;
       for (let campaign of await repo.dueCampaigns(db, clock.now())) {
         let recipients: string[];
+        let facts: ReadonlyMap<string, ProfileFacts>;
         if (campaign.status === 'scheduled') {
           const startedAt = clock.now();
-          ({ recipients } = await audienceOf(
+          ({ recipients, facts } = await audienceOf(
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
             startedAt,
@@ -595,6 +599,7 @@ export function createCampaignsService(deps: {
             JSON.parse(campaign.audience) as AudienceDefinition,
             campaign.started_at ?? clock.now(),
           );
+          facts = audience.facts;
           const done = new Set(await repo.deliveredProfiles(db, campaign.id));
           recipients = audience.recipients.filter((profileId) => !done.has(profileId));
           await db
@@ -607,7 +612,7 @@ export function createCampaignsService(deps: {
         // thread reads and encrypts for the next.
         const prepare = (start: number) =>
           start < recipients.length
-            ? prepareBatch(campaign, recipients.slice(start, start + batchSize))
+            ? prepareBatch(campaign, recipients.slice(start, start + batchSize), facts)
             : null;
         let next = prepare(0);
         for (let start = 0; next; start += batchSize) {
