@@ -271,17 +271,17 @@ export function createCampaignsService(deps: {
     } finally {
       held?.unlock();
     }
-    // The doorbell for each account: one small event per person (the Redis bus sends an event's whole
-    // payload to each of its topics).
-    for (const item of delivered)
-      for (const userId of item.userIds)
-        await bus.publish({
-          type: 'campaign.delivered',
-          campaignId: campaign.id,
-          practiceIds: [],
-          userIds: [userId],
-          cursor,
-        });
+    // The doorbell for every account the batch reached, as one event (the Redis bus sends an event for
+    // many users once, to every instance, rather than once per user).
+    const userIds = delivered.flatMap((item) => item.userIds);
+    if (userIds.length > 0)
+      await bus.publish({
+        type: 'campaign.delivered',
+        campaignId: campaign.id,
+        practiceIds: [],
+        userIds,
+        cursor,
+      });
     return delivered.length;
   }
 

@@ -77,7 +77,9 @@ export function createInProcessBus(): EventBus {
   const registry = new TopicRegistry();
   return {
     async publish(event) {
-      for (const topic of topicsOf(event)) queueMicrotask(() => registry.dispatch(topic, event));
+      queueMicrotask(() => {
+        for (const topic of topicsOf(event)) registry.dispatch(topic, event);
+      });
     },
     subscribe(topic, handler) {
       const { remove } = registry.add(topic, handler);

@@ -3,6 +3,12 @@ import type { Logger } from 'pino';
 import { type BusEvent, type EventBus, TopicRegistry, topicsOf } from './bus';
 
 const PREFIX = 'missive:events:';
+/**
+ * Events for more topics than this (a campaign batch's recipients) go once on a channel every instance
+ * listens to, rather than once per topic: each instance hands them to the topics it has listeners for.
+ */
+const BULK_TOPICS = 16;
+const BULK_CHANNEL = `${PREFIX}*bulk`;
 
 /**
  * Fan-out across instances through Redis pub/sub: one channel per user and per practice, subscribed only
@@ -27,13 +33,24 @@ export function createRedisBus(url: string, logger: Logger): EventBus {
     } catch {
       return;
     }
-    registry.dispatch(channel.slice(PREFIX.length), event);
+    if (channel === BULK_CHANNEL) for (const topic of topicsOf(event)) registry.dispatch(topic, event);
+    else registry.dispatch(channel.slice(PREFIX.length), event);
   });
+  subscriber
+    .subscribe(BULK_CHANNEL)
+    .catch((err: Error) => logger.warn({ err: { message: err.message } }, 'redis subscribe failed'));
   return {
     async publish(event) {
       const payload = JSON.stringify(event);
+      const topics = topicsOf(event);
+      if (topics.length > BULK_TOPICS) {
+        await publisher.publish(BULK_CHANNEL, payload).catch((err: Error) => {
+          logger.warn({ err: { message: err.message } }, 'redis publish failed');
+        });
+        return;
+      }
       await Promise.all(
-        topicsOf(event).map((topic) =>
+        topics.map((topic) =>
           publisher.publish(PREFIX + topic, payload).catch((err: Error) => {
             // Delivery is best effort; the database stays the source of truth.
             logger.warn({ err: { message: err.message } }, 'redis publish failed');
