@@ -441,6 +441,43 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
     });
   });
 
+  it('mails each account once after the delay, with no content, unless it read the message meanwhile', async () => {
+    const mails = (address: string) =>
+      t.smtp.messages.filter((m) => m.to === address && m.subject.includes('Nouveau message')).length;
+    // The notices of the campaigns sent before this one go first.
+    t.clock.advance(t.config.notifications.delayMs + 1_000);
+    await t.runtime.outbox.drainOnce();
+    await t.runtime.outbox.drainOnce();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const before = { jeanne: mails('jeanne@example.org'), paul: mails('paul@example.org') };
+    const created = await create({ title: 'Rappel de dépistage' });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(await t.services.campaigns.runDue()).toBe(3);
+    // Jeanne reads it before the delay; Paul, who sees his own profile and his daughter's, does not.
+    const listed = (await jeanne.get('/api/v1/conversations')).json().conversations as {
+      id: string;
+      subject: string;
+    }[];
+    const reminder = listed.find((c) => c.subject === 'Rappel de dépistage')!;
+    expect((await jeanne.post(`/api/v1/conversations/${reminder.id}/read`, { seq: 1 })).statusCode).toBe(200);
+    t.clock.advance(t.config.notifications.delayMs + 1_000);
+    await t.runtime.outbox.drainOnce();
+    const mail = await t.smtp.waitFor('paul@example.org', (m) => m.subject.includes('Nouveau message'));
+    expect(mail.text).not.toContain('dépistage');
+    expect(mail.subject).not.toContain('dépistage');
+    await t.runtime.outbox.drainOnce();
+    expect(mails('paul@example.org')).toBe(before.paul + 1);
+    expect(mails('jeanne@example.org')).toBe(before.jeanne);
+    // Each recipient is marked notified: the job, were it run again, would mail nobody twice.
+    const notified = await t.runtime.store.db
+      .selectFrom('campaign_recipients')
+      .select('notified_at')
+      .where('campaign_id', '=', created.json().id)
+      .execute();
+    expect(notified).toHaveLength(3);
+    for (const row of notified) expect(row.notified_at).not.toBeNull();
+  });
+
   it('resumes a campaign stopped by a crash, and drops a patient who opts out while it is sending', async () => {
     const db = t.runtime.store.db;
     const optOut = (client: TestClient, patientProfileId: string, optedOut: boolean) =>

@@ -191,14 +191,12 @@ export function createCampaignsService(deps: {
     return {
       items,
       dropped: profileIds.length - items.length,
-      insertNotices: notifications.prepareCampaignNotices(noticesOf(campaign, items)),
+      insertNotices: notifications.prepareCampaignNotices(
+        campaign.id,
+        items.map((item) => item.profileId),
+      ),
     };
   }
-
-  const noticesOf = (campaign: CampaignRow, list: readonly { profileId: string; userIds: string[] }[]) =>
-    list.flatMap((item) =>
-      item.userIds.map((userId) => ({ userId, campaignId: campaign.id, profileId: item.profileId })),
-    );
 
   /**
    * Delivers the campaign to one batch of its recipients in one transaction: their recipient rows,
@@ -244,7 +242,11 @@ export function createCampaignsService(deps: {
         if (delivered.length === 0) return;
         // Notices made ahead serve when the batch delivered to everyone (no other instance did meanwhile).
         if (delivered.length === items.length) await insertNotices(trx);
-        else await notifications.prepareCampaignNotices(noticesOf(campaign, delivered))(trx);
+        else
+          await notifications.prepareCampaignNotices(
+            campaign.id,
+            delivered.map((item) => item.profileId),
+          )(trx);
         // The audit chain's head last: from here to the commit it is held, for one statement on PostgreSQL.
         await turn?.lock({ background: true });
         held = turn;
@@ -630,21 +632,23 @@ export function createCampaignsService(deps: {
           await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
         }
         // Rows left pending by an earlier version for recipients no longer in the audience go; the total is
-        // then exactly those delivered to.
-        await db
-          .deleteFrom('campaign_recipients')
+        // then exactly those delivered to. Counted first, read-only: the delete walks the campaign's rows
+        // while it holds the writer, and there is nothing to delete unless a campaign spans that upgrade.
+        const counts = await db
+          .selectFrom('campaign_recipients')
+          .select((eb) => [
+            eb.fn.countAll<number>().as('all'),
+            eb.fn.count<number>('delivered_at').as('delivered'),
+          ])
           .where('campaign_id', '=', campaign.id)
-          .where('delivered_at', 'is', null)
-          .execute();
-        const count = Number(
-          (
-            await db
-              .selectFrom('campaign_recipients')
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .where('campaign_id', '=', campaign.id)
-              .executeTakeFirstOrThrow()
-          ).n,
-        );
+          .executeTakeFirstOrThrow();
+        const count = Number(counts.delivered);
+        if (Number(counts.all) > count)
+          await db
+            .deleteFrom('campaign_recipients')
+            .where('campaign_id', '=', campaign.id)
+            .where('delivered_at', 'is', null)
+            .execute();
         await db
           .updateTable('campaigns')
           .set({ status: 'sent', completed_at: clock.now(), total_recipients: count })

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
+import { maySeeProfileItem } from '../../domain/care';
 import type { Clock } from '../../platform/clock/clock';
 import type { Database } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
 import type { Outbox } from '../../platform/outbox/outbox';
 import type { AccountsService } from '../accounts/accounts.service';
 import type { AuthContext } from '../accounts/sessions.service';
+import { profileFacts } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
 import type { PushService } from './push.service';
 
@@ -25,12 +27,14 @@ export interface MessageNotice {
   seq: number;
 }
 
-/** A campaign message delivered to a profile, for one account that sees it. */
-export interface CampaignNotice {
-  userId: string;
+/** The notices of a campaign's message delivered to these profiles (at most CAMPAIGN_NOTICES_PER_JOB). */
+export interface CampaignNotices {
   campaignId: string;
-  profileId: string;
+  profileIds: string[];
 }
+
+/** Recipients per outbox job: one job mails a few dozen people, well within the outbox's lease. */
+const CAMPAIGN_NOTICES_PER_JOB = 100;
 
 export type NotificationsService = ReturnType<typeof createNotificationsService>;
 
@@ -103,40 +107,77 @@ export function createNotificationsService(deps: {
       .execute();
   }
 
-  /** The same notice for a campaign's message, unless the person has read it meanwhile. */
-  async function deliverCampaignNotice(payload: unknown): Promise<void> {
-    const { userId, campaignId, profileId } = payload as CampaignNotice;
-    if (!(await preferencesOf(userId)).email) return;
-    const delivery = await db
+  /**
+   * The same notice for a campaign's message, to each account that sees a recipient profile, unless it
+   * has read it meanwhile, and once per account in a job (a parent managing several recipients). A
+   * recipient is marked notified once mailed, so that a job run again after a failure part-way does not
+   * mail those it reached before.
+   */
+  async function deliverCampaignNotices(payload: unknown): Promise<void> {
+    const { campaignId, profileIds } = payload as CampaignNotices;
+    const rows = await db
       .selectFrom('campaign_recipients')
       .innerJoin('campaigns', 'campaigns.id', 'campaign_recipients.campaign_id')
       .innerJoin('practices', 'practices.id', 'campaigns.practice_id')
-      .leftJoin('read_markers', (join) =>
-        join
-          .onRef('read_markers.conversation_id', '=', 'campaign_recipients.conversation_id')
-          .on('read_markers.user_id', '=', userId),
-      )
-      .select(['practices.name', 'read_markers.read_seq'])
+      .innerJoin('patient_profiles', 'patient_profiles.id', 'campaign_recipients.patient_profile_id')
+      .select([
+        'campaign_recipients.patient_profile_id',
+        'campaign_recipients.conversation_id',
+        'campaign_recipients.delivered_at',
+        'campaign_recipients.notified_at',
+        'campaigns.author_user_id',
+        'practices.name',
+        'patient_profiles.owner_user_id',
+        'patient_profiles.user_id',
+        'patient_profiles.own_account_since',
+        'patient_profiles.closed_at',
+      ])
       .where('campaign_recipients.campaign_id', '=', campaignId)
-      .where('campaign_recipients.patient_profile_id', '=', profileId)
-      .executeTakeFirst();
-    // Gone (the profile was erased) or already read.
-    if (!delivery || (delivery.read_seq ?? 0) >= 1) return;
-    const user = await db
-      .selectFrom('users')
-      .select(['email', 'locale'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!user) return;
-    await accounts.sendMailNow(user.email, user.locale, {
-      kind: 'new_message',
-      practiceName: delivery.name,
-      link: accounts.link('/messages'),
-    });
+      .where('campaign_recipients.patient_profile_id', 'in', profileIds)
+      .execute();
+    const mailed = new Set<string>();
+    for (const row of rows) {
+      if (row.notified_at !== null || row.closed_at !== null || row.delivered_at === null) continue;
+      const facts = profileFacts(row);
+      const item = { createdByUserId: row.author_user_id, createdAt: Number(row.delivered_at) };
+      const userIds = [...new Set([facts.userId, facts.ownerUserId])].filter(
+        (userId): userId is string => Boolean(userId) && maySeeProfileItem(userId!, facts, item),
+      );
+      for (const userId of userIds) {
+        if (mailed.has(userId) || !(await preferencesOf(userId)).email) continue;
+        if (row.conversation_id) {
+          const marker = await db
+            .selectFrom('read_markers')
+            .select('read_seq')
+            .where('conversation_id', '=', row.conversation_id)
+            .where('user_id', '=', userId)
+            .executeTakeFirst();
+          if (marker && marker.read_seq >= 1) continue;
+        }
+        const user = await db
+          .selectFrom('users')
+          .select(['email', 'locale'])
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!user) continue;
+        await accounts.sendMailNow(user.email, user.locale, {
+          kind: 'new_message',
+          practiceName: row.name,
+          link: accounts.link('/messages'),
+        });
+        mailed.add(userId);
+      }
+      await db
+        .updateTable('campaign_recipients')
+        .set({ notified_at: clock.now() })
+        .where('campaign_id', '=', campaignId)
+        .where('patient_profile_id', '=', row.patient_profile_id)
+        .execute();
+    }
   }
 
   outbox.register('notify.message', deliverMessageNotice);
-  outbox.register('notify.campaign', deliverCampaignNotice);
+  outbox.register('notify.campaign', deliverCampaignNotices);
 
   return {
     preferencesOf,
@@ -187,11 +228,17 @@ export function createNotificationsService(deps: {
     },
 
     /**
-     * The notices of a batch of campaign deliveries, made ahead (identifiers, encrypted payloads): call
-     * the result inside the transaction that delivers them.
+     * The notices of a batch of campaign deliveries, made ahead (identifiers, encrypted payloads), as
+     * jobs of a hundred recipients each: call the result inside the transaction that delivers them.
      */
-    prepareCampaignNotices(notices: readonly CampaignNotice[]): (trx: Kysely<Database>) => Promise<void> {
-      const prepared = outbox.prepareMany('notify.campaign', notices, config.notifications.delayMs);
+    prepareCampaignNotices(
+      campaignId: string,
+      profileIds: readonly string[],
+    ): (trx: Kysely<Database>) => Promise<void> {
+      const jobs: CampaignNotices[] = [];
+      for (let start = 0; start < profileIds.length; start += CAMPAIGN_NOTICES_PER_JOB)
+        jobs.push({ campaignId, profileIds: profileIds.slice(start, start + CAMPAIGN_NOTICES_PER_JOB) });
+      const prepared = outbox.prepareMany('notify.campaign', jobs, config.notifications.delayMs);
       return (trx) => outbox.insertPrepared(trx, prepared);
     },
 

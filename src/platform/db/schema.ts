@@ -462,6 +462,8 @@ export interface CampaignRecipientRow {
   patient_profile_id: string;
   conversation_id: string | null;
   delivered_at: number | null;
+  /** When the notices of this delivery were mailed (by a job of the outbox). */
+  notified_at: number | null;
 }
 
 export interface CampaignOptoutRow {
