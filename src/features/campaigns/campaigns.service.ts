@@ -38,8 +38,8 @@ import { campaignBodyAad, campaignTitleAad } from './campaign-deliveries';
 import * as repo from './campaigns.repository';
 
 /**
- * Recipients per transaction: a recipient is one small row and a notice, so a batch is large enough to
- * amortise commits and still short for an interactive write waiting behind it. On SQLite an interactive
+ * Recipients per transaction: a recipient is one small row (and a hundredth of a notice job), so a batch
+ * is large enough to amortise commits and still short for an interactive write waiting behind it. On SQLite an interactive
  * write waits for the whole transaction (one writer at a time); on PostgreSQL only for the audit chain's
  * head, taken for the batch's last statement.
  */
@@ -56,7 +56,6 @@ const PAUSE = { sqlite: 1, postgres: 0 } as const;
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
 
-export { campaignBodyAad, campaignTitleAad };
 export const campaignFileNameAad = (id: string) => `campaign_attachments.name:${id}`;
 export const campaignFileDataAad = (id: string) => `campaign_attachments.data:${id}`;
 
@@ -165,9 +164,9 @@ export function createCampaignsService(deps: {
   }
 
   /**
-   * What a batch of recipients needs before its transaction: the accounts that see each profile (told by
-   * a notice and a live event; `facts` as read with the audience), opt-outs made since the audience was
-   * computed, the notices made ready.
+   * What a batch of recipients needs before its transaction: the accounts that see each profile (rung by
+   * a live event; `facts` as read with the audience), opt-outs made since the audience was computed, the
+   * notice jobs made ready.
    */
   async function prepareBatch(
     campaign: CampaignRow,
@@ -199,8 +198,8 @@ export function createCampaignsService(deps: {
   }
 
   /**
-   * Delivers the campaign to one batch of its recipients in one transaction: their recipient rows,
-   * a notice for each account that sees them (sent later if unread), and one audit entry for the batch.
+   * Delivers the campaign to one batch of its recipients in one transaction: their recipient rows, the
+   * jobs that notify them later (if still unread), and one audit entry for the batch.
    * The message itself is the campaign's, stored once; each recipient's conversation is written when they
    * first list their inbox (campaign-deliveries.ts). A recipient who opted out since the audience was
    * computed is left out, and out of the total. Returns how many recipients this batch delivered to:

@@ -16,7 +16,7 @@ import { comparePositions, type PagePosition, type TimeRange } from '../../domai
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { Store } from '../../platform/db/store';
 import type { AuthContext } from '../accounts/sessions.service';
-import { campaignBodyAad, campaignTitleAad } from '../campaigns/campaigns.service';
+import { campaignBodyAad, campaignTitleAad } from '../campaigns/campaign-deliveries';
 import { type ConversationAccess, subjectAad } from '../messaging/conversation-access';
 import * as repo from './fhir.repository';
 import type { FhirScopes } from './fhir.scopes';
