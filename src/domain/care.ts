@@ -57,3 +57,12 @@ export function mayHoldOwnAccount(birthDate: string, today: string, minimumAge: 
 export function laterConsultation(current: number | undefined, candidate: number): number {
   return current === undefined ? candidate : Math.max(current, candidate);
 }
+
+/** The accounts that see an item of a profile: its holder and its managing relative, as maySeeProfileItem allows. */
+export function accountsSeeingProfileItem(
+  profile: ProfileFacts,
+  item: { createdByUserId: string; createdAt: number },
+): string[] {
+  const candidates = [profile.userId, profile.ownerUserId].filter((id): id is string => Boolean(id));
+  return [...new Set(candidates)].filter((userId) => maySeeProfileItem(userId, profile, item));
+}

@@ -13,7 +13,7 @@ import {
   readPatientList,
   selectAudience,
 } from '../../domain/campaigns';
-import { maySeeProfileItem, type ProfileFacts } from '../../domain/care';
+import { accountsSeeingProfileItem, type ProfileFacts } from '../../domain/care';
 import type { EventBus } from '../../platform/bus/bus';
 import type { Clock } from '../../platform/clock/clock';
 import type { Keyring } from '../../platform/crypto/keyring';
@@ -180,11 +180,9 @@ export function createCampaignsService(deps: {
       .filter((profileId) => !optedOut.has(profileId))
       .map((profileId) => {
         const profile = facts.get(profileId);
-        const candidates = profile ? [profile.userId, profile.ownerUserId] : [];
-        const userIds = [...new Set(candidates.filter((id): id is string => Boolean(id)))].filter(
-          (userId) =>
-            profile && maySeeProfileItem(userId, profile, { createdByUserId: author, createdAt: now }),
-        );
+        const userIds = profile
+          ? accountsSeeingProfileItem(profile, { createdByUserId: author, createdAt: now })
+          : [];
         return { profileId, userIds };
       });
     return {

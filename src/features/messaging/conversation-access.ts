@@ -5,7 +5,7 @@ import {
   PREVIEW_LENGTH,
   type Renewal,
 } from '../../contracts/messaging';
-import { maySeeProfileItem } from '../../domain/care';
+import { accountsSeeingProfileItem, maySeeProfileItem } from '../../domain/care';
 import type { Keyring } from '../../platform/crypto/keyring';
 import type { RenewalRow } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
@@ -39,17 +39,22 @@ export const attachmentDataAad = (id: string) => `attachments.data:${id}`;
 
 type Row = repo.ConversationDetails;
 
-/** Whether a patient account sees this conversation: their own or a managed relative's, minus a teenager's confidential ones. */
-export function patientMaySee(userId: string, row: Row): boolean {
-  const facts = profileFacts({
+const factsOf = (row: Row) =>
+  profileFacts({
     owner_user_id: row.profile_owner_user_id,
     user_id: row.profile_user_id,
     own_account_since: row.profile_own_account_since,
   });
-  return maySeeProfileItem(userId, facts, {
-    createdByUserId: row.created_by_user_id,
-    createdAt: row.created_at,
-  });
+const itemOf = (row: Row) => ({ createdByUserId: row.created_by_user_id, createdAt: row.created_at });
+
+/** Whether a patient account sees this conversation: their own or a managed relative's, minus a teenager's confidential ones. */
+export function patientMaySee(userId: string, row: Row): boolean {
+  return maySeeProfileItem(userId, factsOf(row), itemOf(row));
+}
+
+/** The patient accounts that see this conversation (see patientMaySee). */
+export function patientAccountsSeeing(row: Row): string[] {
+  return accountsSeeingProfileItem(factsOf(row), itemOf(row));
 }
 
 export function createConversationAccess(deps: {

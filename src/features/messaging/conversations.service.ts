@@ -35,7 +35,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { CareService } from '../patients/care.service';
 import { type PatientsService, profileFacts } from '../patients/patients.service';
 import type { PracticesService } from '../practices/practices.service';
-import { bodyAad, type ConversationAccess, patientMaySee, subjectAad } from './conversation-access';
+import { bodyAad, type ConversationAccess, patientAccountsSeeing, subjectAad } from './conversation-access';
 import * as repo from './messaging.repository';
 import { type MessagingSettingsService, settingsFromStored } from './settings.service';
 
@@ -281,20 +281,12 @@ export function createConversationsService(deps: ConversationsDeps) {
     );
   }
 
-  /** Patient accounts who may see the conversation: its holder, and the relative managing it unless it is a teenager's confidential one. */
-  function patientRecipients(row: repo.ConversationDetails): string[] {
-    const candidates = [row.profile_user_id, row.profile_owner_user_id].filter((id): id is string =>
-      Boolean(id),
-    );
-    return [...new Set(candidates)].filter((userId) => patientMaySee(userId, row));
-  }
-
   /** A practice message: notify the patient side (by mail after a delay, unless read meanwhile). */
   async function noticePatients(trx: Kysely<Database>, conversationId: string, seq: number): Promise<void> {
     const row = await repo.findConversation(trx, conversationId);
     if (row)
       await notifications.queueMessageNotices(trx, [
-        { conversationId, seq, userIds: patientRecipients(row) },
+        { conversationId, seq, userIds: patientAccountsSeeing(row) },
       ]);
   }
 
@@ -628,7 +620,7 @@ export function createConversationsService(deps: ConversationsDeps) {
           side: viewer.side,
           settings: s,
           timeZone: row.time_zone,
-          recipients: viewer.side === 'practice' ? patientRecipients(row) : [],
+          recipients: viewer.side === 'practice' ? patientAccountsSeeing(row) : [],
         });
       } catch (error) {
         if (isUniqueViolation(error)) {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Config } from '../../config';
-import { maySeeProfileItem } from '../../domain/care';
+import { accountsSeeingProfileItem } from '../../domain/care';
 import type { Clock } from '../../platform/clock/clock';
 import type { Database } from '../../platform/db/schema';
 import type { Store } from '../../platform/db/store';
@@ -138,11 +138,10 @@ export function createNotificationsService(deps: {
     const mailed = new Set<string>();
     for (const row of rows) {
       if (row.notified_at !== null || row.closed_at !== null || row.delivered_at === null) continue;
-      const facts = profileFacts(row);
-      const item = { createdByUserId: row.author_user_id, createdAt: Number(row.delivered_at) };
-      const userIds = [...new Set([facts.userId, facts.ownerUserId])].filter(
-        (userId): userId is string => Boolean(userId) && maySeeProfileItem(userId!, facts, item),
-      );
+      const userIds = accountsSeeingProfileItem(profileFacts(row), {
+        createdByUserId: row.author_user_id,
+        createdAt: Number(row.delivered_at),
+      });
       for (const userId of userIds) {
         if (mailed.has(userId) || !(await preferencesOf(userId)).email) continue;
         if (row.conversation_id) {
