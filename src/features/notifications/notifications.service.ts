@@ -65,16 +65,37 @@ export function createNotificationsService(deps: {
     return row ? { email: row.email === 1, digest: row.digest === 1, push: row.push === 1 } : DEFAULTS;
   }
 
-  async function deliverMessageNotice(payload: unknown): Promise<void> {
-    const { userId, conversationId, seq } = payload as MessageNotice;
-    if (!(await preferencesOf(userId)).email) return;
+  /** How far this account has read the conversation (0: not at all). */
+  async function readSeqOf(conversationId: string, userId: string): Promise<number> {
     const marker = await db
       .selectFrom('read_markers')
       .select('read_seq')
       .where('conversation_id', '=', conversationId)
       .where('user_id', '=', userId)
       .executeTakeFirst();
-    if (marker && marker.read_seq >= seq) return;
+    return marker?.read_seq ?? 0;
+  }
+
+  /** "You have a new message from <practice>", in the account's language; false if the account is gone. */
+  async function mailNewMessage(userId: string, practiceName: string): Promise<boolean> {
+    const user = await db
+      .selectFrom('users')
+      .select(['email', 'locale'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    if (!user) return false;
+    await accounts.sendMailNow(user.email, user.locale, {
+      kind: 'new_message',
+      practiceName,
+      link: accounts.link('/messages'),
+    });
+    return true;
+  }
+
+  async function deliverMessageNotice(payload: unknown): Promise<void> {
+    const { userId, conversationId, seq } = payload as MessageNotice;
+    if (!(await preferencesOf(userId)).email) return;
+    if ((await readSeqOf(conversationId, userId)) >= seq) return;
     const now = clock.now();
     const last = await db
       .selectFrom('notification_log')
@@ -89,17 +110,7 @@ export function createNotificationsService(deps: {
       .select('practices.name')
       .where('conversations.id', '=', conversationId)
       .executeTakeFirst();
-    const user = await db
-      .selectFrom('users')
-      .select(['email', 'locale'])
-      .where('id', '=', userId)
-      .executeTakeFirst();
-    if (!conversation || !user) return;
-    await accounts.sendMailNow(user.email, user.locale, {
-      kind: 'new_message',
-      practiceName: conversation.name,
-      link: accounts.link('/messages'),
-    });
+    if (!conversation || !(await mailNewMessage(userId, conversation.name))) return;
     await db
       .insertInto('notification_log')
       .values({ conversation_id: conversationId, user_id: userId, sent_at: now })
@@ -144,27 +155,8 @@ export function createNotificationsService(deps: {
       });
       for (const userId of userIds) {
         if (mailed.has(userId) || !(await preferencesOf(userId)).email) continue;
-        if (row.conversation_id) {
-          const marker = await db
-            .selectFrom('read_markers')
-            .select('read_seq')
-            .where('conversation_id', '=', row.conversation_id)
-            .where('user_id', '=', userId)
-            .executeTakeFirst();
-          if (marker && marker.read_seq >= 1) continue;
-        }
-        const user = await db
-          .selectFrom('users')
-          .select(['email', 'locale'])
-          .where('id', '=', userId)
-          .executeTakeFirst();
-        if (!user) continue;
-        await accounts.sendMailNow(user.email, user.locale, {
-          kind: 'new_message',
-          practiceName: row.name,
-          link: accounts.link('/messages'),
-        });
-        mailed.add(userId);
+        if (row.conversation_id && (await readSeqOf(row.conversation_id, userId)) >= 1) continue;
+        if (await mailNewMessage(userId, row.name)) mailed.add(userId);
       }
       await db
         .updateTable('campaign_recipients')
@@ -217,13 +209,8 @@ export function createNotificationsService(deps: {
         [...new Set(userIds)].map((userId) => ({ userId, conversationId, seq })),
       );
       if (notices.length === 0) return;
-      await this.queueMessageNoticesMany(trx, notices);
-      await push.queueNotices(trx, notices);
-    },
-
-    /** The same notices for many new conversations at once (bulk work), in the caller's transaction. */
-    async queueMessageNoticesMany(trx: Kysely<Database>, notices: readonly MessageNotice[]): Promise<void> {
       await outbox.enqueueMany(trx, 'notify.message', notices, config.notifications.delayMs);
+      await push.queueNotices(trx, notices);
     },
 
     /**
