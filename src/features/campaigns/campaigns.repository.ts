@@ -215,28 +215,13 @@ export function attachmentOfConversation(db: Db, conversationId: string) {
     .executeTakeFirst();
 }
 
-/**
- * `column in (ids)` for a batch of profiles: on PostgreSQL as one array parameter, so that the statement
- * is parsed and planned alike whatever the batch's size (a thousand parameters cost more than the lookup).
- */
-function among(dialect: Dialect, column: string, ids: readonly string[]) {
-  return dialect === 'postgres'
-    ? sql<boolean>`${sql.ref(column)} = any(${[...ids]}::text[])`
-    : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
-}
-
 /** Which of these profiles opted out of the practice's campaigns. */
-export async function optedOutAmong(
-  db: Db,
-  dialect: Dialect,
-  practiceId: string,
-  profileIds: readonly string[],
-) {
+export async function optedOutAmong(db: Db, practiceId: string, profileIds: readonly string[]) {
   const rows = await db
     .selectFrom('campaign_optouts')
     .select('patient_profile_id')
     .where('practice_id', '=', practiceId)
-    .where(among(dialect, 'patient_profile_id', profileIds))
+    .where('patient_profile_id', 'in', profileIds)
     .execute();
   return rows.map((row) => row.patient_profile_id);
 }

@@ -173,7 +173,7 @@ export function createCampaignsService(deps: {
     profileIds: readonly string[],
     facts: ReadonlyMap<string, ProfileFacts>,
   ) {
-    const optedOut = new Set(await repo.optedOutAmong(db, store.dialect, campaign.practice_id, profileIds));
+    const optedOut = new Set(await repo.optedOutAmong(db, campaign.practice_id, profileIds));
     const author = campaign.author_user_id;
     const now = clock.now();
     const items = profileIds
