@@ -42,7 +42,8 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
       prefix: 'bench.campaign',
     });
     const step = Math.max(1, Math.floor(recipients / connected));
-    const listeners = Array.from({ length: connected }, (_, i) => bulk.userIds[i * step]!);
+    const listenerIndexes = Array.from({ length: connected }, (_, i) => i * step);
+    const listeners = listenerIndexes.map((index) => bulk.userIds[index]!);
     const listenerTokens = await bulkSessions(store, listeners);
     await analyse(store);
     const loadMs = performance.now() - loadStarted;
@@ -147,7 +148,7 @@ export async function runCampaign(options: ScenarioOptions): Promise<BenchResult
         }
       }),
     );
-    const listenerProfiles = Array.from({ length: connected }, (_, i) => bulk.profileIds[i * step]!);
+    const listenerProfiles = listenerIndexes.map((index) => bulk.profileIds[index]!);
     const opened = await store.db
       .selectFrom('conversations')
       .select(['patient_profile_id', sql<number>`count(*)`.as('n')])
