@@ -437,6 +437,28 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
       numbers: emergencyNumbers('FR', 'fr', 'suicide'),
     });
     expect(reply.json().error.emergency.numbers[0].number).toBe('3114');
+    // A device showing Missive in Italian (its Accept-Language) gets the alert in Italian, whatever the
+    // account's language; a language Missive does not speak leaves the account's.
+    const italian = await jeanne.request(
+      'POST',
+      `/api/v1/conversations/${sent.json().conversation.id}/messages`,
+      { clientMessageId: cid(), body: 'Je veux en finir ce soir, tout est prêt' },
+      { 'accept-language': 'it-IT,it;q=0.9,fr;q=0.8' },
+    );
+    expect(italian.json().error.emergency).toEqual({
+      kind: 'suicide',
+      numbers: emergencyNumbers('FR', 'it', 'suicide'),
+    });
+    expect(italian.json().error.emergency.numbers[1].label).not.toBe(
+      emergencyNumbers('FR', 'fr', 'suicide')[1]!.label,
+    );
+    const german = await jeanne.request(
+      'POST',
+      `/api/v1/conversations/${sent.json().conversation.id}/messages`,
+      { clientMessageId: cid(), body: 'Je veux en finir ce soir, tout est prêt' },
+      { 'accept-language': 'de-DE' },
+    );
+    expect(german.json().error.emergency.numbers).toEqual(emergencyNumbers('FR', 'fr', 'suicide'));
 
     expect(
       (await t.client().post('/api/v1/safety/check', { text, lang: 'fr', country: 'FR' })).statusCode,

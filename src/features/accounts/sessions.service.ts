@@ -2,6 +2,7 @@ import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
 import type { Config } from '../../config';
 import type { MfaState, TotpSetupResponse } from '../../contracts/accounts';
+import type { Locale } from '../../contracts/common';
 import { isLocked, registerFailure, type ThrottleState } from '../../domain/login-throttle';
 import { sessionExpiry, shouldTouchSession } from '../../domain/sessions';
 import type { Clock } from '../../platform/clock/clock';
@@ -29,6 +30,11 @@ export interface AuthContext {
   sessionId: string;
   user: UserRow;
   mfa: MfaState;
+  /**
+   * The language of the screen making the request (its Accept-Language, when Missive speaks it), which may
+   * differ from the account's (e-mails) when another language was chosen on that device.
+   */
+  screenLocale?: Locale;
 }
 
 /** Sessions with their users, by session id (the hash of the cookie token). */

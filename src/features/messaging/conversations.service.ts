@@ -233,7 +233,8 @@ export function createConversationsService(deps: ConversationsDeps) {
 
   /** The red-flag check on send: an emergency the patient has not explicitly dismissed stops the message. */
   function emergencyOf(auth: AuthContext, text: string, acknowledged: boolean): string | null {
-    const result = checkEmergency(text, auth.user.locale, auth.user.country);
+    // Worded for the screen the patient is reading (see AuthContext.screenLocale).
+    const result = checkEmergency(text, auth.screenLocale ?? auth.user.locale, auth.user.country);
     if (!result.emergency) return null;
     // The refusal carries the alert itself (situation and numbers), so the client needs no second call.
     if (!acknowledged)

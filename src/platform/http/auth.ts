@@ -1,6 +1,7 @@
 import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config';
+import type { Locale } from '../../contracts/common';
 import type { AuthContext } from '../../features/accounts/sessions.service';
 import type { Actor } from '../../features/audit/audit.service';
 import { AppError } from './errors';
@@ -55,9 +56,17 @@ export function installAuth(
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[options.cookie.name];
     if (!token || !(request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))) return;
-    request.auth = await options.authenticate(token);
-    if (!request.auth) options.cookie.clear(reply);
+    const auth = await options.authenticate(token);
+    if (!auth) options.cookie.clear(reply);
+    const screenLocale = localeOfHeader(request.headers['accept-language']);
+    request.auth = auth && screenLocale ? { ...auth, screenLocale } : auth;
   });
+}
+
+/** The first language of an Accept-Language header, when it is one Missive speaks ("it-IT,it;q=0.9" → "it"). */
+export function localeOfHeader(header: string | undefined): Locale | undefined {
+  const first = header?.split(',', 1)[0]?.split(';', 1)[0]?.trim().split('-', 1)[0]?.toLowerCase();
+  return first === 'fr' || first === 'it' || first === 'en' ? first : undefined;
 }
 
 export type AccessLevel =

@@ -1,5 +1,6 @@
 import type { ErrorResponse } from '../../../src/contracts/common';
 import type { EmergencyAlert } from '../../../src/contracts/emergency';
+import { currentLocale } from '../i18n/setup';
 
 /** Codes the client itself produces, next to the server's MISSIVE_* codes. */
 export const NETWORK_ERROR = 'NETWORK_ERROR';
@@ -87,7 +88,9 @@ export async function request<T>(
   body?: unknown,
   options: RequestOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // The screen's language: what the server words for this screen (an emergency refusal's numbers) follows
+  // it, even when this device shows another language than the account's.
+  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': currentLocale() };
   const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal ?? null };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -370,7 +370,10 @@ function ComposeForm({
   const uploads = useUploads();
   const photo = useUploads(1);
   const renewal = category === 'renewal';
-  const safetyContext = useMemo(() => ({ lang: me.user.locale, country: me.user.country }), [me]);
+  // The alert is read on this screen: its labels (and the first language the check reads) are the
+  // screen's, which may differ from the account's when a language was chosen on this device.
+  const { locale } = useSession();
+  const safetyContext = useMemo(() => ({ lang: locale, country: me.user.country }), [locale, me]);
   const draftText = renewal
     ? [fields.medication, fields.body].filter(Boolean).join('\n')
     : [fields.subject, fields.body].filter(Boolean).join('\n');

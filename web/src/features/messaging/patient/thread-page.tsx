@@ -25,11 +25,12 @@ import '../messaging.css';
 export function PatientThreadPage() {
   const { t } = useTranslation();
   const { conversationId = '' } = useParams();
-  const { me } = useSession();
+  const { me, locale } = useSession();
   const thread = useThread(conversationId, 'patient');
   const location = useLocation();
   const sent = (location.state as { sent?: boolean; responseDays?: number } | null) ?? null;
-  const safety = useMemo(() => (me ? { lang: me.user.locale, country: me.user.country } : null), [me]);
+  // In the screen's language, as the new-message page (see there).
+  const safety = useMemo(() => (me ? { lang: locale, country: me.user.country } : null), [locale, me]);
   if (!me) return null;
   const back = (
     <p className="back-link msg-back">
