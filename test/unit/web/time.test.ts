@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDateTime } from '../../../web/src/lib/format';
 import {
   addDays,
   ageOn,
@@ -25,6 +26,13 @@ describe('calendar arithmetic in the practice time zone', () => {
     expect(minutesIn(Date.UTC(2026, 2, 30, 7, 0), 'Europe/Paris')).toBe(9 * 60); // summer time, UTC+2
     expect(formatTime(Date.UTC(2026, 2, 30, 7, 0), 'Europe/Paris', 'fr')).toBe('09:00');
     expect(formatTime(Date.UTC(2026, 2, 30, 12, 5), 'Europe/Rome', 'en')).toBe('14:05');
+  });
+
+  it("writes a campaign's time in the practice's zone, whatever the device's", () => {
+    const at = Date.UTC(2026, 10, 26, 18, 19); // 19:19 in Paris (UTC+1)
+    expect(formatDateTime(at, 'fr', true, 'Europe/Paris')).toContain('19:19');
+    expect(formatDateTime(at, 'fr', true, 'UTC')).toContain('18:19');
+    expect(formatDateTime(at, 'en', false, 'Europe/Rome')).toBe('26 Nov 2026');
   });
 
   it('adds days across month, year and daylight-saving boundaries', () => {

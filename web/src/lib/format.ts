@@ -5,12 +5,15 @@ export function intlLocale(language: string): string {
   return 'en-GB';
 }
 
-/** Formats an epoch-milliseconds instant as a date (and optionally a time) in the active language. */
-export function formatDateTime(epochMs: number, locale: string, withTime = false): string {
-  return new Intl.DateTimeFormat(
-    intlLocale(locale),
-    withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' },
-  ).format(new Date(epochMs));
+/**
+ * Formats an epoch-milliseconds instant as a date (and optionally a time) in the active language, in the
+ * given time zone (a practice's) or else the device's.
+ */
+export function formatDateTime(epochMs: number, locale: string, withTime = false, timeZone?: string): string {
+  return new Intl.DateTimeFormat(intlLocale(locale), {
+    ...(withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }),
+    ...(timeZone ? { timeZone } : {}),
+  }).format(new Date(epochMs));
 }
 
 /** Formats a calendar date ("1984-03-07") without any time-zone shift. */

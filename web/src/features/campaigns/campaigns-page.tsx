@@ -12,6 +12,7 @@ import { type Column, Table } from '../../components/table';
 import { formatDateTime } from '../../lib/format';
 import { useResource } from '../../lib/use-resource';
 import { useSession } from '../../session/session';
+import { usePractice } from '../agenda/use-practice';
 import { type Campaign, campaignsApi } from './api';
 import { kindLabel, progressOf, STATUS_TONE, statusLabel } from './format';
 import { usePolling } from './use-polling';
@@ -24,6 +25,10 @@ export function CampaignsPage() {
   const { me } = useSession();
   const membership = me?.memberships.find((candidate) => candidate.practiceId === practiceId);
   const { resource, setData, reload } = useResource(() => campaignsApi.list(practiceId), practiceId);
+  // Times are the practice's, as on a campaign's own page and where it is scheduled.
+  const practice = usePractice(practiceId);
+  const timeZone =
+    practice.resource.status === 'ready' ? practice.resource.data.practice.timeZone : undefined;
   const sending = resource.status === 'ready' && resource.data.campaigns.some((c) => c.status === 'sending');
   const refresh = useCallback(() => {
     campaignsApi.list(practiceId).then(setData, () => undefined);
@@ -49,7 +54,8 @@ export function CampaignsPage() {
         <Alert tone="warning">{t('campaigns.noAccess')}</Alert>
       </div>
     );
-  if (resource.status === 'loading') return <PageLoading label={t('common.loading')} />;
+  if (resource.status === 'loading' || practice.resource.status === 'loading')
+    return <PageLoading label={t('common.loading')} />;
   if (resource.status === 'failed')
     return (
       <div className="stack-lg">
@@ -94,7 +100,7 @@ export function CampaignsPage() {
       label: t('campaigns.columns.when'),
       render: (c) => {
         const at = c.startedAt ?? c.scheduledAt;
-        return at === null ? '—' : formatDateTime(at, language, true);
+        return at === null ? '—' : formatDateTime(at, language, true, timeZone);
       },
     },
     {
