@@ -552,6 +552,23 @@ describe('patient screens', () => {
   ] as MyPractitioner[];
   const eligibilityPath = `GET /api/v1/messaging/eligibility?practitionerId=${DOCTOR}&practiceId=${PRACTICE}&patientProfileId=${SELF}`;
 
+  it('offers to write to a practitioner from the home page, through the new-message page', async () => {
+    stubRoutes({
+      'GET /api/v1/me': me,
+      'GET /api/v1/unread': { status: 200, body: { total: 0 } },
+      'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
+    });
+    const page = await renderApp('/');
+    const write = [...page.querySelectorAll('.practitioner-card a')].find((a) =>
+      a.textContent?.startsWith('Write'),
+    );
+    expect(write?.textContent).toBe('Write to Claire Martin');
+    expect(write?.getAttribute('href')).toBe(
+      `/messages/new?for=${SELF}&practitionerId=${DOCTOR}&practiceId=${PRACTICE}`,
+    );
+    expect(page.textContent).not.toContain('When they open messaging');
+  });
+
   it('shows Messages with the unread count in the navigation', async () => {
     stubRoutes({
       'GET /api/v1/me': me,

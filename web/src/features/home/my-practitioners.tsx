@@ -23,7 +23,7 @@ export function groupPractitioners(rows: readonly MyPractitioner[]): Group[] {
   return [...groups.values()];
 }
 
-/** "My practitioners": those the patient or a relative consulted; messaging will be offered to them. */
+/** "My practitioners": those the patient or a relative consulted, to book again or write to. */
 export function MyPractitioners({ me }: { me: MeResponse }) {
   const { t, i18n } = useTranslation();
   const { resource, reload } = useResource(() => relativesApi.myPractitioners(), 'my-practitioners');
@@ -74,15 +74,29 @@ export function MyPractitioners({ me }: { me: MeResponse }) {
                       </li>
                     ))}
                   </ul>
-                  <ButtonLink
-                    to={`${bookingPath(first)}?for=${encodeURIComponent(first.patientProfileId)}`}
-                    variant="secondary"
-                    small
-                    className="practitioner-card__book"
-                  >
-                    {t('myPractitioners.bookAgain')}
-                    <span className="visually-hidden"> {t('booking.withName', { name })}</span>
-                  </ButtonLink>
+                  <div className="cluster practitioner-card__book">
+                    <ButtonLink
+                      to={`${bookingPath(first)}?for=${encodeURIComponent(first.patientProfileId)}`}
+                      variant="secondary"
+                      small
+                    >
+                      {t('myPractitioners.bookAgain')}
+                      <span className="visually-hidden"> {t('booking.withName', { name })}</span>
+                    </ButtonLink>
+                    {/* The new-message page checks whether this practitioner's messaging is open. */}
+                    <ButtonLink
+                      to={`/messages/new?${new URLSearchParams({
+                        for: first.patientProfileId,
+                        practitionerId: first.practitionerId,
+                        practiceId: first.practiceId,
+                      })}`}
+                      variant="secondary"
+                      small
+                    >
+                      {t('myPractitioners.write')}
+                      <span className="visually-hidden"> {t('myPractitioners.writeTo', { name })}</span>
+                    </ButtonLink>
+                  </div>
                 </li>
               );
             })}
