@@ -621,6 +621,33 @@ describe.each(storesUnderTest())('patient messaging on %s', (kind) => {
     expect(mine.unread).toBe(1);
   });
 
+  it('lists what the practice has to answer before what waits for the patient, however old', async () => {
+    await setSettings({ maxOpenConversations: 20, dailyMessageCap: 100 });
+    const ines = await signUpPatient(t, 'ines@example.org', { firstName: 'Inès', birthDate: '1992-03-03' });
+    const inesProfile = await selfProfile(ines);
+    await consulted(inesProfile, t.clock.now() - 10 * DAY);
+    const answered = (await start(ines, inesProfile, { subject: 'Répondue' })).json().conversation;
+    t.clock.advance(5 * 60 * 1_000);
+    expect((await send(doctor, answered.id, 'Voici ma réponse.')).statusCode).toBe(201);
+    t.clock.advance(5 * 60 * 1_000);
+    const waiting = (await start(ines, inesProfile, { subject: 'En attente' })).json().conversation;
+    const order: { id: string; status: string }[] = [];
+    for (let offset = 0; ; offset += 100) {
+      const page = (
+        await doctor.get(`/api/v1/practices/${practiceId}/inbox?limit=100&offset=${offset}`)
+      ).json();
+      order.push(...page.conversations);
+      if (page.conversations.length < 100) break;
+    }
+    const position = (id: string) => order.findIndex((c) => c.id === id);
+    expect(order[position(answered.id)]?.status).toBe('waiting_patient');
+    expect(position(waiting.id)).toBeGreaterThanOrEqual(0);
+    expect(position(waiting.id)).toBeLessThan(position(answered.id));
+    // Every conversation to answer comes before every one waiting for the patient.
+    const firstWaiting = order.findIndex((c) => c.status === 'waiting_patient');
+    expect(order.slice(firstWaiting).every((c) => c.status === 'waiting_patient')).toBe(true);
+  });
+
   it('answers automatically while the practitioner is away, once per conversation', async () => {
     const today = new Date(t.clock.now()).toISOString().slice(0, 10);
     const otherId =

@@ -200,8 +200,10 @@ export async function practiceInbox(
     .executeTakeFirstOrThrow();
   const rows = await summaries(db)
     .where((eb) => condition(eb as unknown as ExpressionBuilder<Database, 'conversations'>))
-    // The same expressions as the index conversations_inbox (migration 0011), so the page is read in order.
+    // The same expressions as the index conversations_inbox (migration 0015), so the page is read in order:
+    // possible emergencies, then what the practice has to answer, then what waits for the patient.
     .orderBy(sql`(case when conversations.emergency_flagged_at is null then 1 else 0 end)`)
+    .orderBy(sql`(case when conversations.status = 'waiting_patient' then 1 else 0 end)`)
     .orderBy(sql`(coalesce(conversations.awaiting_reply_since, conversations.last_message_at))`)
     .orderBy('conversations.id')
     .offset(offset)

@@ -12,6 +12,7 @@ import * as inboxOrder from './migrations/0011-inbox-order';
 import * as campaignAttachments from './migrations/0012-campaign-attachments';
 import * as campaignPending from './migrations/0013-campaign-pending';
 import * as campaignReferences from './migrations/0014-campaign-references';
+import * as inboxWaitingPatient from './migrations/0015-inbox-waiting-patient';
 import type { Store } from './store';
 
 export interface MigrationContext {
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0012-campaign-attachments': campaignAttachments,
   '0013-campaign-pending': campaignPending,
   '0014-campaign-references': campaignReferences,
+  '0015-inbox-waiting-patient': inboxWaitingPatient,
 };
 
 class StaticProvider implements MigrationProvider {
