@@ -84,6 +84,20 @@ describe('route guard', () => {
     await settle();
     expect(currentPath).toBe('/account');
     expect(page.querySelector('h1')?.textContent).toBe('Account');
+    // The device and the account speak the same language: nothing to explain.
+    expect(page.textContent).not.toContain('This device shows Missive in another language');
+  });
+
+  it("says on the account page when this device shows another language than the account's", async () => {
+    const italianAccount = me({ mfa: 'not_required', user: { ...me().user, kind: 'patient', locale: 'it' } });
+    stubApi([{ path: '/api/v1/me', status: 200, body: italianAccount }]);
+    const page = await renderApp('/account');
+    expect(page.textContent).toContain("This device shows Missive in another language than your account's.");
+    // The screen's language switch says English; the account's language, Italian.
+    const languages = [...page.querySelectorAll('select')].filter((select) =>
+      select.querySelector('option[value="it"]'),
+    );
+    expect(languages.map((select) => select.value)).toEqual(['en', 'it']);
   });
 
   it('shows only the code screen while the second factor is pending', async () => {

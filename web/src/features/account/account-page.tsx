@@ -83,12 +83,16 @@ function IdentityCard({ me }: { me: MeResponse }) {
 
 function LanguageCard({ me }: { me: MeResponse }) {
   const { t } = useTranslation();
-  const { changeLocale } = useSession();
+  const { changeLocale, locale } = useSession();
   const [chosen, setChosen] = useState<Locale | null>(null);
   // The account's language (e-mails use it); choosing one here also switches this interface.
   return (
     <Card title={t('account.languageTitle')} description={t('account.languageDescription')}>
       <div className="stack">
+        {/* A language chosen on this device (at sign-in, say) shows here while the account keeps its own. */}
+        {chosen === null && locale !== me.user.locale ? (
+          <p className="small muted">{t('account.languageDevice')}</p>
+        ) : null}
         <Select
           label={t('fields.language')}
           value={chosen ?? me.user.locale}
