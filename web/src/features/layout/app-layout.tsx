@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import type { MeResponse } from '../../../../src/contracts/accounts';
@@ -71,35 +72,69 @@ function isCurrent(item: NavItem, pathname: string): boolean {
   return under(item.to) || (item.also ?? []).some(under);
 }
 
+/**
+ * On a narrow screen the tab bar scrolls sideways: after each navigation, brings the current tab into view
+ * (centred) when it is not already entirely visible, without scrolling the page itself.
+ */
+function useCurrentTabInView(currentTo: string | undefined) {
+  const listRef = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list || currentTo === undefined || list.scrollWidth <= list.clientWidth) return;
+    const link = list.querySelector<HTMLElement>(`a[href="${CSS.escape(currentTo)}"]`);
+    if (!link) return;
+    const bar = list.getBoundingClientRect();
+    const tab = link.getBoundingClientRect();
+    // The faded edges (scroll-padding-inline in layout.css) do not count as visible.
+    const inset = Number.parseFloat(getComputedStyle(list).scrollPaddingInlineStart) || 0;
+    if (tab.left >= bar.left + inset && tab.right <= bar.right - inset) return;
+    list.scrollTo({
+      left: list.scrollLeft + tab.left - bar.left - (bar.width - tab.width) / 2,
+      behavior: 'instant',
+    });
+  }, [currentTo]);
+  return listRef;
+}
+
 /** The signed-in shell: header with the person's name, language and sign-out; navigation by account kind. */
 export function AppLayout() {
   const { t } = useTranslation();
   const { me, locale, changeLocale, signOut } = useSession();
   const location = useLocation();
   const badges = useMessagingBadges(me);
+  const items = me ? navItemsFor(me, t, badges) : [];
+  const navListRef = useCurrentTabInView(items.find((item) => isCurrent(item, location.pathname))?.to);
   if (!me) return null;
-  const items = navItemsFor(me, t, badges);
   const home = me.user.kind === 'admin' ? '/admin' : '/home';
   return (
     <div className="shell">
       <SkipLink />
       <header className="site-header">
-        <div className="container site-header__inner">
+        <div className="container site-header__inner site-header__inner--app">
           <Logo to={home} />
           <div className="site-header__tools">
-            <ConnectionStatus />
-            <span className="site-header__user">
-              <span className="visually-hidden">{t('layout.signedInAs')} </span>
-              {me.user.firstName} {me.user.lastName}
-            </span>
-            <LanguageSwitcher value={locale} onChange={changeLocale} />
-            <Button variant="ghost" small onClick={() => void signOut()}>
-              {t('layout.signOut')}
-            </Button>
+            <div className="site-header__group site-header__who">
+              <ConnectionStatus />
+              <span className="site-header__user">
+                <span className="visually-hidden">{t('layout.signedInAs')} </span>
+                {me.user.firstName} {me.user.lastName}
+              </span>
+            </div>
+            <div className="site-header__group">
+              <LanguageSwitcher value={locale} onChange={changeLocale} />
+              <Button variant="ghost" small onClick={() => void signOut()}>
+                {t('layout.signOut')}
+              </Button>
+            </div>
           </div>
         </div>
         <nav className="site-nav" aria-label={t('nav.label')}>
-          <ul className="container site-nav__list">
+          <ul
+            ref={navListRef}
+            className="container site-nav__list"
+            // A tab reached with the keyboard comes entirely into view, clear of the faded edges.
+            onFocus={(event) => event.target.scrollIntoView({ block: 'nearest', inline: 'nearest' })}
+          >
             {items.map((item) => (
               <li key={item.to}>
                 <Link
