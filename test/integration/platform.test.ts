@@ -177,6 +177,7 @@ describe.each(storesUnderTest())('HTTP hardening, audit chain and encryption on 
       '0012-campaign-attachments',
       '0013-campaign-pending',
       '0014-campaign-references',
+      '0015-inbox-waiting-patient',
     ]);
   });
 
