@@ -8,6 +8,7 @@ import { Spinner } from '../../components/spinner';
 import { countryTimeZone, formatInstant } from '../../lib/time';
 import { useResource } from '../../lib/use-resource';
 import { bookingPath } from '../booking/paths';
+import { newMessagePath } from '../messaging/paths';
 
 type Group = { key: string; first: MyPractitioner; visits: MyPractitioner[] };
 
@@ -84,15 +85,7 @@ export function MyPractitioners({ me }: { me: MeResponse }) {
                       <span className="visually-hidden"> {t('booking.withName', { name })}</span>
                     </ButtonLink>
                     {/* The new-message page checks whether this practitioner's messaging is open. */}
-                    <ButtonLink
-                      to={`/messages/new?${new URLSearchParams({
-                        for: first.patientProfileId,
-                        practitionerId: first.practitionerId,
-                        practiceId: first.practiceId,
-                      })}`}
-                      variant="secondary"
-                      small
-                    >
+                    <ButtonLink to={newMessagePath(first)} variant="secondary" small>
                       {t('myPractitioners.write')}
                       <span className="visually-hidden"> {t('myPractitioners.writeTo', { name })}</span>
                     </ButtonLink>

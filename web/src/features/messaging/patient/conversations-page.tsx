@@ -11,6 +11,7 @@ import { type ConversationSummary, messagingApi } from '../api';
 import { categoryShort, formatFull, formatWhen, patientStatus, STATUS_TONE } from '../format';
 import { LastMessage } from '../last-message';
 import { useLive } from '../live';
+import { newMessagePath } from '../paths';
 import '../messaging.css';
 
 /** The patient's conversations and their relatives', most recent first. */
@@ -134,18 +135,8 @@ function WriteTo() {
               <div className="cluster">
                 {rows.map((row) => {
                   const self = you.has(row.patientProfileId);
-                  const params = new URLSearchParams({
-                    for: row.patientProfileId,
-                    practitionerId: row.practitionerId,
-                    practiceId: row.practiceId,
-                  });
                   return (
-                    <ButtonLink
-                      key={row.patientProfileId}
-                      to={`/messages/new?${params}`}
-                      variant="secondary"
-                      small
-                    >
+                    <ButtonLink key={row.patientProfileId} to={newMessagePath(row)} variant="secondary" small>
                       {self
                         ? t('messaging.list.writeSelf')
                         : t('messaging.list.writeFor', { name: row.patientName.split(' ')[0] })}

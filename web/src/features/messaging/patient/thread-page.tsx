@@ -15,6 +15,7 @@ import { TermsGate } from '../../terms/terms-gate';
 import type { ConversationSummary } from '../api';
 import { Composer } from '../compose/composer';
 import { categoryShort, consultationPath, patientStatus, STATUS_TONE } from '../format';
+import { newMessagePath } from '../paths';
 import { MessageList } from '../thread/message-list';
 import { RenewalCard } from '../thread/renewal-card';
 import { ThreadHeading } from '../thread/thread-heading';
@@ -131,11 +132,7 @@ function PatientReply({
   onSent: Parameters<typeof Composer>[0]['onSent'];
 }) {
   const { t } = useTranslation();
-  const newMessage = `/messages/new?${new URLSearchParams({
-    for: conversation.patientProfileId,
-    practitionerId: conversation.practitionerId,
-    practiceId: conversation.practiceId,
-  })}`;
+  const newMessage = newMessagePath(conversation);
   const consultation = (
     <p className="msg-consultation">
       <Link to={consultationPath(conversation, conversation.patientProfileId)}>
