@@ -58,8 +58,10 @@ export function installAuth(
     if (!token || !(request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))) return;
     const auth = await options.authenticate(token);
     if (!auth) options.cookie.clear(reply);
-    const screenLocale = localeOfHeader(request.headers['accept-language']);
-    request.auth = auth && screenLocale ? { ...auth, screenLocale } : auth;
+    // Set only where the screen's language differs from the account's, which is the usual case's fallback.
+    const screenLocale = auth && localeOfHeader(request.headers['accept-language']);
+    request.auth =
+      auth && screenLocale && screenLocale !== auth.user.locale ? { ...auth, screenLocale } : auth;
   });
 }
 
