@@ -65,6 +65,10 @@ export const MeResponseSchema = z.object({
 });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
 
+/** Whether the request's session is signed in: asked by the app when it opens, so never an error. */
+export const SessionResponseSchema = z.object({ me: MeResponseSchema.nullable() });
+export type SessionResponse = z.infer<typeof SessionResponseSchema>;
+
 export const SignupBodySchema = z.object({
   email: EmailSchema,
   password: PasswordSchema,

@@ -369,6 +369,7 @@ export const MATRIX: Row[] = [
   row('POST /api/v1/auth/totp/verify', 'anon:401 *:400 owner:403 other:403 parent:403 teen:403', () =>
     post('/api/v1/auth/totp/verify', { code: '000000' }),
   ),
+  row('GET /api/v1/session', PUBLIC, () => get('/api/v1/session')),
   row('GET /api/v1/me', SIGNED_IN, () => get('/api/v1/me')),
   row('PATCH /api/v1/me', SIGNED_IN, () => patch('/api/v1/me', { locale: 'fr' })),
   row('POST /api/v1/me/password', SIGNED_IN, () =>

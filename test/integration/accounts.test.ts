@@ -74,6 +74,21 @@ describe.each(storesUnderTest())('patient accounts on %s', (kind) => {
     expect((await client.get('/api/v1/me')).statusCode).toBe(401);
   });
 
+  it('tells the app whether the device is signed in without an error either way', async () => {
+    const signedOut = await t.client().get('/api/v1/session');
+    expect(signedOut.statusCode).toBe(200);
+    expect(signedOut.json()).toEqual({ me: null });
+
+    const client = await signUpPatient(t, 'session@example.org');
+    const signedIn = await client.get('/api/v1/session');
+    expect(signedIn.statusCode).toBe(200);
+    expect(signedIn.json().me).toEqual((await client.get('/api/v1/me')).json());
+    expect(signedIn.json().me.user.email).toBe('session@example.org');
+
+    expect((await client.post('/api/v1/auth/logout')).statusCode).toBe(204);
+    expect((await client.get('/api/v1/session')).json()).toEqual({ me: null });
+  });
+
   it('answers a sign-up for an existing address like any other, mails the owner and creates nothing', async () => {
     await signUpPatient(t, 'dup@example.org');
     const before = await countUsers();

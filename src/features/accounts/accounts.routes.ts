@@ -8,6 +8,7 @@ import {
   type MeResponse,
   MeResponseSchema,
   PasswordResetConfirmBodySchema,
+  SessionResponseSchema,
   SignupBodySchema,
   TokenBodySchema,
   TotpCodeBodySchema,
@@ -211,6 +212,20 @@ export async function registerAccountsRoutes(root: FastifyInstance, deps: Accoun
       const context = await sessions.verifyTotp(authOf(request), request.body.code, actorOf(request));
       return me(context);
     },
+  );
+
+  app.get(
+    '/api/v1/session',
+    {
+      schema: {
+        summary: 'Whether this device is signed in, and as whom',
+        description:
+          'The signed-in user as `GET /api/v1/me` gives it, or `null` when signed out: an app opening asks this rather than meeting a 401.',
+        tags: ['account'],
+        response: { 200: SessionResponseSchema, ...errors },
+      },
+    },
+    async (request) => ({ me: request.auth ? await me(request.auth) : null }),
   );
 
   app.get(

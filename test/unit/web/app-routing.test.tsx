@@ -68,7 +68,7 @@ afterEach(() => {
 describe('route guard', () => {
   it('sends a signed-out visitor to sign in, then back to the page they wanted', async () => {
     stubApi([
-      { path: '/api/v1/me', status: 401, body: apiError('MISSIVE_UNAUTHENTICATED') },
+      { path: '/api/v1/session', status: 200, body: { me: null } },
       {
         method: 'POST',
         path: '/api/v1/auth/login',
@@ -90,7 +90,7 @@ describe('route guard', () => {
 
   it("says on the account page when this device shows another language than the account's", async () => {
     const italianAccount = me({ mfa: 'not_required', user: { ...me().user, kind: 'patient', locale: 'it' } });
-    stubApi([{ path: '/api/v1/me', status: 200, body: italianAccount }]);
+    stubApi([{ path: '/api/v1/session', status: 200, body: { me: italianAccount } }]);
     const page = await renderApp('/account');
     expect(page.textContent).toContain("This device shows Missive in another language than your account's.");
     // The screen's language switch says English; the account's language, Italian.
@@ -101,14 +101,14 @@ describe('route guard', () => {
   });
 
   it('shows only the code screen while the second factor is pending', async () => {
-    stubApi([{ path: '/api/v1/me', status: 200, body: me({ mfa: 'required' }) }]);
+    stubApi([{ path: '/api/v1/session', status: 200, body: { me: me({ mfa: 'required' }) } }]);
     await renderApp('/home');
     expect(currentPath).toBe('/security/verify');
   });
 
   it('shows only the enrolment screen to staff without two-step verification', async () => {
     stubApi([
-      { path: '/api/v1/me', status: 200, body: me({ mfa: 'enrolment_required' }) },
+      { path: '/api/v1/session', status: 200, body: { me: me({ mfa: 'enrolment_required' }) } },
       {
         method: 'POST',
         path: '/api/v1/auth/totp/setup',
@@ -131,9 +131,9 @@ describe('route guard', () => {
   it('keeps administrators out of other pages and everyone else out of administration', async () => {
     stubApi([
       {
-        path: '/api/v1/me',
+        path: '/api/v1/session',
         status: 200,
-        body: me({ mfa: 'not_required', user: { ...me().user, kind: 'patient' } }),
+        body: { me: me({ mfa: 'not_required', user: { ...me().user, kind: 'patient' } }) },
       },
     ]);
     await renderApp('/admin');
@@ -144,7 +144,7 @@ describe('route guard', () => {
 describe('sign-in', () => {
   it('offers to resend the confirmation e-mail when the address is not confirmed, keeping what was typed', async () => {
     const { calls } = stubApi([
-      { path: '/api/v1/me', status: 401, body: apiError('MISSIVE_UNAUTHENTICATED') },
+      { path: '/api/v1/session', status: 200, body: { me: null } },
       {
         method: 'POST',
         path: '/api/v1/auth/login',
@@ -175,7 +175,7 @@ describe('sign-in', () => {
 
   it('shows the translated server error and re-enables the form', async () => {
     stubApi([
-      { path: '/api/v1/me', status: 401, body: apiError('MISSIVE_UNAUTHENTICATED') },
+      { path: '/api/v1/session', status: 200, body: { me: null } },
       {
         method: 'POST',
         path: '/api/v1/auth/login',
@@ -198,7 +198,7 @@ describe('links from e-mails', () => {
   it('reads the token from the fragment, clears it from the address bar and confirms the address once', async () => {
     window.history.replaceState(null, '', '/verify-email#token=abcdefghijklmnopqrstuvwxyz');
     const { calls } = stubApi([
-      { path: '/api/v1/me', status: 401, body: apiError('MISSIVE_UNAUTHENTICATED') },
+      { path: '/api/v1/session', status: 200, body: { me: null } },
       { method: 'POST', path: '/api/v1/auth/verify-email', status: 204 },
     ]);
     const page = await renderApp('/verify-email');

@@ -178,7 +178,7 @@ describe('booking', () => {
 
   it('books a free time for a relative chosen in the confirmation dialog', async () => {
     const calls = stubRoutes({
-      'GET /api/v1/me': { status: 200, body: patient() },
+      'GET /api/v1/session': { status: 200, body: { me: patient() } },
       'GET /api/v1/directory/practitioners': { status: 200, body: { practitioners: [entry] } },
       'GET /api/v1/relatives': { status: 200, body: { profiles } },
       [slotsPath]: { status: 200, body: { timeZone: 'Europe/Paris', slots: [slot, other] } },
@@ -206,7 +206,7 @@ describe('booking', () => {
 
   it('says when someone took the time meanwhile, and shows the times still free', async () => {
     const calls = stubRoutes({
-      'GET /api/v1/me': { status: 200, body: patient() },
+      'GET /api/v1/session': { status: 200, body: { me: patient() } },
       'GET /api/v1/directory/practitioners': { status: 200, body: { practitioners: [entry] } },
       'GET /api/v1/relatives': { status: 200, body: { profiles } },
       [slotsPath]: [
@@ -237,7 +237,7 @@ describe('my appointments', () => {
       cancellable: false,
     });
     const calls = stubRoutes({
-      'GET /api/v1/me': { status: 200, body: patient() },
+      'GET /api/v1/session': { status: 200, body: { me: patient() } },
       'GET /api/v1/relatives': { status: 200, body: { profiles } },
       'GET /api/v1/appointments': { status: 200, body: { appointments: [open, late] } },
       [`POST /api/v1/appointments/${open.id}/cancel`]: {
@@ -306,7 +306,7 @@ describe('practice navigation and agenda', () => {
   };
 
   it('shows Agenda and Patients only with the matching rights', async () => {
-    stubRoutes({ 'GET /api/v1/me': { status: 200, body: staff(['agenda']) } });
+    stubRoutes({ 'GET /api/v1/session': { status: 200, body: { me: staff(['agenda']) } } });
     const page = await renderApp('/account');
     const links = [...page.querySelectorAll('.site-nav__link')].map((link) => link.textContent);
     expect(links).toEqual(['Home', 'Agenda', 'Team', 'Account']);
@@ -320,7 +320,7 @@ describe('practice navigation and agenda', () => {
     };
     const today = todayIn('Europe/Paris');
     const calls = stubRoutes({
-      'GET /api/v1/me': { status: 200, body: staff(['agenda']) },
+      'GET /api/v1/session': { status: 200, body: { me: staff(['agenda']) } },
       [`GET /api/v1/practices/${PRACTICE}/members`]: { status: 200, body: members },
       [`GET /api/v1/practices/${PRACTICE}/agenda?from=${today}&days=1`]: {
         status: 200,

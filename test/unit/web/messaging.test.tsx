@@ -535,7 +535,7 @@ describe('Composer (patient)', () => {
 });
 
 describe('patient screens', () => {
-  const me = { status: 200, body: patient() };
+  const session = { status: 200, body: { me: patient() } };
   const practitioners = [
     {
       practitionerId: DOCTOR,
@@ -554,7 +554,7 @@ describe('patient screens', () => {
 
   it('offers to write to a practitioner from the home page, through the new-message page', async () => {
     stubRoutes({
-      'GET /api/v1/me': me,
+      'GET /api/v1/session': session,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
     });
@@ -571,7 +571,7 @@ describe('patient screens', () => {
 
   it('shows Messages with the unread count in the navigation', async () => {
     stubRoutes({
-      'GET /api/v1/me': me,
+      'GET /api/v1/session': session,
       'GET /api/v1/unread': { status: 200, body: { total: 3 } },
       'GET /api/v1/conversations': {
         status: 200,
@@ -601,7 +601,7 @@ describe('patient screens', () => {
 
   it('asks for the messaging terms before the first message, and shows the form once they are accepted', async () => {
     const calls = stubRoutes({
-      'GET /api/v1/me': me,
+      'GET /api/v1/session': session,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
       'GET /api/v1/relatives': {
@@ -651,7 +651,7 @@ describe('patient screens', () => {
 
   it('explains a refusal and links to booking instead', async () => {
     stubRoutes({
-      'GET /api/v1/me': me,
+      'GET /api/v1/session': session,
       'GET /api/v1/me/terms': termsAccepted,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
@@ -679,7 +679,7 @@ describe('patient screens', () => {
 
   it('shows the response time before sending, requires the renewal details, and says prescriptions are not sent here', async () => {
     const calls = stubRoutes({
-      'GET /api/v1/me': me,
+      'GET /api/v1/session': session,
       'GET /api/v1/me/terms': termsAccepted,
       'GET /api/v1/unread': { status: 200, body: { total: 0 } },
       'GET /api/v1/my-practitioners': { status: 200, body: { practitioners } },
@@ -789,7 +789,7 @@ describe('practice screens', () => {
     lastMessage: { side: 'practice', preview: 'We are looking into it.' },
   });
   const base = (me: MeResponse): Record<string, Handler> => ({
-    'GET /api/v1/me': { status: 200, body: me },
+    'GET /api/v1/session': { status: 200, body: { me } },
     'GET /api/v1/unread': { status: 200, body: { total: 1 } },
     [`GET /api/v1/practices/${PRACTICE}/members`]: { status: 200, body: members },
     [`GET /api/v1/practices/${PRACTICE}/inbox?offset=0&limit=30`]: {

@@ -5,6 +5,7 @@ import type {
   Membership,
   MeResponse,
   PasswordResetConfirmBody,
+  SessionResponse,
   SignupBody,
   TotpSetupResponse,
   UpdateMeBody,
@@ -73,8 +74,9 @@ export const authApi = {
 };
 
 export const meApi = {
-  get: (signal?: AbortSignal) =>
-    api.get<MeResponse>(`${V1}/me`, { quietUnauthenticated: true, ...(signal ? { signal } : {}) }),
+  /** The signed-in user, or null when this device is signed out. */
+  current: async (signal?: AbortSignal) =>
+    (await api.get<SessionResponse>(`${V1}/session`, signal ? { signal } : {})).me,
   update: (body: UpdateMeBody) => api.patch<MeResponse>(`${V1}/me`, body),
   changePassword: (body: ChangePasswordBody) => api.post<void>(`${V1}/me/password`, body),
 };

@@ -11,7 +11,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { MeResponse } from '../../../src/contracts/accounts';
 import type { Locale } from '../../../src/contracts/common';
-import { ApiError, onSessionSignal } from '../api/client';
+import { onSessionSignal } from '../api/client';
 import { authApi, meApi } from '../api/endpoints';
 import { unsubscribeThisBrowser } from '../features/notifications/push';
 import { readSavedLocale, saveLocale } from '../i18n/locale';
@@ -36,15 +36,6 @@ type SessionContextValue = {
 };
 
 const SessionContext = createContext<SessionContextValue | null>(null);
-
-async function fetchMe(signal?: AbortSignal): Promise<MeResponse | null> {
-  try {
-    return await meApi.get(signal);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return null;
-    throw error;
-  }
-}
 
 /** Whether the session may change account settings (a pending second factor blocks everything else). */
 export function isFullySignedIn(me: MeResponse | null): me is MeResponse {
@@ -86,7 +77,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const load = useCallback(
     async (signal?: AbortSignal) => {
       try {
-        const next = await fetchMe(signal);
+        const next = await meApi.current(signal);
         setMe(next);
         setStatus('ready');
         return next;
