@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfirmDialog } from '../../../web/src/components/dialog';
+import { EmailAddress } from '../../../web/src/components/email-address';
 import { EmergencyNotice } from '../../../web/src/components/emergency-notice';
 import { Table } from '../../../web/src/components/table';
 import { setupI18n } from '../../../web/src/i18n/setup';
@@ -102,5 +103,29 @@ describe('Table', () => {
     );
     expect(rendered.container.textContent).toBe('Nobody yet');
     expect(rendered.container.querySelector('table')).toBeNull();
+  });
+});
+
+describe('EmailAddress', () => {
+  it('keeps the plain address as text, with line breaks allowed only before the "@" and before dots', async () => {
+    rendered = await render(<EmailAddress email="jean-marc.petit@cabinet-des-tilleuls.example.fr" />);
+    const address = rendered.container.querySelector('.email-address');
+    expect(address?.textContent).toBe('jean-marc.petit@cabinet-des-tilleuls.example.fr');
+    expect(address?.getAttribute('translate')).toBe('no');
+    // What follows each break opportunity: the "@" starts the domain, a dot starts each further label.
+    const afterBreaks = [...(address?.querySelectorAll('wbr') ?? [])].map((wbr) =>
+      (wbr.nextSibling?.textContent ?? wbr.nextElementSibling?.textContent ?? '').slice(0, 1),
+    );
+    expect(afterBreaks).toEqual(['.', '@', '.', '.']);
+    // The local part and the domain are each kept together while they fit.
+    expect(
+      [...(address?.querySelectorAll('.email-address__part') ?? [])].map((part) => part.textContent),
+    ).toEqual(['jean-marc.petit', '@cabinet-des-tilleuls.example.fr']);
+  });
+
+  it('shows an address without "@" as it is', async () => {
+    rendered = await render(<EmailAddress email="not-an-address" />);
+    expect(rendered.container.textContent).toBe('not-an-address');
+    expect(rendered.container.querySelectorAll('wbr')).toHaveLength(0);
   });
 });

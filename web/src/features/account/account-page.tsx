@@ -7,6 +7,7 @@ import { Alert } from '../../components/alert';
 import { Badge } from '../../components/badge';
 import { Button, ButtonLink } from '../../components/button';
 import { Card } from '../../components/card';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { LANGUAGE_NAMES } from '../../components/language-switcher';
 import { PageHeader } from '../../components/page-header';
@@ -54,7 +55,9 @@ function IdentityCard({ me }: { me: MeResponse }) {
     <Card title={t('account.identityTitle')}>
       <dl className="details">
         <dt>{t('fields.email')}</dt>
-        <dd>{me.user.email}</dd>
+        <dd>
+          <EmailAddress email={me.user.email} />
+        </dd>
         <dt>{t('account.kind')}</dt>
         <dd>{t(`kinds.${me.user.kind}`)}</dd>
         {me.user.birthDate ? (

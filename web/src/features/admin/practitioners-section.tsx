@@ -8,6 +8,7 @@ import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { ConfirmDialog } from '../../components/dialog';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { type Column, Table } from '../../components/table';
 import { formatDateTime } from '../../lib/format';
@@ -56,7 +57,7 @@ export function PractitionersSection({
       render: (row) => (
         <span className="stack-tight">
           <span>{fullName(row)}</span>
-          <span className="small muted cell-email">{row.email}</span>
+          <EmailAddress className="small muted cell-email" email={row.email} />
         </span>
       ),
     },

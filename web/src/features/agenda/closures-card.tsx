@@ -5,7 +5,6 @@ import { agendaApi } from '../../api/endpoints';
 import { Button } from '../../components/button';
 import { Card } from '../../components/card';
 import { FormError } from '../../components/form-error';
-import { type Column, Table } from '../../components/table';
 import { TextField } from '../../components/text-field';
 import { issuesByField } from '../../i18n/errors';
 import { formatDay, isIsoDate } from '../../lib/time';
@@ -82,54 +81,48 @@ export function ClosuresCard({
     }
   }
 
-  const columns: Column<Closure>[] = [
-    {
-      key: 'label',
-      header: t('openingHours.closureLabel'),
-      label: t('openingHours.closureLabel'),
-      rowHeader: true,
-      render: (row) => row.label,
-    },
-    {
-      key: 'dates',
-      header: t('openingHours.closureDates'),
-      label: t('openingHours.closureDates'),
-      render: (row) =>
-        row.startsOn === row.endsOn
-          ? formatDay(row.startsOn, i18n.language, 'full')
-          : t('openingHours.closureRange', {
-              from: formatDay(row.startsOn, i18n.language, 'full'),
-              to: formatDay(row.endsOn, i18n.language, 'full'),
-            }),
-    },
-    {
-      key: 'actions',
-      header: <span className="visually-hidden">{t('common.actions')}</span>,
-      label: t('common.actions'),
-      render: (row) => (
-        <Button variant="danger-outline" small busy={removing === row.id} onClick={() => void remove(row)}>
-          {t('openingHours.removeClosure')}
-          <span className="visually-hidden"> {row.label}</span>
-        </Button>
-      ),
-    },
-  ];
+  const datesOf = (row: Closure) =>
+    row.startsOn === row.endsOn
+      ? formatDay(row.startsOn, i18n.language, 'full')
+      : t('openingHours.closureRange', {
+          from: formatDay(row.startsOn, i18n.language, 'full'),
+          to: formatDay(row.endsOn, i18n.language, 'full'),
+        });
 
   return (
     <Card title={t('openingHours.closuresTitle')} description={t('openingHours.closuresDescription')}>
       <div className="stack">
         <FormError error={removeError} />
-        <Table
-          caption={t('openingHours.closuresTitle')}
-          columns={columns}
-          rows={[...closures].sort((a, b) => a.startsOn.localeCompare(b.startsOn))}
-          rowKey={(row) => row.id}
-          empty={t('openingHours.noClosures')}
-        />
+        {closures.length === 0 ? (
+          <p className="table__empty">{t('openingHours.noClosures')}</p>
+        ) : (
+          // A list rather than a table: the card sits in a narrow column beside the week on wide screens.
+          <ul className="closure-list" aria-label={t('openingHours.closuresTitle')}>
+            {[...closures]
+              .sort((a, b) => a.startsOn.localeCompare(b.startsOn))
+              .map((row) => (
+                <li key={row.id} className="closure-list__item">
+                  <div className="closure-list__text">
+                    <p className="closure-list__label">{row.label}</p>
+                    <p className="closure-list__dates">{datesOf(row)}</p>
+                  </div>
+                  <Button
+                    variant="danger-outline"
+                    small
+                    busy={removing === row.id}
+                    onClick={() => void remove(row)}
+                  >
+                    {t('openingHours.removeClosure')}
+                    <span className="visually-hidden"> {row.label}</span>
+                  </Button>
+                </li>
+              ))}
+          </ul>
+        )}
         <form ref={formRef} className="form subform" onSubmit={submit} noValidate>
           <h3 className="h4">{t('openingHours.addClosure')}</h3>
           <FormError error={add.error} />
-          <div className="form__row">
+          <div className="form__row closure-dates">
             <TextField
               label={t('openingHours.closureFrom')}
               type="date"

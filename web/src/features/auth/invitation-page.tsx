@@ -6,6 +6,7 @@ import type { InvitationPreview } from '../../../../src/contracts/practices';
 import { invitationsApi } from '../../api/endpoints';
 import { Alert } from '../../components/alert';
 import { Button, ButtonLink } from '../../components/button';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { PasswordField } from '../../components/password-field';
 import { PageLoading } from '../../components/spinner';
@@ -206,7 +207,9 @@ function InvitationView({
         <dt>{t('fields.role')}</dt>
         <dd>{t(`roles.${preview.role}`)}</dd>
         <dt>{t('fields.email')}</dt>
-        <dd>{preview.email}</dd>
+        <dd>
+          <EmailAddress email={preview.email} />
+        </dd>
       </dl>
       {body}
     </AuthCard>

@@ -4,6 +4,7 @@ import type { MeResponse } from '../../../../src/contracts/accounts';
 import { Badge } from '../../components/badge';
 import { ButtonLink } from '../../components/button';
 import { Card } from '../../components/card';
+import { EmailAddress } from '../../components/email-address';
 import { EmergencyNotice } from '../../components/emergency-notice';
 import { PageHeader } from '../../components/page-header';
 import { formatCalendarDate } from '../../lib/format';
@@ -35,7 +36,9 @@ function AccountDetails({ me }: { me: MeResponse }) {
           {me.user.firstName} {me.user.lastName}
         </dd>
         <dt>{t('fields.email')}</dt>
-        <dd>{me.user.email}</dd>
+        <dd>
+          <EmailAddress email={me.user.email} />
+        </dd>
         {me.user.birthDate ? (
           <>
             <dt>{t('fields.birthDate')}</dt>

@@ -5,6 +5,7 @@ import type { Country, Locale } from '../../../../src/contracts/common';
 import { type ProfileClaimPreview, patientLinksApi } from '../../api/endpoints';
 import { Alert } from '../../components/alert';
 import { Button, ButtonLink } from '../../components/button';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { ShieldIcon } from '../../components/icons';
 import { LANGUAGE_NAMES } from '../../components/language-switcher';
@@ -165,7 +166,9 @@ function ClaimForm({
             {preview.firstName} {preview.lastName}
           </dd>
           <dt>{t('fields.email')}</dt>
-          <dd>{preview.email}</dd>
+          <dd>
+            <EmailAddress email={preview.email} />
+          </dd>
         </dl>
         <form id="own-account-form" className="form" onSubmit={submit} noValidate>
           <FormError error={serverPasswordError ? null : error} />

@@ -8,6 +8,7 @@ import { type ImportResult, practicePatientsApi } from '../../api/endpoints';
 import { Alert } from '../../components/alert';
 import { Button, ButtonLink } from '../../components/button';
 import { Card } from '../../components/card';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { LoadError } from '../../components/load-error';
 import { PageHeader } from '../../components/page-header';
@@ -401,7 +402,7 @@ function PreviewCard({
       key: 'email',
       header: t('fields.email'),
       label: t('fields.email'),
-      render: (row) => row.email ?? <span className="muted">—</span>,
+      render: (row) => (row.email ? <EmailAddress email={row.email} /> : <span className="muted">—</span>),
       className: 'cell-email',
     },
     {

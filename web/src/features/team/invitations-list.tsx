@@ -5,6 +5,7 @@ import { practicesApi } from '../../api/endpoints';
 import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { ConfirmDialog } from '../../components/dialog';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { type Column, Table } from '../../components/table';
 import { formatDateTime } from '../../lib/format';
@@ -39,7 +40,7 @@ export function InvitationsList({ practiceId, invitations, canManage, onRevoked 
       header: t('fields.email'),
       label: t('fields.email'),
       rowHeader: true,
-      render: (row) => row.email,
+      render: (row) => <EmailAddress email={row.email} />,
     },
     {
       key: 'role',

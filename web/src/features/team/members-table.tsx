@@ -7,6 +7,7 @@ import { Badge } from '../../components/badge';
 import { Button } from '../../components/button';
 import { Checkbox, Toggle } from '../../components/checkbox';
 import { ConfirmDialog } from '../../components/dialog';
+import { EmailAddress } from '../../components/email-address';
 import { FormError } from '../../components/form-error';
 import { type Column, Table } from '../../components/table';
 import { formatDateTime } from '../../lib/format';
@@ -78,7 +79,7 @@ export function MembersTable({
             {fullName(member)}
             {member.userId === currentUserId ? <Badge tone="primary">{t('team.you')}</Badge> : null}
           </span>
-          <span className="small muted cell-email">{member.email}</span>
+          <EmailAddress className="small muted cell-email" email={member.email} />
         </span>
       ),
     },
