@@ -35,7 +35,7 @@ describe('translations', () => {
   });
 
   // i18next here is plain (no ICU message format): an apostrophe is an ordinary character, never an escape.
-  it.each(['fr', 'it'] as const)('write the apostrophe as ’, never as a straight quote, in %s', (locale) => {
+  it.each(['fr', 'it', 'en'] as const)('write the apostrophe as ’, never as a straight quote, in %s', (locale) => {
     for (const [key, value] of catalogues[locale]) expect(value, `${locale} ${key}`).not.toContain("'");
   });
 
