@@ -92,7 +92,7 @@ describe('route guard', () => {
     const italianAccount = me({ mfa: 'not_required', user: { ...me().user, kind: 'patient', locale: 'it' } });
     stubApi([{ path: '/api/v1/session', status: 200, body: { me: italianAccount } }]);
     const page = await renderApp('/account');
-    expect(page.textContent).toContain("This device shows Missive in another language than your account’s.");
+    expect(page.textContent).toContain('This device shows Missive in another language than your account’s.');
     // The screen's language switch says English; the account's language, Italian.
     const languages = [...page.querySelectorAll('select')].filter((select) =>
       select.querySelector('option[value="it"]'),

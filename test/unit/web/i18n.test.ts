@@ -35,9 +35,12 @@ describe('translations', () => {
   });
 
   // i18next here is plain (no ICU message format): an apostrophe is an ordinary character, never an escape.
-  it.each(['fr', 'it', 'en'] as const)('write the apostrophe as ’, never as a straight quote, in %s', (locale) => {
-    for (const [key, value] of catalogues[locale]) expect(value, `${locale} ${key}`).not.toContain("'");
-  });
+  it.each(['fr', 'it', 'en'] as const)(
+    'write the apostrophe as ’, never as a straight quote, in %s',
+    (locale) => {
+      for (const [key, value] of catalogues[locale]) expect(value, `${locale} ${key}`).not.toContain("'");
+    },
+  );
 
   it('use the same interpolation variables in every language', () => {
     const variables = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]).sort();
