@@ -40,23 +40,23 @@ const TEXTS: Record<Locale, Texts> = {
   fr: {
     verify_email: ({ link }) => ({
       subject: 'Confirmez votre adresse e-mail',
-      text: `Bonjour,\n\nPour activer votre compte Missive, confirmez votre adresse e-mail en ouvrant ce lien (valable 48 heures) :\n${link}\n\nSi vous n'avez pas créé de compte, ignorez ce message.`,
+      text: `Bonjour,\n\nPour activer votre compte Missive, confirmez votre adresse e-mail en ouvrant ce lien (valable 48 heures) :\n${link}\n\nSi vous n’avez pas créé de compte, ignorez ce message.`,
     }),
     account_exists: ({ link }) => ({
       subject: 'Tentative de création de compte',
-      text: `Bonjour,\n\nQuelqu'un a essayé de créer un compte Missive avec votre adresse e-mail, qui en possède déjà un.\nSi c'était vous, connectez-vous ou réinitialisez votre mot de passe :\n${link}\n\nSinon, vous pouvez ignorer ce message.`,
+      text: `Bonjour,\n\nQuelqu’un a essayé de créer un compte Missive avec votre adresse e-mail, qui en possède déjà un.\nSi c’était vous, connectez-vous ou réinitialisez votre mot de passe :\n${link}\n\nSinon, vous pouvez ignorer ce message.`,
     }),
     reset_password: ({ link }) => ({
       subject: 'Réinitialisation de votre mot de passe',
-      text: `Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 1 heure) :\n${link}\n\nSi vous n'avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.`,
+      text: `Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 1 heure) :\n${link}\n\nSi vous n’avez rien demandé, ignorez ce message : votre mot de passe reste inchangé.`,
     }),
     activate_account: ({ link, name }) => ({
       subject: 'Votre compte praticien Missive',
-      text: `Bonjour ${name},\n\nUn administrateur a créé votre compte Missive. Choisissez votre mot de passe en ouvrant ce lien (valable 7 jours) :\n${link}\n\nVous configurerez ensuite la validation en deux étapes avec une application d'authentification.`,
+      text: `Bonjour ${name},\n\nUn administrateur a créé votre compte Missive. Choisissez votre mot de passe en ouvrant ce lien (valable 7 jours) :\n${link}\n\nVous configurerez ensuite la validation en deux étapes avec une application d’authentification.`,
     }),
     account_locked: ({ minutes, link }) => ({
       subject: 'Connexion temporairement bloquée',
-      text: `Bonjour,\n\nPlusieurs tentatives de connexion ont échoué sur votre compte Missive. Par sécurité, la connexion est bloquée pendant ${minutes} minutes.\nSi ce n'était pas vous, nous vous conseillons de changer votre mot de passe :\n${link}`,
+      text: `Bonjour,\n\nPlusieurs tentatives de connexion ont échoué sur votre compte Missive. Par sécurité, la connexion est bloquée pendant ${minutes} minutes.\nSi ce n’était pas vous, nous vous conseillons de changer votre mot de passe :\n${link}`,
     }),
     practice_invitation: ({ link, practiceName, role }) => ({
       subject: `Invitation à rejoindre ${practiceName}`,
@@ -98,11 +98,11 @@ const TEXTS: Record<Locale, Texts> = {
     }),
     activate_account: ({ link, name }) => ({
       subject: 'Il tuo account medico Missive',
-      text: `Buongiorno ${name},\n\nUn amministratore ha creato il tuo account Missive. Scegli la tua password aprendo questo link (valido 7 giorni):\n${link}\n\nPoi configurerai la verifica in due passaggi con un'app di autenticazione.`,
+      text: `Buongiorno ${name},\n\nUn amministratore ha creato il tuo account Missive. Scegli la tua password aprendo questo link (valido 7 giorni):\n${link}\n\nPoi configurerai la verifica in due passaggi con un’app di autenticazione.`,
     }),
     account_locked: ({ minutes, link }) => ({
       subject: 'Accesso temporaneamente bloccato',
-      text: `Buongiorno,\n\nSono falliti diversi tentativi di accesso al tuo account Missive. Per sicurezza l'accesso è bloccato per ${minutes} minuti.\nSe non eri tu, ti consigliamo di cambiare la password:\n${link}`,
+      text: `Buongiorno,\n\nSono falliti diversi tentativi di accesso al tuo account Missive. Per sicurezza l’accesso è bloccato per ${minutes} minuti.\nSe non eri tu, ti consigliamo di cambiare la password:\n${link}`,
     }),
     practice_invitation: ({ link, practiceName, role }) => ({
       subject: `Invito a unirti a ${practiceName}`,
