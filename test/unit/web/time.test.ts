@@ -4,6 +4,7 @@ import {
   addDays,
   ageOn,
   daysBetween,
+  formatDayRange,
   formatTime,
   isIsoDate,
   isoDateIn,
@@ -60,5 +61,17 @@ describe('calendar arithmetic in the practice time zone', () => {
     expect(ageOn('2010-10-19', '2026-10-18')).toEqual({ years: 15, months: 191 });
     expect(ageOn('2010-10-19', '2026-10-19').years).toBe(16);
     expect(ageOn('2026-01-31', '2026-03-30')).toEqual({ years: 0, months: 1 });
+  });
+});
+
+describe('formatDayRange', () => {
+  // ICU puts thin spaces around the dash: compare with plain spaces.
+  const range = (from: string, to: string, language: string) =>
+    formatDayRange(from, to, language).replace(/\s/g, ' ');
+  it('writes the days without a leading zero in every language', () => {
+    expect(range('2026-11-26', '2026-12-02', 'it')).toBe('26 novembre – 2 dicembre 2026');
+    expect(range('2026-11-02', '2026-11-08', 'it')).toBe('2–8 novembre 2026');
+    expect(range('2026-12-28', '2027-01-03', 'fr')).toBe('28 décembre 2026 – 3 janvier 2027');
+    expect(range('2026-11-26', '2026-12-02', 'en')).toBe('26 November – 2 December 2026');
   });
 });

@@ -123,7 +123,12 @@ export function formatDayRange(from: string, to: string, language: string): stri
     year: 'numeric',
     timeZone: 'UTC',
   });
-  return format.formatRange(utcDate(from), utcDate(to));
+  // CLDR's Italian interval patterns pad the day ("26 novembre – 02 dicembre"), unlike every single date shown
+  // beside them: the day is written without a leading zero in every language.
+  return format
+    .formatRangeToParts(utcDate(from), utcDate(to))
+    .map((part) => (part.type === 'day' ? String(Number(part.value)) : part.value))
+    .join('');
 }
 
 /** An instant as a date (and time) in the practice's time zone, in the active language. */

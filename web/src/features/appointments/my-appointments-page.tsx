@@ -159,7 +159,8 @@ function AppointmentItem({
         <h3 className="appointment__when">
           {formatInstant(appointment.startsAt, timeZone, i18n.language, false)}
           <span className="appointment__time">
-            {' · '}
+            {/* A no-break space keeps the separator with the time when the line wraps. */}
+            {' ·\u00a0'}
             {formatTime(appointment.startsAt, timeZone, i18n.language)}
           </span>
         </h3>

@@ -410,25 +410,27 @@ function AudienceFields({
           })),
         ]}
       />
-      <div className="campaign-compose__ages">
-        <TextField
-          label={t('campaigns.audience.minAge')}
-          inputMode="numeric"
-          value={form.minAge}
-          optionalText={t('common.optional')}
-          onChange={(event) => set('minAge', event.target.value)}
-          error={error('minAge')}
-        />
-        <TextField
-          label={t('campaigns.audience.maxAge')}
-          inputMode="numeric"
-          value={form.maxAge}
-          optionalText={t('common.optional')}
-          onChange={(event) => set('maxAge', event.target.value)}
-          error={error('maxAge')}
-        />
+      <div className="campaign-compose__age-group">
+        <div className="campaign-compose__ages">
+          <TextField
+            label={t('campaigns.audience.minAge')}
+            inputMode="numeric"
+            value={form.minAge}
+            optionalText={t('common.optional')}
+            onChange={(event) => set('minAge', event.target.value)}
+            error={error('minAge')}
+          />
+          <TextField
+            label={t('campaigns.audience.maxAge')}
+            inputMode="numeric"
+            value={form.maxAge}
+            optionalText={t('common.optional')}
+            onChange={(event) => set('maxAge', event.target.value)}
+            error={error('maxAge')}
+          />
+        </div>
+        <p className="field__hint">{t('campaigns.audience.ageHint')}</p>
       </div>
-      <p className="field__hint">{t('campaigns.audience.ageHint')}</p>
       <Select
         label={t('campaigns.audience.sex')}
         value={form.sex}

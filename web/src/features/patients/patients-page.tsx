@@ -192,9 +192,9 @@ function PatientsList({
           <ul className="compact-list">
             {patient.practitioners.map((practitioner) => (
               <li key={practitioner.id}>
-                {practitioner.name}
-                <span className="small muted">
-                  {' '}
+                {/* The name and "· date" each stay on one line: a narrow column wraps between them. */}
+                <span className="compact-list__nowrap">{practitioner.name}</span>{' '}
+                <span className="small muted compact-list__nowrap">
                   · {formatNumericDate(isoDateIn(practitioner.lastConsultationAt, timeZone), i18n.language)}
                 </span>
               </li>
