@@ -246,6 +246,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       index: false,
       maxAge: '1h',
       immutable: false,
+      // The build writes Brotli and gzip copies of its text files (web/compress-assets.ts); a cache between
+      // the server and the browser must keep each encoding apart.
+      preCompressed: true,
+      setHeaders: (res) => res.setHeader('vary', 'Accept-Encoding'),
     });
   }
   app.setNotFoundHandler((request, reply) => {
@@ -258,7 +262,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       !request.url.startsWith('/api/') &&
       !request.url.startsWith('/fhir/')
     ) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      // Revalidated on every load: the page names the build's assets, which change with each release (the
+      // static files' one-hour cache would keep a page whose assets are gone).
+      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
     }
     return sendNotFound(request, reply);
   });

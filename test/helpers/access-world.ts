@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Kysely } from 'kysely';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
@@ -561,6 +562,10 @@ export async function makeWebRoot(): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'missive-web-'));
   await mkdir(join(root, 'assets'));
   await writeFile(join(root, 'index.html'), '<!doctype html><title>Missive</title><div id="root"></div>');
-  await writeFile(join(root, 'assets', 'app.js'), 'document.title = "Missive";');
+  const script = 'document.title = "Missive";';
+  await writeFile(join(root, 'assets', 'app.js'), script);
+  // As the build leaves them (web/compress-assets.ts): compressed copies beside the file.
+  await writeFile(join(root, 'assets', 'app.js.br'), brotliCompressSync(script));
+  await writeFile(join(root, 'assets', 'app.js.gz'), gzipSync(script));
   return root;
 }

@@ -17,6 +17,7 @@
  */
 import { rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ACTORS, type ActorName, buildWorld, makeWebRoot, type World } from '../helpers/access-world';
@@ -249,6 +250,29 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
       url: `/api/v1/directory/practitioners/${w.doctorId}/slots?practiceId=${w.otherPracticeId}&from=2026-12-01&days=7`,
     });
     expect(slots.json().slots).toEqual([]);
+  });
+
+  it('serves the build’s compressed copies to browsers that accept them, and has the shell revalidated', async () => {
+    const script = 'document.title = "Missive";';
+    const asset = (encoding?: string) =>
+      w.send('anon', {
+        method: 'GET',
+        url: '/assets/app.js',
+        headers: encoding ? { 'accept-encoding': encoding } : {},
+      });
+    const br = await asset('gzip, deflate, br');
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(script);
+    const gz = await asset('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(script);
+    const plain = await asset();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(script);
+
+    const shell = await w.send('anon', { method: 'GET', url: '/inbox', headers: { accept: 'text/html' } });
+    expect(shell.headers['cache-control']).toBe('no-cache');
   });
 
   it('serves the web app shell for client-side routes to everyone, and JSON 404 under /api', async () => {

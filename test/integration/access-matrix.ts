@@ -335,6 +335,9 @@ export const MATRIX: Row[] = [
   // ----- Web app (static files; other paths fall back to index.html, see the test) -----
   row('GET /index.html', PUBLIC, () => get('/index.html')),
   row('GET /assets/app.js', PUBLIC, () => get('/assets/app.js')),
+  // The build's compressed copies (served in place of the file to browsers that accept them) are files too.
+  row('GET /assets/app.js.br', PUBLIC, () => get('/assets/app.js.br')),
+  row('GET /assets/app.js.gz', PUBLIC, () => get('/assets/app.js.gz')),
 
   // ----- Accounts -----
   row('POST /api/v1/auth/signup', PUBLIC, (_w, a) =>
