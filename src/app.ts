@@ -126,6 +126,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))
       reply.header('cache-control', 'no-store');
+    // The build names every file under /assets/ after its content: a file never changes under its name,
+    // so the browser keeps it without asking again (a new release names new files in a new page).
+    else if (request.url.startsWith('/assets/') && reply.statusCode === 200)
+      reply.header('cache-control', 'public, max-age=31536000, immutable');
   });
 
   // The security headers are the same on every response: the middleware is built once (its Fastify plugin

@@ -252,7 +252,7 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
     expect(slots.json().slots).toEqual([]);
   });
 
-  it('serves the build’s compressed copies to browsers that accept them, and has the shell revalidated', async () => {
+  it('serves the build’s compressed copies to browsers that accept them, keeps its assets, and has the shell revalidated', async () => {
     const script = 'document.title = "Missive";';
     const asset = (encoding?: string) =>
       w.send('anon', {
@@ -262,6 +262,8 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
       });
     const br = await asset('gzip, deflate, br');
     expect(br.headers['content-encoding']).toBe('br');
+    // Named after their content by the build: kept by the browser without asking again.
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(br.headers.vary).toMatch(/accept-encoding/i);
     expect(brotliDecompressSync(br.rawPayload).toString()).toBe(script);
     const gz = await asset('gzip');
