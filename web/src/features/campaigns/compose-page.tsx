@@ -412,22 +412,17 @@ function AudienceFields({
       />
       <div className="campaign-compose__age-group">
         <div className="campaign-compose__ages">
-          <TextField
-            label={t('campaigns.audience.minAge')}
-            inputMode="numeric"
-            value={form.minAge}
-            optionalText={t('common.optional')}
-            onChange={(event) => set('minAge', event.target.value)}
-            error={error('minAge')}
-          />
-          <TextField
-            label={t('campaigns.audience.maxAge')}
-            inputMode="numeric"
-            value={form.maxAge}
-            optionalText={t('common.optional')}
-            onChange={(event) => set('maxAge', event.target.value)}
-            error={error('maxAge')}
-          />
+          {(['minAge', 'maxAge'] as const).map((field) => (
+            <TextField
+              key={field}
+              label={t(`campaigns.audience.${field}`)}
+              inputMode="numeric"
+              value={form[field]}
+              optionalText={t('common.optional')}
+              onChange={(event) => set(field, event.target.value)}
+              error={error(field)}
+            />
+          ))}
         </div>
         <p className="field__hint">{t('campaigns.audience.ageHint')}</p>
       </div>
