@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
+import { cpuMsOf } from './cpu';
 import type { Fixture } from './fixture';
+import { request } from './http';
 import { RateMeter } from './result';
 
 /** Descriptors kept aside for the database, logs and Node's own use when sizing socket counts. */
@@ -33,18 +34,6 @@ export function socketCapacity(wanted: number): { count: number; limit: number |
   return { count: Math.max(1, limit - DESCRIPTOR_MARGIN), limit, capped: true };
 }
 
-let ticksPerSecond: number | undefined;
-function clockTicks(): number {
-  if (ticksPerSecond === undefined) {
-    try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      ticksPerSecond = 100;
-    }
-  }
-  return ticksPerSecond;
-}
-
 export interface ProcessSample {
   /** Resident set size (VmRSS), bytes. */
   rssBytes: number;
@@ -56,11 +45,7 @@ export interface ProcessSample {
 export function sampleProcess(pid: number): ProcessSample {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? Number.NaN);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return { rssBytes: rssKb * 1_024, cpuMs: (ticks * 1_000) / clockTicks() };
+  return { rssBytes: rssKb * 1_024, cpuMs: cpuMsOf(`/proc/${pid}/stat`) };
 }
 
 export const MIB = 2 ** 20;
@@ -251,7 +236,7 @@ export interface SendOutcome {
   ms: number;
 }
 
-/** The practitioner replies in a patient's conversation over HTTP (fetch keeps connections alive). */
+/** The practitioner replies in a patient's conversation over HTTP (on kept-alive connections). */
 export async function practitionerSend(
   baseUrl: string,
   cookie: string,
@@ -261,12 +246,11 @@ export async function practitionerSend(
   const started = performance.now();
   tracker.expect(conversationId, started);
   try {
-    const response = await fetch(`${baseUrl}/api/v1/conversations/${conversationId}/messages`, {
+    const response = await request(`${baseUrl}/api/v1/conversations/${conversationId}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
-      body: JSON.stringify({ clientMessageId: randomUUID().replace(/-/g, ''), body: REPLY }),
+      headers: { cookie },
+      json: { clientMessageId: randomUUID().replace(/-/g, ''), body: REPLY },
     });
-    await response.arrayBuffer();
     const ok = response.status === 201;
     if (!ok) tracker.cancel(conversationId, started);
     return { ok, ms: performance.now() - started };

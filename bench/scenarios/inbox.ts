@@ -6,6 +6,7 @@ import { openRuntime } from '../../src/platform/runtime';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
 import { analyse, bulkConversations, bulkPatients, bulkPractitioners } from '../lib/bulk';
 import { createFixture } from '../lib/fixture';
+import { request } from '../lib/http';
 import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
 import { round } from '../lib/stats';
 
@@ -19,8 +20,7 @@ async function measure(base: string, cookie: string, url: () => string, clients:
     Array.from({ length: clients }, async () => {
       while (performance.now() < deadline) {
         const started = performance.now();
-        const response = await fetch(`${base}${url()}`, { headers: { cookie } });
-        await response.arrayBuffer();
+        const response = await request(`${base}${url()}`, { headers: { cookie } });
         if (response.status === 200) {
           latencies.push(performance.now() - started);
           meter.mark();

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/platform/db/store';
 import { type RunningServer, startServer } from '../../test/e2e/helpers/server';
+import { CpuMeter } from '../lib/cpu';
 import { BENCH_PASSWORD, createFixture, type Fixture } from '../lib/fixture';
+import { request } from '../lib/http';
 import { type BenchResult, goal, latencySeries, RateMeter, type ScenarioOptions } from '../lib/result';
 import { round } from '../lib/stats';
 
@@ -32,13 +34,12 @@ export async function send(
 ): Promise<{ ok: boolean; ms: number }> {
   const started = performance.now();
   try {
-    const response = await fetch(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
+    const response = await request(`${base}/api/v1/conversations/${sender.conversationId}/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: sender.cookie },
-      body: JSON.stringify({ clientMessageId: randomUUID().replace(/-/g, ''), body: BODY }),
+      headers: { cookie: sender.cookie },
+      json: { clientMessageId: randomUUID().replace(/-/g, ''), body: BODY },
       ...(signal ? { signal } : {}),
     });
-    await response.arrayBuffer();
     return { ok: response.status === 201, ms: performance.now() - started };
   } catch {
     // A connection refused or reset is an error of the run, counted like a refused send.
@@ -188,9 +189,16 @@ export async function runSend(options: ScenarioOptions): Promise<BenchResult> {
     const senders = await startSenders(base, fixture);
     // Warm-up, then the two measured phases.
     await closedLoop(base, senders, Math.min(1_000, durationMs / 3));
+    // Where the CPU time of each phase goes: the two cores are shared by the server, the database and
+    // this load generator, which bounds what any server design could reach on this machine.
+    const cpu = new CpuMeter(server.pid, options.store === 'postgres');
+    cpu.start();
     const max = await closedLoop(base, senders, durationMs);
+    const cpuAtMax = cpu.stop(max.latencies.length);
     const maxRate = max.latencies.length / (max.elapsed / 1_000);
+    cpu.start();
     const half = await openLoop(base, senders, Math.max(1, maxRate / 2), durationMs);
+    const cpuAtHalf = cpu.stop(half.latencies.length);
     await server.stop();
     server = undefined;
     const baseline = await singleCommitBaseline(fixture.env, Math.min(durationMs, 5_000));
@@ -210,6 +218,10 @@ export async function runSend(options: ScenarioOptions): Promise<BenchResult> {
         'p99 ms at 50 %': latencyHalf.p99,
         'single-commit baseline /s': round(baseline),
         'ratio to baseline': round(ratio, 2),
+        'CPU ms per send at max: server (request thread) + database + load generator': cpuAtMax
+          ? `${cpuAtMax.server} (${cpuAtMax.requestThread}) + ${cpuAtMax.database} + ${cpuAtMax.loadGenerator}`
+          : 'not measured',
+        'ceiling of the cores at that cost /s': cpuAtMax?.ceilingPerSecond ?? 'not measured',
         errors,
       },
       goals: [
@@ -231,6 +243,8 @@ export async function runSend(options: ScenarioOptions): Promise<BenchResult> {
         halfErrors: half.errors,
         targetHalfRate: round(maxRate / 2),
         baselineCommitsPerSecond: round(baseline),
+        cpuAtMax,
+        cpuAtHalf,
       },
     };
   } finally {
