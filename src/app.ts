@@ -130,6 +130,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // so the browser keeps it without asking again (a new release names new files in a new page).
     else if (request.url.startsWith('/assets/') && reply.statusCode === 200)
       reply.header('cache-control', 'public, max-age=31536000, immutable');
+    // The page names the assets of one release: asked for by name as well as for a route, it is checked
+    // again on every load, so that a new release is seen at once.
+    else if (request.url === '/index.html' || request.url.startsWith('/index.html?'))
+      reply.header('cache-control', 'no-cache');
   });
 
   // The security headers are the same on every response: the middleware is built once (its Fastify plugin

@@ -275,6 +275,13 @@ describe.each(storesUnderTest())('access-control matrix on %s', (kind) => {
 
     const shell = await w.send('anon', { method: 'GET', url: '/inbox', headers: { accept: 'text/html' } });
     expect(shell.headers['cache-control']).toBe('no-cache');
+    // The same page asked for by name.
+    for (const url of ['/index.html', '/index.html?v=2']) {
+      const byName = await w.send('anon', { method: 'GET', url, headers: { accept: 'text/html' } });
+      expect(byName.statusCode, url).toBe(200);
+      expect(byName.body, url).toContain('<div id="root">');
+      expect(byName.headers['cache-control'], url).toBe('no-cache');
+    }
   });
 
   it('serves the web app shell for client-side routes to everyone, and JSON 404 under /api', async () => {
