@@ -159,7 +159,7 @@ function PatientHeader({ detail, onWrite }: { detail: ConversationDetail; onWrit
         <dt>{t('inbox.thread.patient')}</dt>
         <dd>
           <strong>{conversation.patientName}</strong>{' '}
-          <span className="muted">
+          <span className="muted msg-patient__born">
             {t('inbox.thread.born', {
               date: formatNumericDate(conversation.patientBirthDate, i18n.language),
             })}
