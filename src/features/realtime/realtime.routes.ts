@@ -118,13 +118,17 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
         }
         if (!event.conversationId) return;
         const conversationId = event.conversationId;
-        // One event may arrive through the user topic and a practice topic: push it once.
-        if ((delivered.get(conversationId) ?? -1) >= event.cursor && event.type !== 'read.updated') return;
+        // One event may arrive through the user topic and a practice topic: push it once (asked again once
+        // access is known, the other copy may have been pushed meanwhile).
+        const pushedAlready = () =>
+          (delivered.get(conversationId) ?? -1) >= event.cursor && event.type !== 'read.updated';
+        if (pushedAlready()) return;
         // Access is checked now, not only at connect: a removed right or a teenager's confidential
         // conversation stops here.
         access
-          .requireConversation(auth, conversationId)
-          .then(() => {
+          .mayBeTold(auth, conversationId)
+          .then((told) => {
+            if (!told || pushedAlready()) return;
             delivered.set(conversationId, Math.max(delivered.get(conversationId) ?? -1, event.cursor));
             if (delivered.size > 1_000) delivered.delete(delivered.keys().next().value as string);
             send({
