@@ -119,14 +119,14 @@ function LanguageCard({ me }: { me: MeResponse }) {
 function NotificationsCard() {
   const { t } = useTranslation();
   return (
-    <Card title={t('notificationSettings.accountCardTitle')}>
-      <div className="stack">
-        <p className="small muted">{t('notificationSettings.accountCardText')}</p>
-        <div>
-          <ButtonLink to="/account/notifications" variant="secondary" small>
-            {t('notificationSettings.accountCardLink')}
-          </ButtonLink>
-        </div>
+    <Card
+      title={t('notificationSettings.accountCardTitle')}
+      description={t('notificationSettings.accountCardText')}
+    >
+      <div>
+        <ButtonLink to="/account/notifications" variant="secondary">
+          {t('notificationSettings.accountCardLink')}
+        </ButtonLink>
       </div>
     </Card>
   );

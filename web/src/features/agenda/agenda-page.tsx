@@ -233,7 +233,7 @@ function Agenda({
             <span aria-hidden="true">›</span>
           </Button>
           <h2 className="agenda-toolbar__title" aria-live="polite">
-            {title}
+            <span className="agenda-toolbar__date">{title}</span>
             {relative ? <Badge tone="primary">{relative}</Badge> : null}
           </h2>
         </div>

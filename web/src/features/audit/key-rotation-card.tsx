@@ -64,7 +64,7 @@ export function KeyRotationCard() {
             </>
           )}
           <p className="muted">
-            {t('keyRotation.howTo')} <code>missive rotate-keys</code>
+            {t('keyRotation.howTo')} <code className="command">missive rotate-keys</code>
           </p>
         </div>
       ) : null}

@@ -318,7 +318,14 @@ function MessageCard({ practiceId, campaign }: { practiceId: string; campaign: C
   if (!audience.includeRelatives) facts.push(t('campaigns.summary.withoutRelatives'));
   else if (!listed) facts.push(t('campaigns.summary.withRelatives'));
   return (
-    <Card title={t('campaigns.detail.messageTitle')}>
+    // "Message sent" only once it went out: a scheduled or cancelled campaign's message was never sent.
+    <Card
+      title={
+        campaign.status === 'sent' || campaign.status === 'sending'
+          ? t('campaigns.detail.messageTitle')
+          : t('campaigns.compose.messageTitle')
+      }
+    >
       <div className="stack">
         <p className="campaign-body">{campaign.body}</p>
         {campaign.attachment ? (

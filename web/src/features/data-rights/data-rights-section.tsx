@@ -14,6 +14,7 @@ import { errorCode } from '../../i18n/errors';
 import { formatDateTime } from '../../lib/format';
 import { useSubmit } from '../../lib/use-submit';
 import { useSession } from '../../session/session';
+import { fileSize } from '../messaging/format';
 import { type DataExport, dataRightsApi } from './api';
 
 const POLL_MS = 1_500;
@@ -26,17 +27,6 @@ export function DataRightsSection({ me }: { me: MeResponse }) {
       <CloseAccountCard me={me} />
     </div>
   );
-}
-
-function formatSize(bytes: number, locale: string): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value)} ${units[unit]}`;
 }
 
 function ExportCard({ me }: { me: MeResponse }) {
@@ -88,7 +78,7 @@ function ExportCard({ me }: { me: MeResponse }) {
             <Alert tone="success" title={t('dataRights.export.readyTitle')}>
               <p>
                 {t('dataRights.export.ready', {
-                  size: formatSize(current.size ?? 0, i18n.language),
+                  size: fileSize(current.size ?? 0, i18n.language),
                   until: formatDateTime(current.expiresAt, i18n.language, true),
                 })}
               </p>

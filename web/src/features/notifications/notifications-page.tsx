@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { MeResponse } from '../../../../src/contracts/accounts';
 import { isApiError } from '../../api/client';
 import { Alert } from '../../components/alert';
@@ -30,6 +31,9 @@ export function NotificationsPage() {
   if (!me) return null;
   return (
     <div className="stack-lg notification-settings">
+      <p className="back-link">
+        <Link to="/account">{t('notificationSettings.backToAccount')}</Link>
+      </p>
       <PageHeader
         title={t('notificationSettings.title')}
         description={t('notificationSettings.description')}

@@ -75,7 +75,14 @@ export function AdminTermsCard() {
   ];
 
   return (
-    <Card title={t('terms.admin.title')} description={t('terms.admin.description')}>
+    <Card
+      title={t('terms.admin.title')}
+      description={
+        <>
+          {t('terms.admin.description')} <code className="command">missive publish-terms</code>
+        </>
+      }
+    >
       {resource.status === 'loading' ? <PageLoading label={t('common.loading')} /> : null}
       {resource.status === 'failed' ? <LoadError error={resource.error} onRetry={reload} /> : null}
       {resource.status === 'ready' ? (
