@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEFAULT_SETTINGS } from '../../src/domain/messaging';
-import type { AuthContext } from '../../src/features/accounts/sessions.service';
 import { tokenFrom } from '../helpers/smtp-sink';
 import { storesUnderTest } from '../helpers/stores';
 import {
@@ -205,33 +204,6 @@ describe.each(storesUnderTest())('real-time delivery and sync on %s', (kind) => 
     await doctor.patch(`/api/v1/practices/${practiceId}/members/${assistantId}`, { rights: ['messaging'] });
     assistantLive.socket.close();
     doctorLive.socket.close();
-  });
-
-  it('decides at once, for the pushes of a moment together, who may be told of a change', async () => {
-    const { access } = t.services;
-    const as = (id: string, kind: 'patient' | 'staff') => ({ user: { id, kind } }) as unknown as AuthContext;
-    const jeanneId = (await jeanne.get('/api/v1/me')).json().user.id as string;
-    const other = await signUpPatient(t, 'other.realtime@example.org', {
-      firstName: 'Luc',
-      lastName: 'Martin',
-    });
-    const otherId = (await other.get('/api/v1/me')).json().user.id as string;
-    // Asked in the same turn of the event loop, so decided together, with the same rule as a request.
-    const decide = () =>
-      Promise.all([
-        access.mayBeTold(as(jeanneId, 'patient'), conversationId),
-        access.mayBeTold(as(otherId, 'patient'), conversationId),
-        access.mayBeTold(as(doctorId, 'staff'), conversationId),
-        access.mayBeTold(as(assistantId, 'staff'), conversationId),
-        // A patient's account is not staff of the practice, whatever it claims.
-        access.mayBeTold(as(jeanneId, 'staff'), conversationId),
-        access.mayBeTold(as(jeanneId, 'patient'), '01a00000-0000-7000-8000-000000000000'),
-      ]);
-    expect(await decide()).toEqual([true, false, true, true, false, false]);
-    await doctor.patch(`/api/v1/practices/${practiceId}/members/${assistantId}`, { rights: ['agenda'] });
-    expect(await decide()).toEqual([true, false, true, false, false, false]);
-    await doctor.patch(`/api/v1/practices/${practiceId}/members/${assistantId}`, { rights: ['messaging'] });
-    expect(await decide()).toEqual([true, false, true, true, false, false]);
   });
 
   it('lets a client that was offline catch up through sync, with no gap and no duplicate', async () => {

@@ -39,28 +39,23 @@ export const attachmentDataAad = (id: string) => `attachments.data:${id}`;
 
 type Row = repo.ConversationDetails;
 
-const factsOf = (row: repo.ConversationAudience) =>
+const factsOf = (row: Row) =>
   profileFacts({
     owner_user_id: row.profile_owner_user_id,
     user_id: row.profile_user_id,
     own_account_since: row.profile_own_account_since,
   });
-const itemOf = (row: repo.ConversationAudience) => ({
-  createdByUserId: row.created_by_user_id,
-  createdAt: row.created_at,
-});
+const itemOf = (row: Row) => ({ createdByUserId: row.created_by_user_id, createdAt: row.created_at });
 
 /** Whether a patient account sees this conversation: their own or a managed relative's, minus a teenager's confidential ones. */
-export function patientMaySee(userId: string, row: repo.ConversationAudience): boolean {
+export function patientMaySee(userId: string, row: Row): boolean {
   return maySeeProfileItem(userId, factsOf(row), itemOf(row));
 }
 
 /** The patient accounts that see this conversation (see patientMaySee). */
-export function patientAccountsSeeing(row: repo.ConversationAudience): string[] {
+export function patientAccountsSeeing(row: Row): string[] {
   return accountsSeeingProfileItem(factsOf(row), itemOf(row));
 }
-
-const hasRight = (rights: string, right: PracticeRight) => (JSON.parse(rights) as string[]).includes(right);
 
 export function createConversationAccess(deps: {
   store: Store;
@@ -88,7 +83,8 @@ export function createConversationAccess(deps: {
       return { row, viewer: { side: 'patient', userId: auth.user.id } };
     }
     const member = await practices.findMember(row.practice_id, auth.user.id).catch(() => undefined);
-    if (!member || !hasRight(member.rights, right)) throw new AppError('MISSIVE_NOT_FOUND');
+    if (!member || !(JSON.parse(member.rights) as string[]).includes(right))
+      throw new AppError('MISSIVE_NOT_FOUND');
     return {
       row,
       viewer: { side: 'practice', userId: auth.user.id, role: member.role, isAdmin: member.is_admin === 1 },
@@ -233,52 +229,7 @@ export function createConversationAccess(deps: {
     };
   }
 
-  /**
-   * Whether an account may be told that a conversation changed: the rule of requireConversation (messaging
-   * right for staff), checked when the event is pushed. The checks asked for in one turn of the event loop
-   * (the events of a group commit arrive together) are read together: one query for the conversations,
-   * one for the rights of the staff among the accounts. A check that cannot be read says no: the client
-   * catches up through sync.
-   */
-  const pending: { auth: AuthContext; conversationId: string; resolve: (told: boolean) => void }[] = [];
-  function mayBeTold(auth: AuthContext, conversationId: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      if (pending.length === 0) setImmediate(() => void decidePending());
-      pending.push({ auth, conversationId, resolve });
-    });
-  }
-
-  async function decidePending(): Promise<void> {
-    const checks = pending.splice(0);
-    try {
-      const rows = new Map(
-        (await repo.conversationAudiences(db, [...new Set(checks.map((c) => c.conversationId))])).map(
-          (row) => [row.id, row],
-        ),
-      );
-      const staff = checks.filter((c) => c.auth.user.kind !== 'patient' && rows.has(c.conversationId));
-      const rights = new Map<string, string>();
-      if (staff.length > 0) {
-        const practiceIds = [...new Set(staff.map((c) => rows.get(c.conversationId)!.practice_id))];
-        const userIds = [...new Set(staff.map((c) => c.auth.user.id))];
-        for (const m of await practices.rightsOf(practiceIds, userIds))
-          rights.set(`${m.practice_id} ${m.user_id}`, m.rights);
-      }
-      for (const check of checks) {
-        const row = rows.get(check.conversationId);
-        if (!row) check.resolve(false);
-        else if (check.auth.user.kind === 'patient') check.resolve(patientMaySee(check.auth.user.id, row));
-        else {
-          const held = rights.get(`${row.practice_id} ${check.auth.user.id}`);
-          check.resolve(held !== undefined && hasRight(held, 'messaging'));
-        }
-      }
-    } catch {
-      for (const check of checks) check.resolve(false);
-    }
-  }
-
-  return { requireConversation, mayBeTold, toSummary, toSummaries, toMessages, toRenewal };
+  return { requireConversation, toSummary, toSummaries, toMessages, toRenewal };
 }
 
 export type ConversationAccess = ReturnType<typeof createConversationAccess>;

@@ -81,28 +81,6 @@ const conversationById = compiledOnce((db, args: { id: string }) =>
 );
 export type ConversationDetails = NonNullable<Awaited<ReturnType<typeof findConversation>>>;
 
-/**
- * What deciding who may hear of a change in these conversations needs (see patientMaySee), without the
- * names a page shows: read for the events of a moment at once, before they are pushed.
- */
-export function conversationAudiences(db: Db, ids: readonly string[]) {
-  return db
-    .selectFrom('conversations')
-    .innerJoin('patient_profiles as profile', 'profile.id', 'conversations.patient_profile_id')
-    .select([
-      'conversations.id',
-      'conversations.practice_id',
-      'conversations.created_by_user_id',
-      'conversations.created_at',
-      'profile.owner_user_id as profile_owner_user_id',
-      'profile.user_id as profile_user_id',
-      'profile.own_account_since as profile_own_account_since',
-    ])
-    .where('conversations.id', 'in', ids)
-    .execute();
-}
-export type ConversationAudience = Awaited<ReturnType<typeof conversationAudiences>>[number];
-
 function summaries(db: Db) {
   return db
     .selectFrom('conversations')

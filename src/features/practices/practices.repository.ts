@@ -45,16 +45,6 @@ export async function findMember(db: Db, practiceId: string, userId: string) {
   return (await memberOf(db, { practiceId, userId }))[0];
 }
 
-/** The rights of these accounts in these practices (every pair of the two lists that is a membership). */
-export function rightsOf(db: Db, practiceIds: readonly string[], userIds: readonly string[]) {
-  return db
-    .selectFrom('practice_members')
-    .select(['practice_id', 'user_id', 'rights'])
-    .where('practice_id', 'in', practiceIds)
-    .where('user_id', 'in', userIds)
-    .execute();
-}
-
 /** Read on every request a practice's staff makes (their rights), so compiled once. */
 const memberOf = compiledOnce((db, args: { practiceId: string; userId: string }) =>
   db

@@ -161,8 +161,6 @@ export function createPracticesService(deps: PracticesDeps) {
     requireRight,
     requireMember,
     findMember: (practiceId: string, userId: string) => repo.findMember(db, practiceId, userId),
-    rightsOf: (practiceIds: readonly string[], userIds: readonly string[]) =>
-      repo.rightsOf(db, practiceIds, userIds),
 
     async membershipsOf(userId: string): Promise<Membership[]> {
       const rows = await repo.membershipsOfUser(db, userId);

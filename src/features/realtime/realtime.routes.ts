@@ -118,17 +118,13 @@ export async function registerRealtimeRoutes(root: FastifyInstance, deps: Realti
         }
         if (!event.conversationId) return;
         const conversationId = event.conversationId;
-        // One event may arrive through the user topic and a practice topic: push it once (asked again once
-        // access is known, the other copy may have been pushed meanwhile).
-        const pushedAlready = () =>
-          (delivered.get(conversationId) ?? -1) >= event.cursor && event.type !== 'read.updated';
-        if (pushedAlready()) return;
+        // One event may arrive through the user topic and a practice topic: push it once.
+        if ((delivered.get(conversationId) ?? -1) >= event.cursor && event.type !== 'read.updated') return;
         // Access is checked now, not only at connect: a removed right or a teenager's confidential
         // conversation stops here.
         access
-          .mayBeTold(auth, conversationId)
-          .then((told) => {
-            if (!told || pushedAlready()) return;
+          .requireConversation(auth, conversationId)
+          .then(() => {
             delivered.set(conversationId, Math.max(delivered.get(conversationId) ?? -1, event.cursor));
             if (delivered.size > 1_000) delivered.delete(delivered.keys().next().value as string);
             send({
