@@ -3,7 +3,7 @@ import { Agent, request as httpRequest } from 'node:http';
 /**
  * The load generator's HTTP client: `node:http` over kept-alive connections. The server shares the two
  * cores with the generator, so what the generator spends per request is taken from the server being
- * measured; the built-in `fetch`, with its web streams, cost about twice as much per request.
+ * measured; the built-in `fetch` cost about twice as much per request (docs/performance.md, `send`).
  */
 const agent = new Agent({ keepAlive: true, maxSockets: 1_024, scheduling: 'lifo' });
 

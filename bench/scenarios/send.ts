@@ -13,13 +13,12 @@ import { round } from '../lib/stats';
 const BODY = `${'Bonjour docteur, '.repeat(60)}`.slice(0, 1_000);
 
 export async function signIn(base: string, email: string): Promise<string> {
-  const response = await fetch(`${base}/api/v1/auth/login`, {
+  const response = await request(`${base}/api/v1/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+    json: { email, password: BENCH_PASSWORD },
   });
-  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status}`);
-  return response.headers.get('set-cookie')!.split(';')[0]!;
+  if (response.status !== 200 || !response.cookies[0]) throw new Error(`sign-in failed: ${response.status}`);
+  return response.cookies[0].split(';')[0]!;
 }
 
 export interface Sender {
