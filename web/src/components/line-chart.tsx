@@ -25,6 +25,9 @@ type LineChartProps = {
 };
 
 const MARGIN = { top: 16, right: 16, bottom: 36, left: 48 };
+/** With a single point there is no line to draw: each series is a stem up to a marker with its value above. */
+const SINGLE_TOP = 32;
+const SINGLE_SPACING = 56;
 
 /** The width the chart has on screen, so that it is drawn in real pixels and its text stays legible. */
 function useWidth(fallback: number) {
@@ -55,9 +58,10 @@ export function LineChart({ title, description, xLabels, xHeader, series, tableT
   const ticks = niceTicks(max);
   const top = ticks[ticks.length - 1]!;
   const x = linearScale([0, Math.max(1, xLabels.length - 1)], [MARGIN.left, WIDTH - MARGIN.right]);
-  const y = linearScale([0, top], [HEIGHT - MARGIN.bottom, MARGIN.top]);
-  const shownLabels = labelIndexes(xLabels.length, Math.max(2, Math.floor(WIDTH / 110)));
   const single = xLabels.length === 1;
+  const y = linearScale([0, top], [HEIGHT - MARGIN.bottom, single ? SINGLE_TOP : MARGIN.top]);
+  const shownLabels = labelIndexes(xLabels.length, Math.max(2, Math.floor(WIDTH / 110)));
+  const middle = (MARGIN.left + WIDTH - MARGIN.right) / 2;
   return (
     <figure className="line-chart">
       <div ref={ref} className="line-chart__frame">
@@ -83,7 +87,7 @@ export function LineChart({ title, description, xLabels, xHeader, series, tableT
             {shownLabels.map((index) => (
               <text
                 key={index}
-                x={single ? (MARGIN.left + WIDTH - MARGIN.right) / 2 : x(index)}
+                x={single ? middle : x(index)}
                 y={HEIGHT - MARGIN.bottom + 20}
                 textAnchor={
                   single ? 'middle' : index === 0 ? 'start' : index === xLabels.length - 1 ? 'end' : 'middle'
@@ -93,18 +97,29 @@ export function LineChart({ title, description, xLabels, xHeader, series, tableT
               </text>
             ))}
           </g>
-          {series.map((s) => {
+          {series.map((s, rank) => {
+            if (single) {
+              const value = s.values[0] ?? 0;
+              const cx = middle + (rank - (series.length - 1) / 2) * SINGLE_SPACING;
+              return (
+                <g
+                  key={s.key}
+                  className={`line-chart__series line-chart__series--${s.tone} line-chart__series--single`}
+                >
+                  <line x1={cx} x2={cx} y1={y(0)} y2={y(value)} />
+                  <circle cx={cx} cy={y(value)} r={5} />
+                  <text x={cx} y={y(value) - 12} textAnchor="middle">
+                    {value}
+                  </text>
+                </g>
+              );
+            }
             const points = s.values.map((value, index) => [x(index), y(value)] as const);
             return (
               <g key={s.key} className={`line-chart__series line-chart__series--${s.tone}`}>
-                {single ? null : <path d={linePath(points)} />}
+                <path d={linePath(points)} />
                 {points.map(([px, py]) => (
-                  <circle
-                    key={px}
-                    cx={single ? (MARGIN.left + WIDTH - MARGIN.right) / 2 : px}
-                    cy={py}
-                    r={3.5}
-                  />
+                  <circle key={px} cx={px} cy={py} r={3.5} />
                 ))}
               </g>
             );

@@ -21,7 +21,8 @@ type TableProps<Row> = {
 
 /** A data table that turns into one card per row below 640 px (labels come from `data-label`). */
 export function Table<Row>({ caption, columns, rows, rowKey, empty }: TableProps<Row>) {
-  if (rows.length === 0) return <p className="table__empty">{empty}</p>;
+  // The app's usual empty state (dashed box), as on the pages that list things without a table.
+  if (rows.length === 0) return empty ? <p className="empty-state">{empty}</p> : null;
   return (
     <div className="table-wrap">
       <table className="table table--stack">

@@ -94,7 +94,7 @@ export function ClosuresCard({
       <div className="stack">
         <FormError error={removeError} />
         {closures.length === 0 ? (
-          <p className="table__empty">{t('openingHours.noClosures')}</p>
+          <p className="empty-state">{t('openingHours.noClosures')}</p>
         ) : (
           // A list rather than a table: the card sits in a narrow column beside the week on wide screens.
           <ul className="closure-list" aria-label={t('openingHours.closuresTitle')}>

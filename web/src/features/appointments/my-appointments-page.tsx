@@ -69,12 +69,8 @@ export function MyAppointmentsPage() {
                     {t('appointments.upcoming')}
                   </h2>
                   {upcoming.length === 0 ? (
-                    <div className="empty-state">
-                      <p>{t('appointments.noUpcoming')}</p>
-                      <ButtonLink to="/book" variant="secondary">
-                        {t('appointments.book')}
-                      </ButtonLink>
-                    </div>
+                    // The page header's "Book an appointment" is the action: the empty state does not repeat it.
+                    <p className="empty-state">{t('appointments.noUpcoming')}</p>
                   ) : (
                     <ul className="appointment-list">
                       {upcoming.map((appointment) => (

@@ -61,9 +61,6 @@ export function PatientListPicker({
         <label className="field__label" htmlFor={id}>
           {t('campaigns.list.file')}
         </label>
-        <div id={`${id}-hint`} className="field__hint">
-          {t('campaigns.list.fileHint')}
-        </div>
         <div className="file-picker">
           <input
             id={id}
@@ -81,6 +78,9 @@ export function PatientListPicker({
           <span className="file-picker__name" aria-hidden="true">
             {fileName || t('campaigns.list.noFile')}
           </span>
+        </div>
+        <div id={`${id}-hint`} className="field__hint">
+          {t('campaigns.list.fileHint')}
         </div>
         {error ? (
           <div id={`${id}-error`} className="field__error">

@@ -230,9 +230,6 @@ function Importer({
                 <label className="field__label" htmlFor={fileId}>
                   {t('import.file')}
                 </label>
-                <div id={`${fileId}-hint`} className="field__hint">
-                  {t('import.fileHint')}
-                </div>
                 <div className="file-picker">
                   <input
                     ref={fileInput}
@@ -251,6 +248,10 @@ function Importer({
                   <span className="file-picker__name" aria-hidden="true">
                     {file?.name ?? t('import.noFile')}
                   </span>
+                </div>
+                {/* Hint then error under the control, as FieldMessages lays out the other fields. */}
+                <div id={`${fileId}-hint`} className="field__hint">
+                  {t('import.fileHint')}
                 </div>
                 {fileError ? (
                   <div id={`${fileId}-error`} className="field__error">

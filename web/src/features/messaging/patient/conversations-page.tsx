@@ -38,12 +38,8 @@ function ConversationList({ conversations }: { conversations: readonly Conversat
   const { t, i18n } = useTranslation();
   if (conversations.length === 0)
     return (
-      <div className="msg-empty">
-        <p>{t('messaging.list.empty')}</p>
-        <ButtonLink to="/messages/new" variant="secondary">
-          {t('messaging.list.writeFirst')}
-        </ButtonLink>
-      </div>
+      // The page header's "New message" and the practitioners below already offer to write: said once.
+      <p className="msg-empty">{t('messaging.list.empty')}</p>
     );
   const sorted = [...conversations].sort((a, b) => b.lastMessageAt - a.lastMessageAt);
   return (
