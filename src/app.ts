@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -126,14 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     if (request.url.startsWith('/api/') || request.url.startsWith('/fhir/'))
       reply.header('cache-control', 'no-store');
-    // The build names every file under /assets/ after its content: a file never changes under its name,
-    // so the browser keeps it without asking again (a new release names new files in a new page).
-    else if (request.url.startsWith('/assets/') && reply.statusCode === 200)
-      reply.header('cache-control', 'public, max-age=31536000, immutable');
-    // The page names the assets of one release: asked for by name as well as for a route, it is checked
-    // again on every load, so that a new release is seen at once.
-    else if (request.url === '/index.html' || request.url.startsWith('/index.html?'))
-      reply.header('cache-control', 'no-cache');
   });
 
   // The security headers are the same on every response: the middleware is built once (its Fastify plugin
@@ -248,16 +240,32 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const webRoot = deps.webRoot;
   const serveWeb = Boolean(webRoot && existsSync(join(webRoot, 'index.html')));
   if (serveWeb) {
+    const assets = join(webRoot!, 'assets') + sep;
+    const page = join(webRoot!, 'index.html');
     await app.register(fastifyStatic, {
       root: webRoot!,
       wildcard: false,
       index: false,
-      maxAge: '1h',
-      immutable: false,
+      // Each file's caching is decided below, from its path (the compressed copy's, when one is sent).
+      cacheControl: false,
       // The build writes Brotli and gzip copies of its text files (web/compress-assets.ts); a cache between
       // the server and the browser must keep each encoding apart.
       preCompressed: true,
-      setHeaders: (res) => res.setHeader('vary', 'Accept-Encoding'),
+      setHeaders: (res, path) => {
+        res.setHeader('vary', 'Accept-Encoding');
+        res.setHeader(
+          'cache-control',
+          // The build names every file under assets/ after its content: a file never changes under its
+          // name, so the browser keeps it without asking again (a new release names new files in a new page).
+          path.startsWith(assets)
+            ? 'public, max-age=31536000, immutable'
+            : // The page names the assets of one release: for any route or by its own name, it is checked
+              // again on every load, so that a new release is seen at once.
+              path.startsWith(page)
+              ? 'no-cache'
+              : 'public, max-age=3600',
+        );
+      },
     });
   }
   app.setNotFoundHandler((request, reply) => {
@@ -270,9 +278,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       !request.url.startsWith('/api/') &&
       !request.url.startsWith('/fhir/')
     ) {
-      // Revalidated on every load: the page names the build's assets, which change with each release (the
-      // static files' one-hour cache would keep a page whose assets are gone).
-      return reply.header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+      return reply.sendFile('index.html');
     }
     return sendNotFound(request, reply);
   });
