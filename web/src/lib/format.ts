@@ -29,3 +29,17 @@ export function formatCalendarDate(isoDate: string, locale: string): string {
 export function groupInFours(value: string): string {
   return (value.replace(/\s+/g, '').match(/.{1,4}/g) ?? []).join(' ');
 }
+
+/** "2.4 MB", "350 kB". */
+export function fileSize(bytes: number, language: string): string {
+  const locale = intlLocale(language);
+  if (bytes >= 1024 * 1024)
+    return new Intl.NumberFormat(locale, {
+      style: 'unit',
+      unit: 'megabyte',
+      maximumFractionDigits: 1,
+    }).format(bytes / (1024 * 1024));
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(
+    Math.max(1, Math.round(bytes / 1024)),
+  );
+}

@@ -11,10 +11,9 @@ import { FormError } from '../../components/form-error';
 import { PasswordField } from '../../components/password-field';
 import { ProgressBar } from '../../components/progress-bar';
 import { errorCode } from '../../i18n/errors';
-import { formatDateTime } from '../../lib/format';
+import { fileSize, formatDateTime } from '../../lib/format';
 import { useSubmit } from '../../lib/use-submit';
 import { useSession } from '../../session/session';
-import { fileSize } from '../messaging/format';
 import { type DataExport, dataRightsApi } from './api';
 
 const POLL_MS = 1_500;

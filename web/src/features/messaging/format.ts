@@ -81,20 +81,6 @@ export function formatFull(epochMs: number, language: string): string {
   }).format(new Date(epochMs));
 }
 
-/** "2.4 MB", "350 kB". */
-export function fileSize(bytes: number, language: string): string {
-  const locale = intlLocale(language);
-  if (bytes >= 1024 * 1024)
-    return new Intl.NumberFormat(locale, {
-      style: 'unit',
-      unit: 'megabyte',
-      maximumFractionDigits: 1,
-    }).format(bytes / (1024 * 1024));
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilobyte', maximumFractionDigits: 0 }).format(
-    Math.max(1, Math.round(bytes / 1024)),
-  );
-}
-
 /** The page a patient books from (the booking screens' route), for a given person when known. */
 export function consultationPath(
   practitioner: { practiceId: string; practitionerId: string },

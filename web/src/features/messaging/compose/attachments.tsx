@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../api/client';
 import { Button } from '../../../components/button';
 import { errorText } from '../../../i18n/errors';
+import { fileSize } from '../../../lib/format';
 import { type Attachment, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, uploadAttachment } from '../api';
-import { fileSize } from '../format';
 
 export type Upload = {
   key: string;
