@@ -67,36 +67,38 @@ export interface CpuPerOperation {
 export class CpuMeter {
   readonly #serverPid: number;
   readonly #withPostgres: boolean;
-  #start:
-    | { server: number; thread: number; postgres: Map<number, number>; self: NodeJS.CpuUsage }
-    | undefined;
+  #start: { readings: Readings; self: NodeJS.CpuUsage } | undefined;
 
   constructor(serverPid: number, withPostgres: boolean) {
     this.#serverPid = serverPid;
     this.#withPostgres = withPostgres;
   }
 
-  start(): void {
-    this.#start = {
+  /** The server's CPU time (all threads, and its request thread) and PostgreSQL's processes', now. */
+  #read(): Readings {
+    return {
       server: cpuMsOf(`/proc/${this.#serverPid}/stat`),
       thread: cpuMsOf(`/proc/${this.#serverPid}/task/${this.#serverPid}/stat`),
       postgres: this.#withPostgres ? postgresProcesses() : new Map(),
-      self: process.cpuUsage(),
     };
+  }
+
+  start(): void {
+    this.#start = { readings: this.#read(), self: process.cpuUsage() };
   }
 
   /** The window's CPU time divided by the operations done in it; `null` if the meter is not readable. */
   stop(operations: number): CpuPerOperation | null {
-    const start = this.#start;
-    if (!start || operations <= 0) return null;
-    const server = cpuMsOf(`/proc/${this.#serverPid}/stat`) - start.server;
-    const thread = cpuMsOf(`/proc/${this.#serverPid}/task/${this.#serverPid}/stat`) - start.thread;
+    if (!this.#start || operations <= 0) return null;
+    const { readings: before, self: selfBefore } = this.#start;
+    const after = this.#read();
+    const server = after.server - before.server;
+    const thread = after.thread - before.thread;
     let database = 0;
     // A backend that started during the window counts from zero; one that ended is lost (rare: the
     // server keeps its connections open).
-    for (const [pid, ms] of this.#withPostgres ? postgresProcesses() : new Map<number, number>())
-      database += ms - (start.postgres.get(pid) ?? 0);
-    const self = process.cpuUsage(start.self);
+    for (const [pid, ms] of after.postgres) database += ms - (before.postgres.get(pid) ?? 0);
+    const self = process.cpuUsage(selfBefore);
     const loadGenerator = (self.user + self.system) / 1_000;
     const total = server + database + loadGenerator;
     return {
@@ -108,4 +110,10 @@ export class CpuMeter {
       ceilingPerSecond: round((availableParallelism() * 1_000 * operations) / total),
     };
   }
+}
+
+interface Readings {
+  server: number;
+  thread: number;
+  postgres: Map<number, number>;
 }
