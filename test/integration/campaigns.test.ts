@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matchKey } from '../../src/domain/care';
 import { verifyAuditChain } from '../../src/features/audit/audit.service';
+import { audienceCandidates } from '../../src/features/campaigns/campaigns.repository';
 import { storesUnderTest } from '../helpers/stores';
 import {
   activateStaff,
@@ -125,6 +126,24 @@ describe.each(storesUnderTest())('campaigns on %s', (kind) => {
         })
       ).statusCode,
     ).toBe(404);
+  });
+
+  it('reads the practice list page by page as it reads it whole, resting between pages when asked', async () => {
+    const whole = await audienceCandidates(t.runtime.store.db, practiceId);
+    expect(whole.map((row) => row.profile_id).sort()).toEqual(
+      [jeanneProfile, paulProfile, childProfile].sort(),
+    );
+    const rests: number[] = [];
+    const paged = await audienceCandidates(t.runtime.store.db, practiceId, {
+      pageSize: 1,
+      between: async (pageMs) => {
+        rests.push(pageMs);
+      },
+    });
+    expect(paged).toEqual(whole);
+    // Three full pages of one, each followed by a rest, then the empty page that ends the list.
+    expect(rests).toHaveLength(3);
+    for (const ms of rests) expect(ms).toBeGreaterThanOrEqual(0);
   });
 
   it('delivers a campaign once to each recipient, as a message in their inbox, and counts it', async () => {

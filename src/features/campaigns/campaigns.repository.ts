@@ -11,14 +11,22 @@ import type { Dialect } from '../../platform/db/store';
 
 type Db = Kysely<Database>;
 
-const AUDIENCE_PAGE = 5_000;
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The practice's linked patients with a care relationship, with what audiences filter on. Read in pages
- * along the (practice, profile) index, yielding between pages: on the embedded store a query blocks the
- * process while it runs, and a practice's whole list must not hold up everyone else's requests.
+ * along the (practice, profile) index. Between pages, `between` (by default a turn of the event loop: on
+ * the embedded store a query blocks the thread while it runs) is given how long the page took; the
+ * fan-out rests there, so that reading a practice's whole list does not take a core from its requests.
  */
-export async function audienceCandidates(db: Db, practiceId: string) {
+export async function audienceCandidates(
+  db: Db,
+  practiceId: string,
+  {
+    pageSize = 5_000,
+    between = yieldTurn,
+  }: { pageSize?: number; between?: (pageMs: number) => Promise<void> } = {},
+) {
   const candidates: {
     profile_id: string;
     birth_date: string;
@@ -33,6 +41,7 @@ export async function audienceCandidates(db: Db, practiceId: string) {
   }[] = [];
   let after = '';
   for (;;) {
+    const started = performance.now();
     const page = await db
       .selectFrom('practice_patients')
       .innerJoin('patient_profiles', 'patient_profiles.id', 'practice_patients.patient_profile_id')
@@ -61,15 +70,18 @@ export async function audienceCandidates(db: Db, practiceId: string) {
       // A closed account's profile is kept only as part of the medical record: it receives nothing more.
       .where('patient_profiles.closed_at', 'is', null)
       .where('practice_patients.patient_profile_id', '>', after)
+      // The same bound on the profiles' side: without it PostgreSQL merges each page with the profiles'
+      // index read from its start, so that reading a practice's list took time in its square.
+      .where('patient_profiles.id', '>', after)
       .orderBy('practice_patients.patient_profile_id')
-      .limit(AUDIENCE_PAGE)
+      .limit(pageSize)
       .execute();
     for (const row of page)
       if (row.last_consultation_at !== null)
         candidates.push({ ...row, last_consultation_at: Number(row.last_consultation_at) });
-    if (page.length < AUDIENCE_PAGE) break;
+    if (page.length < pageSize) break;
     after = page.at(-1)!.profile_id;
-    await new Promise((resolve) => setImmediate(resolve));
+    await between(performance.now() - started);
   }
   return candidates;
 }

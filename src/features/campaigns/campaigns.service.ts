@@ -53,6 +53,14 @@ const BATCH = { sqlite: 250, postgres: 1_000 } as const;
  * the audit chain's head already lets interactive writes go first.
  */
 const PAUSE = { sqlite: 1, postgres: 0 } as const;
+/**
+ * When a campaign starts sending, its audience is read in pages of this many patients, with a rest after
+ * each as long as the page took (on both stores). A page is then a few milliseconds of the database's and
+ * the worker's time, and the whole list, read at half pace, does not take the cores from interactive
+ * requests (the live count while a campaign is composed reads without resting).
+ */
+const SENDING_AUDIENCE_PAGE = 1_000;
+const restAsLong = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
 
@@ -80,14 +88,19 @@ export function createCampaignsService(deps: {
   const { store, keys, clock, practices, patients, notifications, bus, access } = deps;
   const db = store.db;
 
-  async function audienceOf(practiceId: string, audience: AudienceDefinition, sendAt: number) {
+  async function audienceOf(
+    practiceId: string,
+    audience: AudienceDefinition,
+    sendAt: number,
+    reading?: Parameters<typeof repo.audienceCandidates>[2],
+  ) {
     const practice = (await practices.findPractice(practiceId))!;
     const sendDate = DateTime.fromMillis(sendAt, { zone: practice.time_zone }).toISODate()!;
     const windowStart =
       audience.lastConsultationMonths === null
         ? null
         : DateTime.fromMillis(sendAt).minus({ months: audience.lastConsultationMonths }).toMillis();
-    const rows = await repo.audienceCandidates(db, practiceId);
+    const rows = await repo.audienceCandidates(db, practiceId, reading);
     // Who sees each profile (its own account, the relative managing it), for the fan-out's notices.
     const facts = new Map(rows.map((r) => [r.profile_id, profileFacts(r)]));
     const selected = selectAudience(
@@ -571,6 +584,7 @@ export function createCampaignsService(deps: {
       const batchSize = options.batchSize ?? BATCH[store.dialect];
       let delivered = 0;
       let batches = 0;
+      const sending = { pageSize: SENDING_AUDIENCE_PAGE, between: restAsLong };
       for (let campaign of await repo.dueCampaigns(db, clock.now())) {
         let recipients: string[];
         let facts: ReadonlyMap<string, ProfileFacts>;
@@ -580,6 +594,7 @@ export function createCampaignsService(deps: {
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
             startedAt,
+            sending,
           ));
           // Claimed by one instance only; from here the campaign can no longer be edited or cancelled.
           const claimed = await db
@@ -597,6 +612,7 @@ export function createCampaignsService(deps: {
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
             campaign.started_at ?? clock.now(),
+            sending,
           );
           facts = audience.facts;
           const done = new Set(await repo.deliveredProfiles(db, campaign.id));
