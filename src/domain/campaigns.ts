@@ -58,6 +58,32 @@ export function selectAudience(
   return { recipients, optedOut };
 }
 
+/**
+ * How long a campaign's fan-out rests after a batch (ms). As long as the batch took, so that it works at
+ * most half of the time and leaves the cores to the requests it shares them with; but never so long that
+ * the campaign would finish after its deadline: the time left beyond the work still expected (at the
+ * pace of the batches so far) is shared among the batches still to go. No rest after the last batch.
+ */
+export function restAfterBatch(fanOut: {
+  /** How long this batch took. */
+  batchMs: number;
+  /** Now and the deadline, on the same clock. */
+  now: number;
+  deadline: number;
+  /** Time spent on batches so far, this one included, and the recipients they went through. */
+  workedMs: number;
+  done: number;
+  /** Recipients still to go, and how many go in a batch. */
+  remaining: number;
+  batchSize: number;
+}): number {
+  if (fanOut.remaining <= 0) return 0;
+  const expectedWork = (fanOut.workedMs / Math.max(1, fanOut.done)) * fanOut.remaining;
+  const batchesLeft = Math.ceil(fanOut.remaining / fanOut.batchSize);
+  const share = (fanOut.deadline - fanOut.now - expectedWork) / batchesLeft;
+  return Math.max(0, Math.min(fanOut.batchMs, share));
+}
+
 /** When one recipient got, read and answered a campaign (epoch ms; null: not yet). */
 export interface RecipientEvents {
   deliveredAt: number | null;

@@ -11,6 +11,7 @@ import {
   type AudienceDefinition,
   campaignTimeline,
   readPatientList,
+  restAfterBatch,
   selectAudience,
 } from '../../domain/campaigns';
 import { accountsSeeingProfileItem, type ProfileFacts } from '../../domain/care';
@@ -45,14 +46,13 @@ import * as repo from './campaigns.repository';
  */
 const BATCH = { sqlite: 250, postgres: 1_000 } as const;
 /**
- * After each batch the fan-out pauses this many times as long as the batch took. On the embedded store
- * the whole fan-out (reads, notices, writes) runs in this process, beside the request thread, on a
- * machine that may have two cores: at full speed it takes one of them whole and interactive requests
- * wait for the other. Working half of the time, a campaign to 100,000 patients still takes seconds. On
- * PostgreSQL most of a batch's work is the database's, in its own processes, where the turn taken before
- * the audit chain's head already lets interactive writes go first.
+ * A campaign is let take about this long per recipient from its start (9 s for 100,000). Within that,
+ * the fan-out rests after each batch as long as the batch took (`restAfterBatch`): on either store it
+ * shares the machine's cores with the requests (on PostgreSQL with the database's processes too), and at
+ * full speed it leaves them waiting. Where the machine is too slow to rest and keep to it, the fan-out
+ * rests less, down to not at all.
  */
-const PAUSE = { sqlite: 1, postgres: 0 } as const;
+const SENDING_MS_PER_RECIPIENT = 0.09;
 /**
  * When a campaign starts sending, its audience is read in pages of this many patients, with a rest after
  * each as long as the page took (on both stores). A page is then a few milliseconds of the database's and
@@ -604,7 +604,12 @@ export function createCampaignsService(deps: {
             .where('status', '=', 'scheduled')
             .executeTakeFirst();
           if (claimed.numUpdatedRows !== 1n) continue;
-          campaign = { ...campaign, status: 'sending', started_at: startedAt };
+          campaign = {
+            ...campaign,
+            status: 'sending',
+            started_at: startedAt,
+            total_recipients: recipients.length,
+          };
         } else {
           // Resuming (after a stop, or beside another instance): the audience again for the same date,
           // opt-outs made meanwhile honoured, less those it was delivered to.
@@ -617,9 +622,10 @@ export function createCampaignsService(deps: {
           facts = audience.facts;
           const done = new Set(await repo.deliveredProfiles(db, campaign.id));
           recipients = audience.recipients.filter((profileId) => !done.has(profileId));
+          campaign = { ...campaign, total_recipients: done.size + recipients.length };
           await db
             .updateTable('campaigns')
-            .set({ total_recipients: done.size + recipients.length })
+            .set({ total_recipients: campaign.total_recipients })
             .where('id', '=', campaign.id)
             .execute();
         }
@@ -629,6 +635,10 @@ export function createCampaignsService(deps: {
           start < recipients.length
             ? prepareBatch(campaign, recipients.slice(start, start + batchSize), facts)
             : null;
+        // Resumed after a stop, a campaign is usually past its deadline: it then catches up without resting.
+        const deadline =
+          (campaign.started_at ?? clock.now()) + (campaign.total_recipients ?? 0) * SENDING_MS_PER_RECIPIENT;
+        let workedMs = 0;
         let next = prepare(0);
         for (let start = 0; next; start += batchSize) {
           if (batches >= maxBatches || options.signal?.aborted) return delivered;
@@ -641,8 +651,18 @@ export function createCampaignsService(deps: {
           batches++;
           // Let the requests that arrived meanwhile run: on the embedded store every statement completes
           // synchronously, so without a turn of the event loop a large fan-out would hold up every request.
-          const pause = (performance.now() - started) * PAUSE[store.dialect];
-          await new Promise((resolve) => (pause > 0 ? setTimeout(resolve, pause) : setImmediate(resolve)));
+          const batchMs = performance.now() - started;
+          workedMs += batchMs;
+          const rest = restAfterBatch({
+            batchMs,
+            now: clock.now(),
+            deadline,
+            workedMs,
+            done: Math.min(start + batchSize, recipients.length),
+            remaining: Math.max(0, recipients.length - start - batchSize),
+            batchSize,
+          });
+          await new Promise((resolve) => (rest > 0 ? setTimeout(resolve, rest) : setImmediate(resolve)));
         }
         // Rows left pending by an earlier version for recipients no longer in the audience go; the total is
         // then exactly those delivered to. Counted first, read-only: the delete walks the campaign's rows
