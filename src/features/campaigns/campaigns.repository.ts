@@ -11,37 +11,15 @@ import type { Dialect } from '../../platform/db/store';
 
 type Db = Kysely<Database>;
 
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * The practice's linked patients with a care relationship, with what audiences filter on. Read in pages
- * along the (practice, profile) index. Between pages, `between` (by default a turn of the event loop: on
- * the embedded store a query blocks the thread while it runs) is given how long the page took; the
- * fan-out rests there, so that reading a practice's whole list does not take a core from its requests.
+ * The practice's linked patients with a care relationship, with what audiences filter on, a page at a
+ * time along the (practice, profile) index: the caller decides what happens between pages (a turn of the
+ * event loop at least: on the embedded store a query blocks the thread while it runs). A practice's whole
+ * list is never held at once.
  */
-export async function audienceCandidates(
-  db: Db,
-  practiceId: string,
-  {
-    pageSize = 5_000,
-    between = yieldTurn,
-  }: { pageSize?: number; between?: (pageMs: number) => Promise<void> } = {},
-) {
-  const candidates: {
-    profile_id: string;
-    birth_date: string;
-    sex: 'female' | 'male' | 'other' | null;
-    relationship: 'self' | 'child' | 'dependent';
-    owner_user_id: string;
-    user_id: string | null;
-    own_account_since: number | null;
-    tags: string;
-    last_consultation_at: number;
-    opted_out_at: number | null;
-  }[] = [];
+export async function* audiencePages(db: Db, practiceId: string, pageSize: number) {
   let after = '';
   for (;;) {
-    const started = performance.now();
     const page = await db
       .selectFrom('practice_patients')
       .innerJoin('patient_profiles', 'patient_profiles.id', 'practice_patients.patient_profile_id')
@@ -76,14 +54,15 @@ export async function audienceCandidates(
       .orderBy('practice_patients.patient_profile_id')
       .limit(pageSize)
       .execute();
-    for (const row of page)
-      if (row.last_consultation_at !== null)
-        candidates.push({ ...row, last_consultation_at: Number(row.last_consultation_at) });
-    if (page.length < pageSize) break;
+    if (page.length === 0) return;
+    yield page.flatMap((row) =>
+      row.last_consultation_at === null
+        ? []
+        : [{ ...row, last_consultation_at: Number(row.last_consultation_at) }],
+    );
+    if (page.length < pageSize) return;
     after = page.at(-1)!.profile_id;
-    await between(performance.now() - started);
   }
-  return candidates;
 }
 
 export async function insertCampaign(db: Db, row: CampaignRow) {

@@ -60,7 +60,9 @@ const SENDING_MS_PER_RECIPIENT = 0.09;
  * requests (the live count while a campaign is composed reads without resting).
  */
 const SENDING_AUDIENCE_PAGE = 1_000;
+const AUDIENCE_PAGE = 5_000;
 const restAsLong = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
 
@@ -88,11 +90,17 @@ export function createCampaignsService(deps: {
   const { store, keys, clock, practices, patients, notifications, bus, access } = deps;
   const db = store.db;
 
+  /**
+   * A campaign's recipients among the practice's patients, and the opted-out it leaves out, read and
+   * selected a page at a time; with who sees each recipient's profile (its own account, the relative
+   * managing it), for the fan-out's live events. When `sending`, pages are smaller and each is followed by
+   * a rest as long as it took (reading it and selecting from it).
+   */
   async function audienceOf(
     practiceId: string,
     audience: AudienceDefinition,
     sendAt: number,
-    reading?: Parameters<typeof repo.audienceCandidates>[2],
+    sending = false,
   ) {
     const practice = (await practices.findPractice(practiceId))!;
     const sendDate = DateTime.fromMillis(sendAt, { zone: practice.time_zone }).toISODate()!;
@@ -100,24 +108,38 @@ export function createCampaignsService(deps: {
       audience.lastConsultationMonths === null
         ? null
         : DateTime.fromMillis(sendAt).minus({ months: audience.lastConsultationMonths }).toMillis();
-    const rows = await repo.audienceCandidates(db, practiceId, reading);
-    // Who sees each profile (its own account, the relative managing it), for the fan-out's notices.
-    const facts = new Map(rows.map((r) => [r.profile_id, profileFacts(r)]));
-    const selected = selectAudience(
-      rows.map((r) => ({
-        profileId: r.profile_id,
-        birthDate: r.birth_date,
-        sex: r.sex,
-        relationship: r.relationship,
-        tags: JSON.parse(r.tags) as string[],
-        lastConsultationAt: Number(r.last_consultation_at),
-        optedOut: r.opted_out_at !== null,
-      })),
-      audience,
-      sendDate,
-      windowStart,
-    );
-    return { ...selected, facts };
+    const recipients: string[] = [];
+    const facts = new Map<string, ProfileFacts>();
+    let optedOut = 0;
+    const pageSize = sending ? SENDING_AUDIENCE_PAGE : AUDIENCE_PAGE;
+    let started = performance.now();
+    for await (const rows of repo.audiencePages(db, practiceId, pageSize)) {
+      const selected = selectAudience(
+        rows.map((r) => ({
+          profileId: r.profile_id,
+          birthDate: r.birth_date,
+          sex: r.sex,
+          relationship: r.relationship,
+          tags: JSON.parse(r.tags) as string[],
+          lastConsultationAt: r.last_consultation_at,
+          optedOut: r.opted_out_at !== null,
+        })),
+        audience,
+        sendDate,
+        windowStart,
+      );
+      optedOut += selected.optedOut;
+      const chosen = new Set(selected.recipients);
+      for (const r of rows)
+        if (chosen.has(r.profile_id)) {
+          recipients.push(r.profile_id);
+          facts.set(r.profile_id, profileFacts(r));
+        }
+      const ms = performance.now() - started;
+      await (sending ? restAsLong(ms) : yieldTurn());
+      started = performance.now();
+    }
+    return { recipients, optedOut, facts };
   }
 
   /** An upload of the author's not yet joined to anything, as the campaign's file. */
@@ -584,7 +606,6 @@ export function createCampaignsService(deps: {
       const batchSize = options.batchSize ?? BATCH[store.dialect];
       let delivered = 0;
       let batches = 0;
-      const sending = { pageSize: SENDING_AUDIENCE_PAGE, between: restAsLong };
       for (let campaign of await repo.dueCampaigns(db, clock.now())) {
         let recipients: string[];
         let facts: ReadonlyMap<string, ProfileFacts>;
@@ -594,7 +615,7 @@ export function createCampaignsService(deps: {
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
             startedAt,
-            sending,
+            true,
           ));
           // Claimed by one instance only; from here the campaign can no longer be edited or cancelled.
           const claimed = await db
@@ -617,7 +638,7 @@ export function createCampaignsService(deps: {
             campaign.practice_id,
             JSON.parse(campaign.audience) as AudienceDefinition,
             campaign.started_at ?? clock.now(),
-            sending,
+            true,
           );
           facts = audience.facts;
           const done = new Set(await repo.deliveredProfiles(db, campaign.id));
