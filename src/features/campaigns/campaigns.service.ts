@@ -683,7 +683,7 @@ export function createCampaignsService(deps: {
             remaining: Math.max(0, recipients.length - start - batchSize),
             batchSize,
           });
-          await new Promise((resolve) => (rest > 0 ? setTimeout(resolve, rest) : setImmediate(resolve)));
+          await (rest > 0 ? restAsLong(rest) : yieldTurn());
         }
         // Rows left pending by an earlier version for recipients no longer in the audience go; the total is
         // then exactly those delivered to. Counted first, read-only: the delete walks the campaign's rows
