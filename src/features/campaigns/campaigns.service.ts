@@ -1,3 +1,4 @@
+import { setTimeout as restFor, setImmediate as yieldTurn } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import type {
@@ -61,8 +62,6 @@ const SENDING_MS_PER_RECIPIENT = 0.09;
  */
 const SENDING_AUDIENCE_PAGE = 1_000;
 const AUDIENCE_PAGE = 5_000;
-const restAsLong = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** A listed audience holds at most this many patients (the limit of `profileIds` in the contract). */
 const MAX_LISTED_PATIENTS = 20_000;
 
@@ -136,7 +135,7 @@ export function createCampaignsService(deps: {
           facts.set(r.profile_id, profileFacts(r));
         }
       const ms = performance.now() - started;
-      await (sending ? restAsLong(ms) : yieldTurn());
+      await (sending ? restFor(ms) : yieldTurn());
       started = performance.now();
     }
     return { recipients, optedOut, facts };
@@ -608,6 +607,7 @@ export function createCampaignsService(deps: {
       let batches = 0;
       for (let campaign of await repo.dueCampaigns(db, clock.now())) {
         let recipients: string[];
+        let total: number;
         let facts: ReadonlyMap<string, ProfileFacts>;
         if (campaign.status === 'scheduled') {
           const startedAt = clock.now();
@@ -625,12 +625,8 @@ export function createCampaignsService(deps: {
             .where('status', '=', 'scheduled')
             .executeTakeFirst();
           if (claimed.numUpdatedRows !== 1n) continue;
-          campaign = {
-            ...campaign,
-            status: 'sending',
-            started_at: startedAt,
-            total_recipients: recipients.length,
-          };
+          campaign = { ...campaign, status: 'sending', started_at: startedAt };
+          total = recipients.length;
         } else {
           // Resuming (after a stop, or beside another instance): the audience again for the same date,
           // opt-outs made meanwhile honoured, less those it was delivered to.
@@ -643,10 +639,10 @@ export function createCampaignsService(deps: {
           facts = audience.facts;
           const done = new Set(await repo.deliveredProfiles(db, campaign.id));
           recipients = audience.recipients.filter((profileId) => !done.has(profileId));
-          campaign = { ...campaign, total_recipients: done.size + recipients.length };
+          total = done.size + recipients.length;
           await db
             .updateTable('campaigns')
-            .set({ total_recipients: campaign.total_recipients })
+            .set({ total_recipients: total })
             .where('id', '=', campaign.id)
             .execute();
         }
@@ -657,8 +653,7 @@ export function createCampaignsService(deps: {
             ? prepareBatch(campaign, recipients.slice(start, start + batchSize), facts)
             : null;
         // Resumed after a stop, a campaign is usually past its deadline: it then catches up without resting.
-        const deadline =
-          (campaign.started_at ?? clock.now()) + (campaign.total_recipients ?? 0) * SENDING_MS_PER_RECIPIENT;
+        const deadline = (campaign.started_at ?? clock.now()) + total * SENDING_MS_PER_RECIPIENT;
         let workedMs = 0;
         let next = prepare(0);
         for (let start = 0; next; start += batchSize) {
@@ -674,16 +669,17 @@ export function createCampaignsService(deps: {
           // synchronously, so without a turn of the event loop a large fan-out would hold up every request.
           const batchMs = performance.now() - started;
           workedMs += batchMs;
+          const done = Math.min(start + batchSize, recipients.length);
           const rest = restAfterBatch({
             batchMs,
             now: clock.now(),
             deadline,
             workedMs,
-            done: Math.min(start + batchSize, recipients.length),
-            remaining: Math.max(0, recipients.length - start - batchSize),
+            done,
+            remaining: recipients.length - done,
             batchSize,
           });
-          await (rest > 0 ? restAsLong(rest) : yieldTurn());
+          await (rest > 0 ? restFor(rest) : yieldTurn());
         }
         // Rows left pending by an earlier version for recipients no longer in the audience go; the total is
         // then exactly those delivered to. Counted first, read-only: the delete walks the campaign's rows
